@@ -1,0 +1,23 @@
+package dev.latchkey.spi;
+
+/**
+ * What a token may do, ordered {@code READ < WRITE < ADMIN}. A higher level includes every lower one.
+ */
+public enum AccessLevel {
+    /** Safe operations only: reading, and git fetch/clone. */
+    READ,
+    /** Changes: pushes, creating and updating resources. */
+    WRITE,
+    /** Administration: deleting resources, changing permissions and settings. */
+    ADMIN;
+
+    /** Whether a grant of this level admits an operation that needs {@code needed}. */
+    public boolean includes(AccessLevel needed) {
+        return compareTo(needed) >= 0;
+    }
+
+    /** The lower of two levels. */
+    public static AccessLevel min(AccessLevel a, AccessLevel b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+}

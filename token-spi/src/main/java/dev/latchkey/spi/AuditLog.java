@@ -1,0 +1,12 @@
+package dev.latchkey.spi;
+
+/**
+ * An {@link AuditSink} that can also be queried (the token manager's audit view).
+ *
+ * <h2>Contract</h2> Everything recorded is returned by a matching query, newest first; nothing recorded is
+ * lost under concurrent writers; query filters follow {@link AuditQuery}.
+ */
+public interface AuditLog extends AuditSink {
+    /** The page of events matching {@code query}. */
+    Page<AuditEvent> query(AuditQuery query);
+}

@@ -1,0 +1,10 @@
+package dev.latchkey.spi;
+
+/** Thrown by {@link TokenStore#insert(TokenRecord)} when a record with the same id or digest exists. */
+public class DuplicateTokenException extends LatchkeyException {
+    private static final long serialVersionUID = 1L;
+
+    public DuplicateTokenException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,19 @@
+package dev.latchkey.spi;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * When, by whom and why a token was revoked.
+ *
+ * @param at     when
+ * @param by     the user (or {@code system}) that revoked it
+ * @param reason a short, non-secret reason (may be empty)
+ */
+public record Revocation(Instant at, String by, String reason) {
+    public Revocation {
+        Objects.requireNonNull(at, "at");
+        Objects.requireNonNull(by, "by");
+        Objects.requireNonNull(reason, "reason");
+    }
+}

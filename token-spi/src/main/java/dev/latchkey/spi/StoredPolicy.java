@@ -1,0 +1,18 @@
+package dev.latchkey.spi;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * The policy as a store keeps it: flat string settings (the engine owns their meaning) and a version for
+ * optimistic concurrency.
+ *
+ * @param settings setting name to value
+ * @param version  incremented by the store on every save
+ */
+public record StoredPolicy(Map<String, String> settings, long version) {
+    public StoredPolicy {
+        settings = Map.copyOf(new TreeMap<>(Objects.requireNonNull(settings, "settings")));
+    }
+}

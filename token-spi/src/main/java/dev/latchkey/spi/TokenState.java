@@ -1,0 +1,8 @@
+package dev.latchkey.spi;
+
+/** The life-cycle state of a token at a given instant. Revoked wins over expired. */
+public enum TokenState {
+    ACTIVE,
+    EXPIRED,
+    REVOKED
+}

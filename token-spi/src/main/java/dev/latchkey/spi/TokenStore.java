@@ -1,0 +1,102 @@
+package dev.latchkey.spi;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Persistent storage of token records, the policy and a change feed. Implementations: the engine's
+ * in-memory store (embedded use, tests) and {@code JdbcTokenStore}; integrators can write their own and
+ * check it with {@code token-tck}'s {@code TokenStoreContract}.
+ *
+ * <h2>Contract every implementation MUST meet</h2>
+ * <ul>
+ *   <li>Thread-safe: any method may be called from many threads at once; nothing is lost.</li>
+ *   <li>Records are returned exactly as written (every field, unicode included), except that
+ *       {@link #update} increments the version and {@link #recordLastUse} changes {@code lastUse}.</li>
+ *   <li>Lookups are by digest or id, never by scanning.</li>
+ *   <li>Every failure of the backing storage (unreachable, timed out, I/O) surfaces as
+ *       {@link StoreUnavailableException}; once the storage is back, calls succeed again without a
+ *       restart.</li>
+ *   <li>{@link #insert} and {@link #update} of a token, and {@link #savePolicy}, append a
+ *       {@link ChangeEvent} atomically with the change, with a sequence higher than every earlier one.</li>
+ *   <li>No method ever receives or keeps a token secret.</li>
+ * </ul>
+ */
+public interface TokenStore {
+
+    /**
+     * Stores a new record (its version must be 0).
+     *
+     * @throws DuplicateTokenException   if a record with the same id or digest exists
+     * @throws StoreUnavailableException if the storage failed
+     */
+    void insert(TokenRecord record);
+
+    /** The record whose digest is {@code digest}, if any. */
+    Optional<TokenRecord> findByDigest(String digest);
+
+    /** The record with public id {@code id}, if any. */
+    Optional<TokenRecord> findById(String id);
+
+    /**
+     * Replaces the record with the same id if its stored version is {@code expectedVersion}. The digest and
+     * id cannot change through an update (a rotation inserts a new record). The stored {@code lastUse} is
+     * kept (usage is written only through {@link #recordLastUse}).
+     *
+     * @return the stored record, with version {@code expectedVersion + 1}
+     * @throws ConcurrentUpdateException if the stored version differs, or the record does not exist
+     * @throws StoreUnavailableException if the storage failed
+     */
+    TokenRecord update(TokenRecord updated, long expectedVersion);
+
+    /** The page of records matching {@code query}; see {@link TokenQuery} for the exact semantics. */
+    Page<TokenRecord> query(TokenQuery query);
+
+    /** How many tokens {@code owner} has that are {@link TokenState#ACTIVE} at {@code asOf}. */
+    long countActive(String owner, Instant asOf);
+
+    /**
+     * Records a batch of uses. For each token the stored last use becomes the latest of the stored one and
+     * the batch's; it never moves backwards. Unknown token ids are ignored. Does not change versions and
+     * appends no change event.
+     */
+    void recordLastUse(Collection<LastUse> uses);
+
+    /**
+     * Removes records that were revoked before {@code before} or expired before {@code before}; never an
+     * active record.
+     *
+     * @return how many were removed
+     */
+    int purge(Instant before);
+
+    /** The stored policy, if one was saved. */
+    Optional<StoredPolicy> loadPolicy();
+
+    /**
+     * Saves the policy if the stored version is {@code expectedVersion} (0 when none is stored yet).
+     *
+     * @return the stored policy with its new version
+     * @throws ConcurrentUpdateException if somebody saved in between
+     */
+    StoredPolicy savePolicy(java.util.Map<String, String> settings, long expectedVersion);
+
+    /**
+     * Change events with a sequence greater than {@code afterSequence}, oldest first, at most {@code limit}.
+     * Must be one cheap indexed query.
+     */
+    List<ChangeEvent> changesSince(long afterSequence, int limit);
+
+    /** The highest sequence in the feed, or 0 when it is empty. */
+    long latestChangeSequence();
+
+    /**
+     * Removes change events written before {@code before}, keeping at least the latest one so that
+     * {@link #latestChangeSequence()} never moves backwards.
+     *
+     * @return how many were removed
+     */
+    int pruneChanges(Instant before);
+}

@@ -1,0 +1,20 @@
+package dev.latchkey.spi;
+
+import java.util.Optional;
+
+/**
+ * The host's user directory (LDAP, Crowd, Bitbucket's user service, ...), read-only.
+ *
+ * <h2>Contract</h2>
+ * <ul>
+ *   <li>{@link #findUser(String)} returns the user whose name is exactly {@code name}, or empty when there
+ *       is none. It never throws for an unknown user.</li>
+ *   <li>Thread-safe. Answers reflect the directory's current state (the engine caches them briefly).</li>
+ *   <li>A failure to reach the directory is thrown as a {@link LatchkeyException}; the engine then refuses
+ *       (fail closed).</li>
+ * </ul>
+ */
+public interface UserDirectory {
+    /** The user named {@code name}, if the directory knows one. */
+    Optional<DirectoryUser> findUser(String name);
+}

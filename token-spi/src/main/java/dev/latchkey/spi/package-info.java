@@ -1,0 +1,6 @@
+/**
+ * Latchkey's service-provider interfaces: {@link dev.latchkey.spi.TokenStore},
+ * {@link dev.latchkey.spi.UserDirectory}, {@link dev.latchkey.spi.AuditSink} / {@link dev.latchkey.spi.AuditLog},
+ * and the immutable values they exchange. All values are immutable and thread-safe.
+ */
+package dev.latchkey.spi;
