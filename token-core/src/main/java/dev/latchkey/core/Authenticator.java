@@ -1,0 +1,23 @@
+package dev.latchkey.core;
+
+/**
+ * The hot path: decides whether a presented token may make a request. Obtained from
+ * {@link Latchkey#authenticator()}. Thread-safe; never throws for any input: every failure is a
+ * {@link Decision.Refused} (fail closed).
+ */
+public interface Authenticator {
+    /**
+     * Decides on one request.
+     *
+     * @param credential the presented token
+     * @param request    facts about the request
+     * @return allowed with a principal, or refused with a reason; never null
+     */
+    Decision authenticate(Credential credential, RequestFacts request);
+
+    /**
+     * Whether {@code text} has the shape of one of this host's tokens (prefix, length, alphabet, checksum),
+     * with no storage access. Used to tell a token sent as a Basic password from a real password.
+     */
+    boolean looksLikeToken(String text);
+}

@@ -1,0 +1,26 @@
+package dev.latchkey.core;
+
+import dev.latchkey.spi.AccessLevel;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What a user may do with tokens right now, from the directory's groups and the policy.
+ *
+ * @param useTokens        may authenticate with tokens
+ * @param createTokens     may create tokens for themselves
+ * @param maxLevel         the highest level they may give a token (empty: none)
+ * @param manageTokens     token manager
+ * @param administerPolicy may change the policy
+ */
+public record Capabilities(boolean useTokens, boolean createTokens, Optional<AccessLevel> maxLevel,
+                           boolean manageTokens, boolean administerPolicy) {
+    public Capabilities {
+        Objects.requireNonNull(maxLevel, "maxLevel");
+    }
+
+    /** Nothing at all (unknown or inactive user). */
+    public static Capabilities none() {
+        return new Capabilities(false, false, Optional.empty(), false, false);
+    }
+}

@@ -1,0 +1,15 @@
+package dev.latchkey.core;
+
+import dev.latchkey.spi.LatchkeyException;
+
+/**
+ * The request conflicts with the current state: the token is revoked, the owner already has the most tokens
+ * the policy allows, a service principal name is taken. HTTP layers answer 409.
+ */
+public class ConflictException extends LatchkeyException {
+    private static final long serialVersionUID = 1L;
+
+    public ConflictException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,44 @@
+package dev.latchkey.core;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A token presented with a request: as a Bearer token, or as the password of HTTP Basic (with the user name
+ * that came with it). The token text is a secret, so {@link #toString()} is redacted.
+ */
+public final class Credential {
+    private final String token;
+    private final Optional<String> basicUsername;
+
+    private Credential(String token, Optional<String> basicUsername) {
+        this.token = Objects.requireNonNull(token, "token");
+        this.basicUsername = basicUsername;
+    }
+
+    /** A token sent as {@code Authorization: Bearer <token>}. */
+    public static Credential bearer(String token) {
+        return new Credential(token, Optional.empty());
+    }
+
+    /** A token sent as the password of {@code Authorization: Basic}, with the user name that came with it. */
+    public static Credential basic(String username, String token) {
+        return new Credential(token, Optional.of(Objects.requireNonNull(username, "username")));
+    }
+
+    /** The presented token text (a secret; may be garbage). */
+    public String token() {
+        return token;
+    }
+
+    /** The Basic user name, when the token came as a Basic password. */
+    public Optional<String> basicUsername() {
+        return basicUsername;
+    }
+
+    @Override
+    public String toString() {
+        return basicUsername.map(u -> "Credential[basic user=" + u + ", token=redacted]")
+                .orElse("Credential[bearer, token=redacted]");
+    }
+}

@@ -1,0 +1,47 @@
+package dev.latchkey.core;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/** The outcome of {@link Authenticator#authenticate}: allowed with a principal, or refused with a reason. */
+public sealed interface Decision {
+
+    /** Whether the request is allowed. */
+    boolean isAllowed();
+
+    /**
+     * The token was valid and sufficient for the request.
+     *
+     * @param principal who the request acts as
+     * @param token     the token's non-secret facts
+     */
+    record Allowed(TokenPrincipal principal, TokenInfo token) implements Decision {
+        public Allowed {
+            Objects.requireNonNull(principal, "principal");
+            Objects.requireNonNull(token, "token");
+        }
+
+        @Override
+        public boolean isAllowed() {
+            return true;
+        }
+    }
+
+    /**
+     * The request must not proceed on this token.
+     *
+     * @param reason  why (precise; for audit and DEBUG logs, not for the client)
+     * @param tokenId the token's public id when it was identified
+     */
+    record Refused(RefusalReason reason, Optional<String> tokenId) implements Decision {
+        public Refused {
+            Objects.requireNonNull(reason, "reason");
+            Objects.requireNonNull(tokenId, "tokenId");
+        }
+
+        @Override
+        public boolean isAllowed() {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package dev.latchkey.core;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Digests token secrets: SHA-256, or HMAC-SHA-256 keyed with a server-side pepper. One instance of the JCA
+ * object per thread, so the hot path neither allocates one nor contends on one.
+ */
+final class Digester {
+    private static final HexFormat HEX = HexFormat.of();
+
+    private final String algorithmId;
+    private final ThreadLocal<MessageDigest> sha256;
+    private final ThreadLocal<Mac> hmac;
+
+    private Digester(String algorithmId, ThreadLocal<MessageDigest> sha256, ThreadLocal<Mac> hmac) {
+        this.algorithmId = algorithmId;
+        this.sha256 = sha256;
+        this.hmac = hmac;
+    }
+
+    static Digester sha256() {
+        try {
+            MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JVM has no SHA-256", e);
+        }
+        return new Digester("sha256", ThreadLocal.withInitial(() -> {
+            try {
+                return MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }), null);
+    }
+
+    static Digester hmacSha256(String keyId, byte[] pepper) {
+        SecretKeySpec key = new SecretKeySpec(pepper.clone(), "HmacSHA256");
+        try {
+            Mac.getInstance("HmacSHA256").init(key);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("the pepper cannot key HMAC-SHA-256: " + e.getMessage(), e);
+        }
+        return new Digester("hmac-sha256:" + keyId, null, ThreadLocal.withInitial(() -> {
+            try {
+                Mac mac = Mac.getInstance("HmacSHA256");
+                mac.init(key);
+                return mac;
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+        }));
+    }
+
+    String algorithmId() {
+        return algorithmId;
+    }
+
+    /** Lower-case hex digest of {@code token}. */
+    String digest(String token) {
+        byte[] in = token.getBytes(StandardCharsets.UTF_8);
+        byte[] out = hmac != null ? hmac.get().doFinal(in) : sha256.get().digest(in);
+        return HEX.formatHex(out);
+    }
+
+    /** Constant-time comparison of two digests. */
+    static boolean same(String a, String b) {
+        return MessageDigest.isEqual(a.getBytes(StandardCharsets.US_ASCII), b.getBytes(StandardCharsets.US_ASCII));
+    }
+}

@@ -1,0 +1,78 @@
+package dev.latchkey.core;
+
+import java.util.Collection;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Who holds a capability: everyone, nobody, or members of any of a set of groups.
+ *
+ * @param all    whether every (active) user holds it
+ * @param groups groups whose members hold it (ignored when {@code all})
+ */
+public record GroupRule(boolean all, Set<String> groups) {
+    public GroupRule {
+        groups = Set.copyOf(new TreeSet<>(Objects.requireNonNull(groups, "groups")));
+        for (String g : groups) {
+            if (g.isBlank() || g.equals("*")) {
+                throw new IllegalArgumentException("group names must not be blank or '*'; use GroupRule.everyone()");
+            }
+        }
+    }
+
+    public static GroupRule everyone() {
+        return new GroupRule(true, Set.of());
+    }
+
+    public static GroupRule nobody() {
+        return new GroupRule(false, Set.of());
+    }
+
+    public static GroupRule groups(String... groups) {
+        return new GroupRule(false, Set.of(groups));
+    }
+
+    /** Whether a member of {@code userGroups} holds the capability. */
+    public boolean admits(Collection<String> userGroups) {
+        if (all) {
+            return true;
+        }
+        for (String g : userGroups) {
+            if (groups.contains(g)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code *} for everyone, empty for nobody, else the groups separated by commas. */
+    public String toText() {
+        return all ? "*" : String.join(",", groups);
+    }
+
+    /**
+     * Parses {@link #toText()}'s form.
+     *
+     * @throws ValidationException naming {@code setting} if the text is not valid
+     */
+    public static GroupRule parse(String setting, String text) {
+        String t = text.strip();
+        if (t.equals("*")) {
+            return everyone();
+        }
+        if (t.isEmpty()) {
+            return nobody();
+        }
+        Set<String> gs = new TreeSet<>();
+        for (String part : t.split(",", -1)) {
+            String g = part.strip();
+            if (g.isEmpty() || g.equals("*")) {
+                throw new ValidationException(setting, "'" + text + "' is not a group list: use '*' for everyone, "
+                        + "an empty value for nobody, or group names separated by commas");
+            }
+            gs.add(g);
+        }
+        return new GroupRule(false, gs);
+    }
+}

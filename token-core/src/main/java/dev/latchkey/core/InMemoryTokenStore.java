@@ -1,0 +1,271 @@
+package dev.latchkey.core;
+
+import dev.latchkey.spi.ChangeEvent;
+import dev.latchkey.spi.ConcurrentUpdateException;
+import dev.latchkey.spi.DuplicateTokenException;
+import dev.latchkey.spi.LastUse;
+import dev.latchkey.spi.Page;
+import dev.latchkey.spi.StoredPolicy;
+import dev.latchkey.spi.TokenQuery;
+import dev.latchkey.spi.TokenRecord;
+import dev.latchkey.spi.TokenStore;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentNavigableMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+/**
+ * A thread-safe {@link TokenStore} in memory: the embedded default and the store for tests. Lookups by
+ * digest and id are hash lookups; token-manager queries scan (fine for the sizes an in-memory store holds).
+ * Nothing survives a restart. Writes to one record are atomic per record; change events are appended
+ * under a small lock that only writers take, so readers never block.
+ */
+public final class InMemoryTokenStore implements TokenStore {
+    private final ConcurrentHashMap<String, TokenRecord> byId = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, String> idByDigest = new ConcurrentHashMap<>();
+    private final ConcurrentSkipListMap<Long, ChangeEvent> changes = new ConcurrentSkipListMap<>();
+    private final Object writeLock = new Object();
+    private final Clock clock;
+    private StoredPolicy policy;
+    private long sequence;
+
+    /** A store that timestamps change events with the system clock. */
+    public InMemoryTokenStore() {
+        this(Clock.systemUTC());
+    }
+
+    /** A store that timestamps change events with {@code clock}. */
+    public InMemoryTokenStore(Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    @Override
+    public void insert(TokenRecord record) {
+        Objects.requireNonNull(record, "record");
+        if (record.version() != 0) {
+            throw new IllegalArgumentException("a new record must have version 0, was " + record.version());
+        }
+        synchronized (writeLock) {
+            if (byId.containsKey(record.id())) {
+                throw new DuplicateTokenException("a token with id " + record.id() + " exists");
+            }
+            if (idByDigest.putIfAbsent(record.digest(), record.id()) != null) {
+                throw new DuplicateTokenException("a token with the same digest exists");
+            }
+            byId.put(record.id(), record);
+            appendTokenChange(record);
+        }
+    }
+
+    @Override
+    public Optional<TokenRecord> findByDigest(String digest) {
+        String id = idByDigest.get(Objects.requireNonNull(digest, "digest"));
+        return id == null ? Optional.empty() : Optional.ofNullable(byId.get(id));
+    }
+
+    @Override
+    public Optional<TokenRecord> findById(String id) {
+        return Optional.ofNullable(byId.get(Objects.requireNonNull(id, "id")));
+    }
+
+    @Override
+    public TokenRecord update(TokenRecord updated, long expectedVersion) {
+        Objects.requireNonNull(updated, "updated");
+        synchronized (writeLock) {
+            TokenRecord current = byId.get(updated.id());
+            if (current == null) {
+                throw new ConcurrentUpdateException("token " + updated.id() + " does not exist");
+            }
+            if (current.version() != expectedVersion) {
+                throw new ConcurrentUpdateException("token " + updated.id() + " is at version " + current.version()
+                        + ", not " + expectedVersion + "; re-read it and try again");
+            }
+            if (!current.digest().equals(updated.digest())) {
+                throw new IllegalArgumentException("the digest of a token cannot change through an update");
+            }
+            TokenRecord stored = updated.withLastUse(current.lastUse()).withVersion(expectedVersion + 1);
+            byId.put(stored.id(), stored);
+            appendTokenChange(stored);
+            return stored;
+        }
+    }
+
+    private void appendTokenChange(TokenRecord r) {
+        long seq = ++sequence;
+        changes.put(seq, new ChangeEvent(seq, ChangeEvent.Type.TOKEN, Optional.of(r.id()), Optional.of(r.digest()),
+                clock.instant()));
+    }
+
+    @Override
+    public Page<TokenRecord> query(TokenQuery q) {
+        Objects.requireNonNull(q, "query");
+        List<TokenRecord> matching = byId.values().stream().filter(r -> matches(r, q)).sorted(order(q)).toList();
+        long from = Math.min(q.offset(), matching.size());
+        long to = Math.min(from + q.size(), matching.size());
+        return new Page<>(matching.subList((int) from, (int) to), q.page(), q.size(), matching.size());
+    }
+
+    private static boolean matches(TokenRecord r, TokenQuery q) {
+        if (q.owner().isPresent() && !r.owner().equals(q.owner().get())) {
+            return false;
+        }
+        if (q.nameContains().isPresent()
+                && !r.name().toLowerCase(Locale.ROOT).contains(q.nameContains().get().toLowerCase(Locale.ROOT))) {
+            return false;
+        }
+        if (q.kind().isPresent() && r.kind() != q.kind().get()) {
+            return false;
+        }
+        if (q.state().isPresent() && r.state(q.asOf()) != q.state().get()) {
+            return false;
+        }
+        if (q.createdAfter().isPresent() && r.createdAt().isBefore(q.createdAfter().get())) {
+            return false;
+        }
+        if (q.createdBefore().isPresent() && !r.createdAt().isBefore(q.createdBefore().get())) {
+            return false;
+        }
+        if (q.expiresBefore().isPresent()
+                && (r.expiresAt().isEmpty() || !r.expiresAt().get().isBefore(q.expiresBefore().get()))) {
+            return false;
+        }
+        if (q.lastUsedBefore().isPresent()
+                && (r.lastUse().isEmpty() || !r.lastUse().get().at().isBefore(q.lastUsedBefore().get()))) {
+            return false;
+        }
+        return !q.neverUsed() || r.lastUse().isEmpty();
+    }
+
+    private static Comparator<TokenRecord> order(TokenQuery q) {
+        Comparator<TokenRecord> primary = switch (q.sort()) {
+            case CREATED_AT -> nullsLast(r -> Optional.of(r.createdAt()), q.descending());
+            case EXPIRES_AT -> nullsLast(TokenRecord::expiresAt, q.descending());
+            case LAST_USED_AT -> nullsLast(r -> r.lastUse().map(LastUse::at), q.descending());
+            case NAME -> nullsLast(r -> Optional.of(r.name()), q.descending());
+            case OWNER -> nullsLast(r -> Optional.of(r.owner()), q.descending());
+        };
+        return primary.thenComparing(TokenRecord::id);
+    }
+
+    private static <T extends Comparable<? super T>> Comparator<TokenRecord> nullsLast(
+            Function<TokenRecord, Optional<T>> key, boolean descending) {
+        Comparator<T> natural = Comparator.naturalOrder();
+        Comparator<T> dir = descending ? natural.reversed() : natural;
+        return (a, b) -> {
+            Optional<T> x = key.apply(a);
+            Optional<T> y = key.apply(b);
+            if (x.isEmpty() || y.isEmpty()) {
+                return Boolean.compare(x.isEmpty(), y.isEmpty());
+            }
+            return dir.compare(x.get(), y.get());
+        };
+    }
+
+    @Override
+    public long countActive(String owner, Instant asOf) {
+        return byId.values().stream().filter(r -> r.owner().equals(owner))
+                .filter(r -> r.state(asOf) == dev.latchkey.spi.TokenState.ACTIVE).count();
+    }
+
+    @Override
+    public void recordLastUse(Collection<LastUse> uses) {
+        Map<String, LastUse> latest = new HashMap<>();
+        for (LastUse u : uses) {
+            latest.merge(u.tokenId(), u, (a, b) -> b.at().isAfter(a.at()) ? b : a);
+        }
+        for (LastUse u : latest.values()) {
+            byId.computeIfPresent(u.tokenId(), (id, r) -> r.lastUse().isPresent()
+                    && !r.lastUse().get().at().isBefore(u.at()) ? r : r.withLastUse(Optional.of(u)));
+        }
+    }
+
+    @Override
+    public int purge(Instant before) {
+        int removed = 0;
+        synchronized (writeLock) {
+            for (TokenRecord r : new ArrayList<>(byId.values())) {
+                boolean revokedBefore = r.revocation().isPresent() && r.revocation().get().at().isBefore(before);
+                boolean expiredBefore = r.revocation().isEmpty() && r.expiresAt().isPresent()
+                        && r.expiresAt().get().isBefore(before);
+                if (revokedBefore || expiredBefore) {
+                    byId.remove(r.id());
+                    idByDigest.remove(r.digest());
+                    removed++;
+                }
+            }
+        }
+        return removed;
+    }
+
+    @Override
+    public Optional<StoredPolicy> loadPolicy() {
+        synchronized (writeLock) {
+            return Optional.ofNullable(policy);
+        }
+    }
+
+    @Override
+    public StoredPolicy savePolicy(Map<String, String> settings, long expectedVersion) {
+        synchronized (writeLock) {
+            long current = policy == null ? 0 : policy.version();
+            if (current != expectedVersion) {
+                throw new ConcurrentUpdateException("the policy is at version " + current + ", not " + expectedVersion
+                        + "; re-read it and try again");
+            }
+            policy = new StoredPolicy(settings, current + 1);
+            long seq = ++sequence;
+            changes.put(seq, new ChangeEvent(seq, ChangeEvent.Type.POLICY, Optional.empty(), Optional.empty(),
+                    clock.instant()));
+            return policy;
+        }
+    }
+
+    @Override
+    public List<ChangeEvent> changesSince(long afterSequence, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be >= 1, was " + limit);
+        }
+        ConcurrentNavigableMap<Long, ChangeEvent> tail = changes.tailMap(afterSequence, false);
+        try (Stream<ChangeEvent> s = tail.values().stream()) {
+            return s.limit(limit).toList();
+        }
+    }
+
+    @Override
+    public long latestChangeSequence() {
+        Map.Entry<Long, ChangeEvent> last = changes.lastEntry();
+        return last == null ? 0 : last.getKey();
+    }
+
+    @Override
+    public int pruneChanges(Instant before) {
+        int removed = 0;
+        synchronized (writeLock) {
+            Long last = changes.isEmpty() ? null : changes.lastKey();
+            for (ChangeEvent e : new ArrayList<>(changes.values())) {
+                if (e.at().isBefore(before) && !Long.valueOf(e.sequence()).equals(last)) {
+                    changes.remove(e.sequence());
+                    removed++;
+                }
+            }
+        }
+        return removed;
+    }
+
+    @Override
+    public String toString() {
+        return "InMemoryTokenStore[" + byId.size() + " tokens]";
+    }
+}

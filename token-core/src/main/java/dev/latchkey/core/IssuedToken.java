@@ -1,0 +1,17 @@
+package dev.latchkey.core;
+
+import dev.latchkey.spi.TokenRecord;
+import java.util.Objects;
+
+/**
+ * A newly created (or rotated) token: the stored record and the secret, which is shown this once.
+ *
+ * @param record the stored record
+ * @param secret the plaintext, redacted in {@code toString()}
+ */
+public record IssuedToken(TokenRecord record, TokenSecret secret) {
+    public IssuedToken {
+        Objects.requireNonNull(record, "record");
+        Objects.requireNonNull(secret, "secret");
+    }
+}

@@ -1,0 +1,63 @@
+package dev.latchkey.core;
+
+import dev.latchkey.spi.LastUse;
+import dev.latchkey.spi.TokenStore;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Collects token uses on the request path (a map merge, no I/O) and writes them to the store in one batch per
+ * flush. Only the latest use per token is kept between flushes. A failed flush keeps the uses for the next one.
+ */
+final class LastUseRecorder {
+    private static final Logger LOG = LoggerFactory.getLogger(LastUseRecorder.class);
+    /** Uses closer than this to the pending one for the same token and IP are not worth a new object. */
+    private static final long COALESCE_MILLIS = 1000;
+
+    private final TokenStore store;
+    private final ConcurrentHashMap<String, LastUse> pending = new ConcurrentHashMap<>();
+
+    LastUseRecorder(TokenStore store) {
+        this.store = store;
+    }
+
+    void record(String tokenId, Instant at, String clientIp) {
+        LastUse current = pending.get(tokenId);
+        if (current != null && current.clientIp().equals(clientIp)
+                && at.toEpochMilli() - current.at().toEpochMilli() < COALESCE_MILLIS
+                && !at.isBefore(current.at())) {
+            return;
+        }
+        pending.merge(tokenId, new LastUse(tokenId, at, clientIp),
+                (old, neu) -> neu.at().isAfter(old.at()) ? neu : old);
+    }
+
+    /** Writes what is pending; returns how many tokens were written. */
+    int flush() {
+        if (pending.isEmpty()) {
+            return 0;
+        }
+        List<LastUse> batch = new ArrayList<>(pending.size());
+        for (String id : new ArrayList<>(pending.keySet())) {
+            LastUse u = pending.remove(id);
+            if (u != null) {
+                batch.add(u);
+            }
+        }
+        try {
+            store.recordLastUse(batch);
+            return batch.size();
+        } catch (RuntimeException e) {
+            // keep them for the next flush, without overwriting newer uses recorded meanwhile
+            for (LastUse u : batch) {
+                pending.merge(u.tokenId(), u, (neu, old) -> neu.at().isAfter(old.at()) ? neu : old);
+            }
+            LOG.warn("could not record last use of {} tokens; will retry: {}", batch.size(), e.toString());
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,289 @@
+package dev.latchkey.core;
+
+import dev.latchkey.core.classify.GitAwareMethodClassifier;
+import dev.latchkey.core.classify.RequestClassifier;
+import dev.latchkey.spi.AuditSink;
+import dev.latchkey.spi.TokenStore;
+import dev.latchkey.spi.UserDirectory;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The entry point: one engine per host, wiring a {@link TokenStore}, a {@link UserDirectory}, an
+ * {@link AuditSink}, a clock, the initial policy and a request classifier.
+ *
+ * <pre>{@code
+ * Latchkey latchkey = Latchkey.builder()
+ *         .store(new InMemoryTokenStore())
+ *         .directory(directory)
+ *         .build();
+ * IssuedToken issued = latchkey.tokens().create(Actor.user("alice"), NewToken.builder("ci", AccessLevel.READ).build());
+ * Decision d = latchkey.authenticator().authenticate(Credential.bearer(issued.secret().reveal()),
+ *         RequestFacts.of("GET", "/rest/api/1.0/projects", "10.1.2.3"));
+ * }</pre>
+ *
+ * What {@link Builder#build()} returns is immutable and thread-safe. It owns one small background thread
+ * (last-use flushing and, with {@link Builder#cluster(ClusterOptions)}, change-feed polling); {@link #close()}
+ * flushes pending last-use records and stops it.
+ */
+public final class Latchkey implements AutoCloseable {
+    private final Engine engine;
+
+    private Latchkey(Engine engine) {
+        this.engine = engine;
+    }
+
+    /** A new builder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The hot path: decides on requests presenting a token. */
+    public Authenticator authenticator() {
+        return engine;
+    }
+
+    /** The token lifecycle. */
+    public TokenService tokens() {
+        return engine.lifecycle();
+    }
+
+    /** The policy. */
+    public PolicyService policy() {
+        return engine.policyAdmin();
+    }
+
+    /** The token format in use (prefixes). */
+    public TokenFormat tokenFormat() {
+        return engine.format();
+    }
+
+    /** Host cluster hook: another node reported that the token with this digest changed. */
+    public void onClusterTokenChange(String digest) {
+        engine.invalidateDigest(Objects.requireNonNull(digest, "digest"));
+    }
+
+    /** Host cluster hook: another node reported a policy change. */
+    public void onClusterPolicyChange() {
+        engine.reloadPolicy();
+    }
+
+    /** Writes pending last-use records now (they are otherwise written every flush interval). */
+    public void flushLastUse() {
+        engine.flushLastUse();
+    }
+
+    /** Flushes pending last-use records and stops the background thread. Idempotent. */
+    @Override
+    public void close() {
+        engine.close();
+    }
+
+    @Override
+    public String toString() {
+        return "Latchkey[" + engine + "]";
+    }
+
+    /**
+     * Configures an engine. Each option may be set once; {@link #build()} checks the combination. Not
+     * thread-safe.
+     */
+    public static final class Builder {
+        private TokenStore store;
+        private UserDirectory directory;
+        private AuditSink auditSink;
+        private Clock clock;
+        private Policy policy;
+        private RequestClassifier classifier;
+        private TokenFormat format;
+        private Digester digester;
+        private ClusterOptions cluster;
+        private ChangeBroadcaster broadcaster;
+        private Duration directoryCacheTtl;
+        private Duration lastUseFlushInterval;
+        private Long cacheMaximumSize;
+        private Boolean basicUsernameMustMatch;
+
+        private Builder() {
+        }
+
+        private static void once(Object current, String option) {
+            if (current != null) {
+                throw new IllegalStateException(option + " was already set");
+            }
+        }
+
+        /** Where tokens are stored. Required. */
+        public Builder store(TokenStore store) {
+            once(this.store, "store");
+            this.store = Objects.requireNonNull(store, "store");
+            return this;
+        }
+
+        /** The host's user directory. Required. */
+        public Builder directory(UserDirectory directory) {
+            once(this.directory, "directory");
+            this.directory = Objects.requireNonNull(directory, "directory");
+            return this;
+        }
+
+        /** Where audit events go. Default: {@link Slf4jAuditSink}. */
+        public Builder auditSink(AuditSink auditSink) {
+            once(this.auditSink, "auditSink");
+            this.auditSink = Objects.requireNonNull(auditSink, "auditSink");
+            return this;
+        }
+
+        /** The clock for expiry, creation and last-use times. Default: the system UTC clock. */
+        public Builder clock(Clock clock) {
+            once(this.clock, "clock");
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * The policy to save when the store has none yet. Default: {@link Policy#defaults()}. A policy already
+         * in the store wins (it is shared by every node and changed through {@link PolicyService}).
+         */
+        public Builder initialPolicy(Policy policy) {
+            once(this.policy, "initialPolicy");
+            this.policy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /** Decides what a request needs. Default: {@link GitAwareMethodClassifier}. */
+        public Builder classifier(RequestClassifier classifier) {
+            once(this.classifier, "classifier");
+            this.classifier = Objects.requireNonNull(classifier, "classifier");
+            return this;
+        }
+
+        /** Token prefixes. Default: {@link TokenFormat#defaults()}. */
+        public Builder tokenFormat(TokenFormat format) {
+            once(this.format, "tokenFormat");
+            this.format = Objects.requireNonNull(format, "format");
+            return this;
+        }
+
+        /**
+         * Keys token digests with a server-side secret (HMAC-SHA-256 instead of SHA-256), so a stolen database
+         * alone cannot be used to test guesses. The key id is stored with each digest. The pepper must be at
+         * least 32 bytes. Changing it later makes existing tokens unknown.
+         */
+        public Builder pepper(String keyId, byte[] pepper) {
+            once(this.digester, "pepper");
+            Objects.requireNonNull(keyId, "keyId");
+            Objects.requireNonNull(pepper, "pepper");
+            if (!keyId.matches("[A-Za-z0-9_-]{1,32}")) {
+                throw new IllegalArgumentException("keyId '" + keyId + "' must be 1-32 letters, digits, '_' or '-'");
+            }
+            if (pepper.length < 32) {
+                throw new IllegalArgumentException("the pepper is " + pepper.length + " bytes; use at least 32 random bytes");
+            }
+            this.digester = Digester.hmacSha256(keyId, pepper);
+            return this;
+        }
+
+        /** Keep caches in step with other nodes sharing the store. Default: off (a single node). */
+        public Builder cluster(ClusterOptions options) {
+            once(this.cluster, "cluster");
+            this.cluster = Objects.requireNonNull(options, "options");
+            return this;
+        }
+
+        /** Immediate cluster-wide invalidation through the host's messaging. Needs {@link #cluster}. */
+        public Builder changeBroadcaster(ChangeBroadcaster broadcaster) {
+            once(this.broadcaster, "changeBroadcaster");
+            this.broadcaster = Objects.requireNonNull(broadcaster, "broadcaster");
+            return this;
+        }
+
+        /**
+         * How long directory answers (active, groups) are cached. Default 2 s; with {@link #cluster} never
+         * longer than the staleness bound.
+         */
+        public Builder directoryCacheTtl(Duration ttl) {
+            once(this.directoryCacheTtl, "directoryCacheTtl");
+            Objects.requireNonNull(ttl, "ttl");
+            if (ttl.isNegative()) {
+                throw new IllegalArgumentException("directoryCacheTtl must not be negative, was " + ttl);
+            }
+            this.directoryCacheTtl = ttl;
+            return this;
+        }
+
+        /** How often last-use records are written. Default 5 s. */
+        public Builder lastUseFlushInterval(Duration interval) {
+            once(this.lastUseFlushInterval, "lastUseFlushInterval");
+            Objects.requireNonNull(interval, "interval");
+            if (interval.compareTo(Duration.ofMillis(10)) < 0) {
+                throw new IllegalArgumentException("lastUseFlushInterval must be at least 10ms, was " + interval);
+            }
+            this.lastUseFlushInterval = interval;
+            return this;
+        }
+
+        /** The most token records cached. Default 100,000. */
+        public Builder cacheMaximumSize(long size) {
+            once(this.cacheMaximumSize, "cacheMaximumSize");
+            if (size < 1) {
+                throw new IllegalArgumentException("cacheMaximumSize must be >= 1, was " + size);
+            }
+            this.cacheMaximumSize = size;
+            return this;
+        }
+
+        /**
+         * Whether a personal token sent as a Basic password needs the owner's name as the Basic user name.
+         * Default true. Service tokens always need {@value Engine#SERVICE_BASIC_USERNAME}.
+         */
+        public Builder basicUsernameMustMatch(boolean mustMatch) {
+            once(this.basicUsernameMustMatch, "basicUsernameMustMatch");
+            this.basicUsernameMustMatch = mustMatch;
+            return this;
+        }
+
+        /**
+         * Builds the engine, loading (or saving the initial) policy from the store.
+         *
+         * @throws IllegalStateException if the store or directory is missing, or options contradict
+         */
+        public Latchkey build() {
+            if (store == null) {
+                throw new IllegalStateException("no store was set; use store(new InMemoryTokenStore()) for "
+                        + "embedded use or a JdbcTokenStore");
+            }
+            if (directory == null) {
+                throw new IllegalStateException("no directory was set; implement UserDirectory over the host's "
+                        + "users, or use InMemoryUserDirectory");
+            }
+            if (broadcaster != null && cluster == null) {
+                throw new IllegalStateException("a changeBroadcaster was set without cluster(...); the broadcast is "
+                        + "an accelerator for the change-feed poll, so set cluster(ClusterOptions.defaults()) too");
+            }
+            Duration dirTtl = directoryCacheTtl != null ? directoryCacheTtl : Duration.ofSeconds(2);
+            if (cluster != null && dirTtl.compareTo(cluster.stalenessBound()) > 0) {
+                if (directoryCacheTtl != null) {
+                    throw new IllegalStateException("directoryCacheTtl " + directoryCacheTtl + " is longer than the "
+                            + "cluster staleness bound " + cluster.stalenessBound()
+                            + "; a deactivated user would keep working past the bound. Lower it");
+                }
+                dirTtl = cluster.stalenessBound();
+            }
+            Engine.Settings s = new Engine.Settings(store, directory,
+                    auditSink != null ? auditSink : new Slf4jAuditSink(),
+                    clock != null ? clock : Clock.systemUTC(),
+                    policy != null ? policy : Policy.defaults(),
+                    classifier != null ? classifier : new GitAwareMethodClassifier(),
+                    format != null ? format : TokenFormat.defaults(),
+                    digester != null ? digester : Digester.sha256(),
+                    Optional.ofNullable(cluster), Optional.ofNullable(broadcaster), dirTtl,
+                    lastUseFlushInterval != null ? lastUseFlushInterval : Duration.ofSeconds(5),
+                    cacheMaximumSize != null ? cacheMaximumSize : 100_000L,
+                    basicUsernameMustMatch == null || basicUsernameMustMatch);
+            return new Latchkey(new Engine(s));
+        }
+    }
+}

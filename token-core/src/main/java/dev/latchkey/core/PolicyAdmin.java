@@ -1,0 +1,67 @@
+package dev.latchkey.core;
+
+import dev.latchkey.spi.AuditEvent;
+import dev.latchkey.spi.AuditEventType;
+import dev.latchkey.spi.AuditOutcome;
+import dev.latchkey.spi.ConcurrentUpdateException;
+import dev.latchkey.spi.DirectoryUser;
+import dev.latchkey.spi.StoredPolicy;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/** {@link PolicyService}: policy administrators change the shared policy; every change is audited. */
+final class PolicyAdmin implements PolicyService {
+    private final Engine engine;
+
+    PolicyAdmin(Engine engine) {
+        this.engine = engine;
+    }
+
+    @Override
+    public Policy current() {
+        return engine.policyState().policy();
+    }
+
+    @Override
+    public Policy update(Actor actor, Map<String, String> settings) {
+        Objects.requireNonNull(actor, "actor");
+        Objects.requireNonNull(settings, "settings");
+        Engine.Settings s = engine.settings();
+        Policy current = current();
+        Optional<DirectoryUser> user = s.directory().findUser(actor.user());
+        String refusal = null;
+        if (actor.authenticatedByToken() && !current.tokensMayManageTokens()) {
+            refusal = "tokens may not be used to change the policy; sign in with your own credentials";
+        } else if (user.isEmpty() || !user.get().active() || !current.administerPolicy().admits(user.get().groups())) {
+            refusal = actor.user() + " may not administer the token policy";
+        }
+        if (refusal != null) {
+            engine.audit(new AuditEvent(AuditEventType.POLICY_CHANGE_DENIED, s.clock().instant(), actor.user(),
+                    Optional.empty(), Optional.empty(), actor.clientIp(), AuditOutcome.FAILURE, Optional.of(refusal),
+                    Map.of()));
+            throw new PermissionDeniedException(refusal);
+        }
+        for (int attempt = 0; ; attempt++) {
+            Engine.PolicyState state = engine.policyState();
+            Policy next = state.policy().with(settings); // validates; throws naming the bad setting
+            try {
+                StoredPolicy saved = s.store().savePolicy(next.toSettings(), state.version());
+                engine.policyChangedLocally(Engine.compile(next, saved.version()));
+                Map<String, String> details = new LinkedHashMap<>();
+                settings.forEach((k, v) -> details.put(k, Engine.printable(v)));
+                engine.audit(new AuditEvent(AuditEventType.POLICY_CHANGED, Instant.now(s.clock()), actor.user(),
+                        Optional.empty(), Optional.empty(), actor.clientIp(), AuditOutcome.SUCCESS, Optional.empty(),
+                        details));
+                return next;
+            } catch (ConcurrentUpdateException e) {
+                if (attempt >= 5) {
+                    throw new ConflictException("the policy kept changing while it was being saved; try again");
+                }
+                engine.reloadPolicy();
+            }
+        }
+    }
+}

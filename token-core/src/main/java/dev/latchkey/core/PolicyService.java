@@ -1,0 +1,21 @@
+package dev.latchkey.core;
+
+import java.util.Map;
+
+/**
+ * Reads and (for policy administrators) changes the policy. A change is saved to the store, audited, and
+ * reaches other nodes through the change feed. Thread-safe.
+ */
+public interface PolicyService {
+
+    /** The policy in force on this node. */
+    Policy current();
+
+    /**
+     * Replaces the named settings (see {@link Policy#toSettings()}) and saves the result.
+     *
+     * @throws ValidationException       naming the first bad or unknown setting (nothing is saved)
+     * @throws PermissionDeniedException if the actor may not administer the policy
+     */
+    Policy update(Actor actor, Map<String, String> settings);
+}

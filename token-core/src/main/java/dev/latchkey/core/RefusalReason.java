@@ -1,0 +1,40 @@
+package dev.latchkey.core;
+
+/**
+ * Why the authenticator refused a token. The precise reason goes to the audit log and DEBUG log; the HTTP
+ * answer only says {@code invalid_token}, {@code insufficient_scope} or "unavailable".
+ */
+public enum RefusalReason {
+    /** Not a token of this host's format (length, alphabet, prefix or checksum). No storage was touched. */
+    MALFORMED,
+    /** Well-formed, but no such token is stored. */
+    UNKNOWN,
+    /** The token's lifetime is over. */
+    EXPIRED,
+    /** The token was revoked. */
+    REVOKED,
+    /** Sent as a Basic password with a user name that is not the token's owner (or the service user name). */
+    USERNAME_MISMATCH,
+    /** The owner is deactivated or no longer in the directory. */
+    OWNER_INACTIVE,
+    /** The owner is no longer allowed to use tokens (left the group). */
+    NOT_PERMITTED,
+    /** The client IP is outside the token's CIDRs or the global allowlist. */
+    IP_NOT_ALLOWED,
+    /** The request needs more than the token's scope grants. */
+    INSUFFICIENT_SCOPE,
+    /** The token store (or directory) could not be reached; never an accept. */
+    STORE_UNAVAILABLE,
+    /** Something unexpected failed while deciding; refused to fail closed. */
+    INTERNAL_ERROR;
+
+    /** Whether a client should see {@code insufficient_scope} (403) rather than {@code invalid_token}. */
+    public boolean isInsufficientScope() {
+        return this == INSUFFICIENT_SCOPE;
+    }
+
+    /** Whether the refusal is a temporary failure of storage (503) rather than a verdict on the token. */
+    public boolean isUnavailable() {
+        return this == STORE_UNAVAILABLE || this == INTERNAL_ERROR;
+    }
+}

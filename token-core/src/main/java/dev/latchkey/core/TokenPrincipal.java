@@ -1,0 +1,24 @@
+package dev.latchkey.core;
+
+import dev.latchkey.spi.TokenKind;
+import java.security.Principal;
+import java.util.Objects;
+
+/**
+ * Who a request authenticated by a token acts as: the owning user for a personal token, or the token's own
+ * service principal (named {@code service:<token name>}) for a service token.
+ *
+ * @param name the principal name the host sees ({@code getRemoteUser()})
+ * @param kind personal or service
+ */
+public record TokenPrincipal(String name, TokenKind kind) implements Principal {
+    public TokenPrincipal {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(kind, "kind");
+    }
+
+    @Override
+    public String getName() {
+        return name;
+    }
+}

@@ -1,0 +1,54 @@
+package dev.latchkey.core;
+
+import dev.latchkey.spi.Page;
+import dev.latchkey.spi.TokenQuery;
+import dev.latchkey.spi.TokenRecord;
+import java.time.Instant;
+
+/**
+ * The token lifecycle: create, read, change, rotate and revoke tokens, for yourself or (token managers) for
+ * others. Every operation is authorised by the permission model and the policy, and audited; a refused
+ * attempt is audited too. Obtained from {@link Latchkey#tokens()}; thread-safe.
+ *
+ * <p>Errors: {@link ValidationException} (bad input or beyond the policy), {@link PermissionDeniedException}
+ * (not allowed), {@link TokenNotFoundException} (no such token, or not yours), {@link ConflictException}
+ * (state conflict), {@link dev.latchkey.spi.StoreUnavailableException} (storage down).
+ */
+public interface TokenService {
+
+    /** Creates a token for the actor, or on behalf of {@code spec.owner()} (token managers), or a service token. */
+    IssuedToken create(Actor actor, NewToken spec);
+
+    /** A token the actor owns, or any token for a token manager. */
+    TokenRecord get(Actor actor, String id);
+
+    /** The actor's own tokens, newest first. */
+    Page<TokenRecord> listOwn(Actor actor, int page, int size);
+
+    /** Changes name, level, resources or CIDRs, never beyond what the actor may grant the owner. */
+    TokenRecord update(Actor actor, String id, TokenChanges changes);
+
+    /**
+     * Replaces the secret: a new token with the same name, scope, CIDRs and lifetime length is created and
+     * the old one is revoked.
+     */
+    IssuedToken rotate(Actor actor, String id);
+
+    /** Revokes a token; revoking a revoked token changes nothing. Effective on this node when it returns. */
+    TokenRecord revoke(Actor actor, String id, String reason);
+
+    /** Revokes every active token of {@code owner} (the owner themself, or a token manager). */
+    int revokeAllOf(Actor actor, String owner, String reason);
+
+    /** Token manager: query all tokens. */
+    Page<TokenRecord> query(Actor actor, TokenQuery query);
+
+    /** Token manager: revokes every active token matching the filters of {@code filter} (paging ignored). */
+    int revokeMatching(Actor actor, TokenQuery filter, String reason);
+
+    /** Token manager: removes records revoked or expired before {@code before}. */
+    int purge(Actor actor, Instant before);
+
+    /** What the actor may do with tokens now. */
+    Capabilities capabilities(Actor actor);
+}

@@ -1,0 +1,41 @@
+package dev.latchkey.core.classify;
+
+import dev.latchkey.core.RequestFacts;
+import dev.latchkey.spi.AccessLevel;
+
+/**
+ * The default classifier: by HTTP method ({@code GET}, {@code HEAD}, {@code OPTIONS} need READ; everything
+ * else WRITE), with git smart HTTP understood: {@code info/refs?service=git-upload-pack} and
+ * {@code POST .../git-upload-pack} (fetch, clone) need READ; {@code git-receive-pack} (push) needs WRITE.
+ * Names no resources. Thread-safe.
+ */
+public class GitAwareMethodClassifier implements RequestClassifier {
+
+    @Override
+    public Requirement classify(RequestFacts request) {
+        PathCheck.requireNormalised(request.path());
+        return Requirement.of(levelFor(request.method(), request.path(), request.query()));
+    }
+
+    /** The level by method and git smart-HTTP endpoint. */
+    static AccessLevel levelFor(String method, String path, String query) {
+        if (path.endsWith("/info/refs")) {
+            String service = GitQuery.service(query);
+            if ("git-receive-pack".equals(service)) {
+                return AccessLevel.WRITE;
+            }
+            return safe(method) ? AccessLevel.READ : AccessLevel.WRITE;
+        }
+        if (path.endsWith("/git-upload-pack")) {
+            return method.equals("POST") || safe(method) ? AccessLevel.READ : AccessLevel.WRITE;
+        }
+        if (path.endsWith("/git-receive-pack")) {
+            return AccessLevel.WRITE;
+        }
+        return safe(method) ? AccessLevel.READ : AccessLevel.WRITE;
+    }
+
+    static boolean safe(String method) {
+        return method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS");
+    }
+}

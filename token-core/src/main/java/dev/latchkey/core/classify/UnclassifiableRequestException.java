@@ -1,0 +1,12 @@
+package dev.latchkey.core.classify;
+
+import dev.latchkey.spi.LatchkeyException;
+
+/** A classifier could not decide what a request needs (ambiguous path, ...); the engine refuses it. */
+public class UnclassifiableRequestException extends LatchkeyException {
+    private static final long serialVersionUID = 1L;
+
+    public UnclassifiableRequestException(String message) {
+        super(message);
+    }
+}
