@@ -1,0 +1,1327 @@
+package dev.latchkey.tck;
+
+import static dev.latchkey.tck.TokenFixture.T0;
+import static dev.latchkey.tck.TokenFixture.days;
+import static dev.latchkey.tck.TokenFixture.hours;
+import static dev.latchkey.tck.TokenFixture.token;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import dev.latchkey.spi.AccessLevel;
+import dev.latchkey.spi.ChangeEvent;
+import dev.latchkey.spi.ConcurrentUpdateException;
+import dev.latchkey.spi.DuplicateTokenException;
+import dev.latchkey.spi.LastUse;
+import dev.latchkey.spi.Page;
+import dev.latchkey.spi.Revocation;
+import dev.latchkey.spi.Scope;
+import dev.latchkey.spi.StoredPolicy;
+import dev.latchkey.spi.TokenKind;
+import dev.latchkey.spi.TokenQuery;
+import dev.latchkey.spi.TokenRecord;
+import dev.latchkey.spi.TokenSort;
+import dev.latchkey.spi.TokenState;
+import dev.latchkey.spi.TokenStore;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Contract tests for {@link TokenStore}. Extend this class in your test sources and implement
+ * {@link #createStore()}; every test gets a fresh, empty store.
+ *
+ * <pre>{@code
+ * class MyTokenStoreTest extends TokenStoreContract {
+ *     @Override
+ *     protected TokenStore createStore() {
+ *         return new MyTokenStore(freshEmptyDatabase());
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>Every instant the kit writes is a whole millisecond (the engine's precision); a store may truncate to
+ * milliseconds. Names quote the clause of {@link TokenStore} or {@link TokenQuery} they check.
+ *
+ * <p>Optional capabilities: override {@link #supportsConcurrentWriters()} to return {@code false} for a store
+ * meant for a single thread only (the concurrency tests are then skipped and say why).
+ */
+public abstract class TokenStoreContract {
+
+    /** The {@code asOf} instant most query tests evaluate states at. */
+    protected static final Instant NOW = days(5);
+
+    private TokenStore store;
+
+    /**
+     * A new, empty store. Called once before every test.
+     *
+     * @return a store with no tokens, no policy and an empty change feed
+     */
+    protected abstract TokenStore createStore();
+
+    /**
+     * Whether the store may be called from many threads at once (the {@link TokenStore} contract requires it;
+     * return {@code false} only for a deliberately single-threaded store, and the concurrency tests are skipped).
+     */
+    protected boolean supportsConcurrentWriters() {
+        return true;
+    }
+
+    /** How many threads the concurrency tests use. */
+    protected int concurrentThreads() {
+        return 8;
+    }
+
+    /** How many records each thread inserts in the concurrent-insert test. */
+    protected int insertsPerThread() {
+        return 50;
+    }
+
+    /** The store under test. */
+    protected final TokenStore store() {
+        return store;
+    }
+
+    @BeforeEach
+    final void createFreshStore() {
+        store = createStore();
+        assertThat(store).as("createStore() must return a store").isNotNull();
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // insert / find: round trip of every field
+    // ---------------------------------------------------------------------------------------------------------
+
+    @Test
+    @DisplayName("TokenStore: records are returned exactly as written (every field)")
+    void insertWhenEveryFieldIsSetThenFindByIdAndFindByDigestReturnEqualRecord() {
+        TokenRecord record = token("full-1")
+                .kind(TokenKind.SERVICE)
+                .name("Release pipeline")
+                .owner("svc-release")
+                .createdBy("admin-on-behalf")
+                .scope(new Scope(AccessLevel.ADMIN, Map.of("project", AccessLevel.WRITE, "repository", AccessLevel.ADMIN),
+                        Set.of("PROJ", "PROJ/repo", "OTHER/repo-2")))
+                .allowedCidrs(List.of("10.0.0.0/8", "2001:db8::/32", "192.0.2.7/32"))
+                .digestAlgorithm("hmac-sha256:key-2025")
+                .hint("lks_…Q9z1")
+                .createdAt(hours(1))
+                .expiresAt(days(90))
+                .revocation(new Revocation(days(2), "security-team", "leaked in a CI log"))
+                .lastUsedAt(days(1).plusMillis(123))
+                .lastUsedIp("2001:db8::1")
+                .build();
+
+        store.insert(record);
+
+        assertThat(store.findById(record.id())).contains(record);
+        assertThat(store.findByDigest(record.digest())).contains(record);
+    }
+
+    @Test
+    @DisplayName("TokenStore: records are returned exactly as written (optional fields absent)")
+    void insertWhenOptionalFieldsAreAbsentThenTheyStayAbsent() {
+        TokenRecord record = token("minimal-1").build();
+
+        store.insert(record);
+
+        TokenRecord found = store.findById(record.id()).orElseThrow();
+        assertThat(found).isEqualTo(record);
+        assertThat(found.expiresAt()).isEmpty();
+        assertThat(found.revocation()).isEmpty();
+        assertThat(found.lastUse()).isEmpty();
+        assertThat(found.allowedCidrs()).isEmpty();
+        assertThat(found.scope().domainLevels()).isEmpty();
+        assertThat(found.scope().resources()).isEmpty();
+        assertThat(found.version()).isZero();
+    }
+
+    static Stream<String> unicodeNames() {
+        return Stream.of(
+                "🔑 deploy key 🚀",
+                "e\u0301te\u0301 (combining acute, not normalised)",
+                "\u00e9t\u00e9 (precomposed)",
+                "Zoë's token",
+                "中文名称 / 日本語 / 한국어",
+                "مفتاح النشر",
+                "𝔘𝔫𝔦𝔠𝔬𝔡𝔢 math letters",
+                "tab\tand\nnewline",
+                "  leading and trailing spaces  ",
+                "x".repeat(255),
+                "🔑".repeat(127) + "x",
+                "é".repeat(255),
+                "");
+    }
+
+    @ParameterizedTest
+    @MethodSource("unicodeNames")
+    @DisplayName("TokenStore: records are returned exactly as written (unicode included) — names up to 255 chars")
+    void insertWhenNameIsUnicodeOrLongThenItRoundTripsExactly(String name) {
+        TokenRecord record = token("uni-1").name(name).owner("zoë-🦊").createdBy("José").hint("lkp_…ü").build();
+
+        store.insert(record);
+
+        assertThat(store.findById(record.id())).contains(record);
+        assertThat(store.findById(record.id()).orElseThrow().name()).isEqualTo(name);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 200})
+    @DisplayName("TokenStore: records are returned exactly as written — allowed CIDRs empty, one, many, in order")
+    void insertWhenAllowedCidrsAreEmptyOrManyThenTheyRoundTripInOrder(int count) {
+        List<String> cidrs = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            cidrs.add(i % 2 == 0 ? "10." + (i % 256) + "." + (i / 256) + ".0/24" : "2001:db8:" + Integer.toHexString(i) + "::/48");
+        }
+        Collections.reverse(cidrs);
+        TokenRecord record = token("cidr-" + count).allowedCidrs(cidrs).build();
+
+        store.insert(record);
+
+        assertThat(store.findById(record.id()).orElseThrow().allowedCidrs()).containsExactlyElementsOf(cidrs);
+    }
+
+    static Stream<Scope> scopes() {
+        return Stream.of(
+                Scope.of(AccessLevel.READ),
+                Scope.of(AccessLevel.WRITE, Set.of("PROJ")),
+                new Scope(AccessLevel.ADMIN, Map.of("project", AccessLevel.READ), Set.of()),
+                new Scope(AccessLevel.ADMIN, Map.of("project", AccessLevel.WRITE, "repository", AccessLevel.ADMIN,
+                        "workspace", AccessLevel.READ), Set.of("PROJ/repo", "PROJ")),
+                new Scope(AccessLevel.WRITE, Map.of("weird=domain", AccessLevel.READ, "dömäin,2", AccessLevel.WRITE),
+                        Set.of("a,b", "with space", "x=y", "line\nbreak", "🚀/repo", "back\\slash", "semi;colon",
+                                "quote'd\"", "%_wild")));
+    }
+
+    @ParameterizedTest
+    @MethodSource("scopes")
+    @DisplayName("TokenStore: records are returned exactly as written — scope level, domain levels and resources")
+    void insertWhenScopeHasDomainLevelsAndResourcesThenItRoundTrips(Scope scope) {
+        TokenRecord record = token("scope-1").scope(scope).build();
+
+        store.insert(record);
+
+        assertThat(store.findById(record.id()).orElseThrow().scope()).isEqualTo(scope);
+    }
+
+    @Test
+    @DisplayName("TokenStore: records are returned exactly as written — revocation with an empty reason, last use")
+    void insertWhenRevocationHasEmptyReasonAndLastUseIsSetThenTheyRoundTrip() {
+        TokenRecord record = token("rev-1")
+                .revocation(new Revocation(hours(3).plusMillis(7), "system", ""))
+                .lastUsedAt(hours(2).plusMillis(999))
+                .lastUsedIp("203.0.113.255")
+                .build();
+
+        store.insert(record);
+
+        assertThat(store.findById(record.id())).contains(record);
+    }
+
+    @Test
+    @DisplayName("TokenStore: records are returned exactly as written — millisecond instants far from the epoch")
+    void insertWhenInstantsHaveMillisecondsThenTheyRoundTripExactly() {
+        TokenRecord record = token("ms-1")
+                .createdAt(Instant.parse("1999-12-31T23:59:59.999Z"))
+                .expiresAt(Instant.parse("2199-06-30T12:00:00.001Z"))
+                .lastUsedAt(Instant.parse("2000-02-29T00:00:00.500Z"))
+                .build();
+
+        store.insert(record);
+
+        assertThat(store.findById(record.id())).contains(record);
+    }
+
+    @Test
+    @DisplayName("TokenStore.insert: @throws DuplicateTokenException if a record with the same id exists")
+    void insertWhenIdExistsThenDuplicateTokenExceptionAndStoredRecordUnchanged() {
+        TokenRecord first = token("dup-1").name("first").build();
+        store.insert(first);
+        TokenRecord sameId = token("dup-1").name("second").digest(TokenFixture.digestOf("other")).build();
+
+        assertThatThrownBy(() -> store.insert(sameId)).isInstanceOf(DuplicateTokenException.class);
+
+        assertThat(store.findById("dup-1")).contains(first);
+        assertThat(store.findByDigest(sameId.digest())).isEmpty();
+    }
+
+    @Test
+    @DisplayName("TokenStore.insert: @throws DuplicateTokenException if a record with the same digest exists")
+    void insertWhenDigestExistsThenDuplicateTokenExceptionAndNothingStored() {
+        TokenRecord first = token("dup-a").build();
+        store.insert(first);
+        TokenRecord sameDigest = token("dup-b").digest(first.digest()).build();
+
+        assertThatThrownBy(() -> store.insert(sameDigest)).isInstanceOf(DuplicateTokenException.class);
+
+        assertThat(store.findById("dup-b")).isEmpty();
+        assertThat(store.findByDigest(first.digest())).contains(first);
+    }
+
+    @Test
+    @DisplayName("TokenStore: insert appends a change event atomically with the change (a refused insert appends none)")
+    void insertWhenDuplicateThenNoChangeEventIsAppended() {
+        store.insert(token("dup-x").build());
+        long before = store.latestChangeSequence();
+
+        catchThrowable(() -> store.insert(token("dup-x").digest(TokenFixture.digestOf("y")).build()));
+
+        assertThat(store.latestChangeSequence()).isEqualTo(before);
+        assertThat(store.changesSince(before, 10)).isEmpty();
+    }
+
+    @Test
+    @DisplayName("TokenStore.findByDigest / findById: the record, if any — empty for unknown keys")
+    void findWhenKeyIsUnknownThenEmpty() {
+        store.insert(token("known").build());
+
+        assertThat(store.findById("unknown")).isEmpty();
+        assertThat(store.findByDigest(TokenFixture.digestOf("unknown"))).isEmpty();
+        assertThat(store.findById("")).isEmpty();
+        assertThat(store.findByDigest("")).isEmpty();
+    }
+
+    @Test
+    @DisplayName("TokenStore.findByDigest / findById: exact keys — case and trailing spaces matter")
+    void findWhenKeyDiffersInCaseOrPaddingThenEmpty() {
+        TokenRecord record = token("CaseId").build();
+        store.insert(record);
+
+        assertThat(store.findById("caseid")).isEmpty();
+        assertThat(store.findById("CaseId ")).isEmpty();
+        assertThat(store.findByDigest(record.digest().toUpperCase(java.util.Locale.ROOT))).isEmpty();
+        assertThat(store.findByDigest(record.digest() + " ")).isEmpty();
+        assertThat(store.findByDigest(record.digest().substring(0, 20))).isEmpty();
+        assertThat(store.findById("CaseId")).contains(record);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // update
+    // ---------------------------------------------------------------------------------------------------------
+
+    @Test
+    @DisplayName("TokenStore.update: @return the stored record, with version expectedVersion + 1")
+    void updateWhenExpectedVersionMatchesThenStoresChangesAndReturnsVersionPlusOne() {
+        TokenRecord original = token("upd-1").build();
+        store.insert(original);
+        TokenRecord changed = original.withName("renamed 🔁")
+                .withScope(new Scope(AccessLevel.WRITE, Map.of("project", AccessLevel.READ), Set.of("PROJ")))
+                .withAllowedCidrs(List.of("198.51.100.0/24"))
+                .withExpiresAt(Optional.of(days(30)))
+                .withRevocation(new Revocation(days(3), "bob", "rotated"));
+
+        TokenRecord returned = store.update(changed, 0);
+
+        assertThat(returned).isEqualTo(changed.withVersion(1));
+        assertThat(store.findById("upd-1")).contains(changed.withVersion(1));
+        assertThat(store.findByDigest(original.digest())).contains(changed.withVersion(1));
+    }
+
+    @Test
+    @DisplayName("TokenStore.update: the store increments the version on every update")
+    void updateWhenCalledRepeatedlyThenVersionIncrementsEachTime() {
+        TokenRecord record = token("upd-2").build();
+        store.insert(record);
+
+        for (int i = 0; i < 5; i++) {
+            record = store.update(record.withName("name " + i), i);
+            assertThat(record.version()).isEqualTo(i + 1);
+        }
+        assertThat(store.findById("upd-2").orElseThrow().version()).isEqualTo(5);
+        assertThat(store.findById("upd-2").orElseThrow().name()).isEqualTo("name 4");
+    }
+
+    @Test
+    @DisplayName("TokenStore.update: @throws ConcurrentUpdateException if the stored version differs; nothing was written")
+    void updateWhenExpectedVersionIsStaleThenConcurrentUpdateExceptionAndNothingChanged() {
+        TokenRecord record = token("upd-3").build();
+        store.insert(record);
+        TokenRecord v1 = store.update(record.withName("first writer"), 0);
+        long seq = store.latestChangeSequence();
+
+        assertThatThrownBy(() -> store.update(record.withName("second writer"), 0))
+                .isInstanceOf(ConcurrentUpdateException.class);
+        assertThatThrownBy(() -> store.update(record.withName("from the future"), 7))
+                .isInstanceOf(ConcurrentUpdateException.class);
+
+        assertThat(store.findById("upd-3")).contains(v1);
+        assertThat(store.latestChangeSequence()).isEqualTo(seq);
+    }
+
+    @Test
+    @DisplayName("TokenStore.update: @throws ConcurrentUpdateException if the record does not exist")
+    void updateWhenRecordDoesNotExistThenConcurrentUpdateException() {
+        TokenRecord ghost = token("ghost").build();
+
+        assertThatThrownBy(() -> store.update(ghost, 0)).isInstanceOf(ConcurrentUpdateException.class);
+
+        assertThat(store.findById("ghost")).isEmpty();
+        assertThat(store.latestChangeSequence()).isZero();
+    }
+
+    @Test
+    @DisplayName("TokenStore.update: the stored lastUse is kept (usage is written only through recordLastUse)")
+    void updateWhenRecordCarriesOtherLastUseThenStoredLastUseIsKept() {
+        TokenRecord record = token("upd-4").build();
+        store.insert(record);
+        LastUse use = new LastUse("upd-4", days(1), "198.51.100.4");
+        store.recordLastUse(List.of(use));
+
+        TokenRecord stale = record.withName("renamed");
+        TokenRecord returned = store.update(stale, 0);
+        TokenRecord other = store.update(returned.withLastUse(Optional.of(new LastUse("upd-4", days(9), "192.0.2.1"))), 1);
+
+        assertThat(returned.lastUse()).contains(use);
+        assertThat(other.lastUse()).contains(use);
+        assertThat(store.findById("upd-4").orElseThrow().lastUse()).contains(use);
+        assertThat(store.findById("upd-4").orElseThrow().name()).isEqualTo("renamed");
+    }
+
+    @Test
+    @DisplayName("TokenStore.update: the digest and id cannot change through an update")
+    void updateWhenDigestDiffersThenStoredDigestIsKeptOrUpdateRejected() {
+        TokenRecord record = token("upd-5").build();
+        store.insert(record);
+        String otherDigest = TokenFixture.digestOf("rotated");
+        TokenRecord withOtherDigest = new TokenRecord(record.id(), record.kind(), record.name(), record.owner(),
+                record.createdBy(), record.scope(), record.allowedCidrs(), otherDigest, record.digestAlgorithm(),
+                record.hint(), record.createdAt(), record.expiresAt(), record.revocation(), record.lastUse(), 0);
+
+        Throwable thrown = catchThrowable(() -> store.update(withOtherDigest, 0));
+
+        assertThat(thrown).as("either rejected as invalid or the digest is ignored")
+                .satisfiesAnyOf(t -> assertThat(t).isNull(), t -> assertThat(t).isInstanceOf(IllegalArgumentException.class));
+        assertThat(store.findByDigest(record.digest())).isPresent();
+        assertThat(store.findByDigest(otherDigest)).isEmpty();
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // query: filters
+    // ---------------------------------------------------------------------------------------------------------
+
+    /**
+     * The filter data set; states at {@link #NOW} (= T0 + 5 days) in the comments.
+     */
+    private void insertFilterDataSet() {
+        // active, never expires, never used
+        store.insert(token("t01").owner("alice").name("Deploy key").createdAt(hours(1)).build());
+        // active until T0+10d, used
+        store.insert(token("t02").owner("alice").name("CI pipeline").kind(TokenKind.SERVICE).createdAt(hours(2))
+                .expiresAt(days(10)).lastUsedAt(days(3)).build());
+        // expired at T0+1d
+        store.insert(token("t03").owner("bob").name("deploy KEY prod").createdAt(hours(3)).expiresAt(days(1))
+                .lastUsedAt(hours(12)).build());
+        // revoked, never expires, never used
+        store.insert(token("t04").owner("bob").name("Backup").createdAt(hours(4)).revokedAt(days(2)).build());
+        // revoked (wins over a future expiry)
+        store.insert(token("t05").owner("carol").name("backup-2").kind(TokenKind.SERVICE).createdAt(hours(5))
+                .expiresAt(days(20)).revokedAt(days(1)).lastUsedAt(hours(6)).build());
+        // expires exactly at NOW: expired ("a token expires at its expiry instant")
+        store.insert(token("t06").owner("Alice").name("ZOË").createdAt(hours(6)).expiresAt(NOW)
+                .lastUsedAt(days(4)).build());
+        // expired at T0+4d, never used
+        store.insert(token("t07").owner("alice").name("old token").createdAt(hours(7)).expiresAt(days(4)).build());
+    }
+
+    private List<String> ids(UnaryOperator<TokenQuery.Builder> filters) {
+        TokenQuery query = filters.apply(TokenQuery.builder(NOW).sort(TokenSort.CREATED_AT, false).size(100)).build();
+        Page<TokenRecord> page = store.query(query);
+        List<String> ids = page.items().stream().map(TokenRecord::id).toList();
+        assertThat(page.total()).as("total of " + query).isEqualTo(ids.size());
+        return ids;
+    }
+
+    @Test
+    @DisplayName("TokenQuery: every filter is optional — no filter returns everything")
+    void queryWhenNoFilterThenEveryRecord() {
+        insertFilterDataSet();
+
+        assertThat(ids(q -> q)).containsExactly("t01", "t02", "t03", "t04", "t05", "t06", "t07");
+    }
+
+    @Test
+    @DisplayName("TokenQuery: on an empty store the page is empty and the total is 0")
+    void queryWhenStoreIsEmptyThenEmptyPageWithTotalZero() {
+        Page<TokenRecord> page = store.query(TokenQuery.builder(NOW).build());
+
+        assertThat(page.items()).isEmpty();
+        assertThat(page.total()).isZero();
+        assertThat(page.page()).isZero();
+        assertThat(page.size()).isEqualTo(50);
+    }
+
+    @Test
+    @DisplayName("TokenQuery: owner — equal (case-sensitive)")
+    void queryWhenOwnerFilterThenExactCaseSensitiveMatchesOnly() {
+        insertFilterDataSet();
+
+        assertThat(ids(q -> q.owner("alice"))).containsExactly("t01", "t02", "t07");
+        assertThat(ids(q -> q.owner("Alice"))).containsExactly("t06");
+        assertThat(ids(q -> q.owner("ALICE"))).isEmpty();
+        assertThat(ids(q -> q.owner("alic"))).isEmpty();
+        assertThat(ids(q -> q.owner("alice "))).isEmpty();
+        assertThat(ids(q -> q.owner("nobody"))).isEmpty();
+    }
+
+    @Test
+    @DisplayName("TokenQuery: nameContains — the name contains the text, case-insensitively")
+    void queryWhenNameContainsThenCaseInsensitiveSubstringMatches() {
+        insertFilterDataSet();
+
+        assertThat(ids(q -> q.nameContains("key"))).containsExactly("t01", "t03");
+        assertThat(ids(q -> q.nameContains("DEPLOY"))).containsExactly("t01", "t03");
+        assertThat(ids(q -> q.nameContains("ploy k"))).containsExactly("t01", "t03");
+        assertThat(ids(q -> q.nameContains("backup"))).containsExactly("t04", "t05");
+        assertThat(ids(q -> q.nameContains("zoë"))).containsExactly("t06");
+        assertThat(ids(q -> q.nameContains("Zoë"))).containsExactly("t06");
+        assertThat(ids(q -> q.nameContains("zoe"))).isEmpty();
+        assertThat(ids(q -> q.nameContains("deploy key prod"))).containsExactly("t03");
+        assertThat(ids(q -> q.nameContains("no such name"))).isEmpty();
+        assertThat(ids(q -> q.nameContains(""))).hasSize(7);
+    }
+
+    @Test
+    @DisplayName("TokenQuery: kind — equal")
+    void queryWhenKindFilterThenOnlyThatKind() {
+        insertFilterDataSet();
+
+        assertThat(ids(q -> q.kind(TokenKind.SERVICE))).containsExactly("t02", "t05");
+        assertThat(ids(q -> q.kind(TokenKind.PERSONAL))).containsExactly("t01", "t03", "t04", "t06", "t07");
+    }
+
+    @Test
+    @DisplayName("TokenQuery: state — evaluated at asOf as in TokenRecord.state (revoked wins; expires at its expiry instant)")
+    void queryWhenStateFilterThenStateAtAsOf() {
+        insertFilterDataSet();
+
+        assertThat(ids(q -> q.state(TokenState.ACTIVE))).containsExactly("t01", "t02");
+        assertThat(ids(q -> q.state(TokenState.EXPIRED))).containsExactly("t03", "t06", "t07");
+        assertThat(ids(q -> q.state(TokenState.REVOKED))).containsExactly("t04", "t05");
+    }
+
+    @Test
+    @DisplayName("TokenQuery: state — asOf is the query's, not the store's clock")
+    void queryWhenStateFilterAtOtherAsOfThenEvaluatedAtThatInstant() {
+        insertFilterDataSet();
+
+        assertThat(ids(q -> q.state(TokenState.ACTIVE).asOf(T0))).containsExactly("t01", "t02", "t03", "t06", "t07");
+        assertThat(ids(q -> q.state(TokenState.EXPIRED).asOf(T0))).isEmpty();
+        assertThat(ids(q -> q.state(TokenState.REVOKED).asOf(T0))).containsExactly("t04", "t05");
+        assertThat(ids(q -> q.state(TokenState.ACTIVE).asOf(NOW.minusMillis(1)))).containsExactly("t01", "t02", "t06");
+        assertThat(ids(q -> q.state(TokenState.EXPIRED).asOf(days(100)))).containsExactly("t02", "t03", "t06", "t07");
+    }
+
+    @Test
+    @DisplayName("TokenQuery: createdAfter inclusive, createdBefore exclusive")
+    void queryWhenCreatedRangeThenAfterInclusiveBeforeExclusive() {
+        insertFilterDataSet();
+
+        assertThat(ids(q -> q.createdAfter(hours(3)))).containsExactly("t03", "t04", "t05", "t06", "t07");
+        assertThat(ids(q -> q.createdBefore(hours(3)))).containsExactly("t01", "t02");
+        assertThat(ids(q -> q.createdAfter(hours(3)).createdBefore(hours(5)))).containsExactly("t03", "t04");
+        assertThat(ids(q -> q.createdAfter(hours(3)).createdBefore(hours(3)))).isEmpty();
+        assertThat(ids(q -> q.createdAfter(hours(3).plusMillis(1)))).containsExactly("t04", "t05", "t06", "t07");
+    }
+
+    @Test
+    @DisplayName("TokenQuery: expiresBefore exclusive (tokens that never expire do not match)")
+    void queryWhenExpiresBeforeThenExclusiveAndNeverExpiringExcluded() {
+        insertFilterDataSet();
+
+        assertThat(ids(q -> q.expiresBefore(NOW))).containsExactly("t03", "t07");
+        assertThat(ids(q -> q.expiresBefore(NOW.plusMillis(1)))).containsExactly("t03", "t06", "t07");
+        assertThat(ids(q -> q.expiresBefore(days(1000)))).containsExactly("t02", "t03", "t05", "t06", "t07");
+    }
+
+    @Test
+    @DisplayName("TokenQuery: lastUsedBefore exclusive (never-used tokens do not match)")
+    void queryWhenLastUsedBeforeThenExclusiveAndNeverUsedExcluded() {
+        insertFilterDataSet();
+
+        assertThat(ids(q -> q.lastUsedBefore(days(3)))).containsExactly("t03", "t05");
+        assertThat(ids(q -> q.lastUsedBefore(days(3).plusMillis(1)))).containsExactly("t02", "t03", "t05");
+        assertThat(ids(q -> q.lastUsedBefore(days(1000)))).containsExactly("t02", "t03", "t05", "t06");
+    }
+
+    @Test
+    @DisplayName("TokenQuery: neverUsed — true matches only tokens with no recorded use")
+    void queryWhenNeverUsedThenOnlyTokensWithoutUse() {
+        insertFilterDataSet();
+
+        assertThat(ids(q -> q.neverUsed(true))).containsExactly("t01", "t04", "t07");
+        assertThat(ids(q -> q.neverUsed(false))).hasSize(7);
+    }
+
+    @Test
+    @DisplayName("TokenQuery: filters combine with AND")
+    void queryWhenFiltersCombinedThenAllMustMatch() {
+        insertFilterDataSet();
+
+        assertThat(ids(q -> q.owner("alice").state(TokenState.ACTIVE))).containsExactly("t01", "t02");
+        assertThat(ids(q -> q.owner("bob").nameContains("KEY").kind(TokenKind.PERSONAL))).containsExactly("t03");
+        assertThat(ids(q -> q.owner("alice").neverUsed(true).state(TokenState.EXPIRED))).containsExactly("t07");
+        assertThat(ids(q -> q.kind(TokenKind.PERSONAL).createdAfter(hours(2)).createdBefore(hours(6))))
+                .containsExactly("t03", "t04");
+        assertThat(ids(q -> q.owner("alice").expiresBefore(NOW))).containsExactly("t07");
+        assertThat(ids(q -> q.neverUsed(true).lastUsedBefore(days(1000)))).isEmpty();
+        assertThat(ids(q -> q.kind(TokenKind.SERVICE).state(TokenState.REVOKED).nameContains("BACK")
+                .lastUsedBefore(days(1)).expiresBefore(days(21)).createdAfter(hours(5)).createdBefore(hours(6))
+                .owner("carol"))).containsExactly("t05");
+        assertThat(ids(q -> q.owner("carol").state(TokenState.ACTIVE))).isEmpty();
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // query: hostile input
+    // ---------------------------------------------------------------------------------------------------------
+
+    private static final List<String> HOSTILE_NAMES = List.of(
+            "100% done",
+            "under_score",
+            "back\\slash",
+            "it's \"quoted\"",
+            "'; DROP TABLE x; --",
+            "plain name",
+            "[abc] {x} ^$ .* +?",
+            "semi;colon /* comment */");
+
+    private void insertHostileDataSet() {
+        for (int i = 0; i < HOSTILE_NAMES.size(); i++) {
+            store.insert(token("h" + i).name(HOSTILE_NAMES.get(i)).owner(i == 4 ? "'; DROP TABLE x; --" : "owner%_\\")
+                    .createdAt(hours(i)).build());
+        }
+    }
+
+    static Stream<Arguments> hostileFilters() {
+        return Stream.of(
+                Arguments.of("%", List.of("h0")),
+                Arguments.of("0%", List.of("h0")),
+                Arguments.of("%%", List.of()),
+                Arguments.of("_", List.of("h1")),
+                Arguments.of("r_s", List.of("h1")),
+                Arguments.of("\\", List.of("h2")),
+                Arguments.of("\\%", List.of()),
+                Arguments.of("k\\s", List.of("h2")),
+                Arguments.of("'", List.of("h3", "h4")),
+                Arguments.of("\"", List.of("h3")),
+                Arguments.of("'; drop table x; --", List.of("h4")),
+                Arguments.of("--", List.of("h4")),
+                Arguments.of(";", List.of("h4", "h7")),
+                Arguments.of("[abc]", List.of("h6")),
+                Arguments.of("[a", List.of("h6")),
+                Arguments.of(".*", List.of("h6")),
+                Arguments.of("/*", List.of("h7")),
+                Arguments.of("*", List.of("h6", "h7")),
+                Arguments.of("!", List.of()),
+                Arguments.of("?", List.of("h6")),
+                Arguments.of("' OR '1'='1", List.of()),
+                Arguments.of("x".repeat(TokenQuery.MAX_TEXT_LENGTH), List.of()));
+    }
+
+    @ParameterizedTest
+    @MethodSource("hostileFilters")
+    @DisplayName("TokenQuery: nameContains — no wildcard meaning for any character (%, _ and \\ match themselves); hostile text is data")
+    void queryWhenNameContainsHostileTextThenMatchesLiterallyWithoutError(String text, List<String> expected) {
+        insertHostileDataSet();
+
+        assertThat(ids(q -> q.nameContains(text))).containsExactlyElementsOf(expected);
+        assertThat(ids(q -> q)).as("the store is intact").hasSize(HOSTILE_NAMES.size());
+    }
+
+    @Test
+    @DisplayName("TokenQuery: owner — equal (case-sensitive); hostile text is data")
+    void queryWhenOwnerIsHostileTextThenExactMatchOnly() {
+        insertHostileDataSet();
+
+        assertThat(ids(q -> q.owner("'; DROP TABLE x; --"))).containsExactly("h4");
+        assertThat(ids(q -> q.owner("owner%_\\"))).containsExactly("h0", "h1", "h2", "h3", "h5", "h6", "h7");
+        assertThat(ids(q -> q.owner("owner%"))).isEmpty();
+        assertThat(ids(q -> q.owner("%"))).isEmpty();
+        assertThat(ids(q -> q.owner("' OR '1'='1"))).isEmpty();
+        assertThat(ids(q -> q.owner("o".repeat(TokenQuery.MAX_TEXT_LENGTH)))).isEmpty();
+        assertThat(ids(q -> q)).as("the store is intact").hasSize(HOSTILE_NAMES.size());
+    }
+
+    @Test
+    @DisplayName("TokenQuery: nameContains at most MAX_TEXT_LENGTH characters — a 255-character name is found by its full text")
+    void queryWhenNameContainsIsLongThenLongNamesMatch() {
+        String longName = "n".repeat(200) + "Ä".repeat(55);
+        store.insert(token("long-1").name(longName).build());
+        store.insert(token("long-2").name("short").build());
+
+        assertThat(ids(q -> q.nameContains(longName))).containsExactly("long-1");
+        assertThat(ids(q -> q.nameContains(longName.toLowerCase(java.util.Locale.ROOT)))).containsExactly("long-1");
+        assertThat(ids(q -> q.nameContains(longName + "x"))).isEmpty();
+    }
+
+    @Test
+    @DisplayName("TokenQuery: text longer than MAX_TEXT_LENGTH, unpaired surrogates and NUL are rejected before reaching a store")
+    void queryWhenTextIsTooLongOrMalformedThenTokenQueryRejectsIt() {
+        assertThatThrownBy(() -> TokenQuery.builder(NOW).nameContains("x".repeat(10_000)).build())
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> TokenQuery.builder(NOW).owner("x".repeat(TokenQuery.MAX_TEXT_LENGTH + 1)).build())
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> TokenQuery.builder(NOW).nameContains("bad\uD800").build())
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> TokenQuery.builder(NOW).nameContains("\uDC00bad").build())
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> TokenQuery.builder(NOW).owner("nul\u0000").build())
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(store.query(TokenQuery.builder(NOW).nameContains("🔑").build()).total()).isZero();
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // query: sorting and paging
+    // ---------------------------------------------------------------------------------------------------------
+
+    private void insertSortDataSet() {
+        store.insert(token("s1").owner("bob").name("bravo").createdAt(hours(2)).expiresAt(days(3)).lastUsedAt(days(2)).build());
+        store.insert(token("s2").owner("alice").name("alpha").createdAt(hours(1)).build());
+        store.insert(token("s3").owner("carol").name("charlie").createdAt(hours(2)).expiresAt(days(1)).lastUsedAt(days(1)).build());
+        store.insert(token("s4").owner("alice").name("alpha").createdAt(hours(3)).expiresAt(days(3)).build());
+        store.insert(token("s5").owner("bob").name("delta").createdAt(hours(4)).lastUsedAt(days(2)).build());
+    }
+
+    static Stream<Arguments> sortCases() {
+        return Stream.of(
+                Arguments.of(TokenSort.CREATED_AT, false, List.of("s2", "s1", "s3", "s4", "s5")),
+                Arguments.of(TokenSort.CREATED_AT, true, List.of("s5", "s4", "s1", "s3", "s2")),
+                Arguments.of(TokenSort.EXPIRES_AT, false, List.of("s3", "s1", "s4", "s2", "s5")),
+                Arguments.of(TokenSort.EXPIRES_AT, true, List.of("s1", "s4", "s3", "s2", "s5")),
+                Arguments.of(TokenSort.LAST_USED_AT, false, List.of("s3", "s1", "s5", "s2", "s4")),
+                Arguments.of(TokenSort.LAST_USED_AT, true, List.of("s1", "s5", "s3", "s2", "s4")),
+                Arguments.of(TokenSort.NAME, false, List.of("s2", "s4", "s1", "s3", "s5")),
+                Arguments.of(TokenSort.NAME, true, List.of("s5", "s3", "s1", "s2", "s4")),
+                Arguments.of(TokenSort.OWNER, false, List.of("s2", "s4", "s1", "s5", "s3")),
+                Arguments.of(TokenSort.OWNER, true, List.of("s3", "s1", "s5", "s2", "s4")));
+    }
+
+    @ParameterizedTest(name = "{0} descending={1}")
+    @MethodSource("sortCases")
+    @DisplayName("TokenQuery: sorting by sort; absent values (no expiry, never used) sort last in either direction; ties by id ascending")
+    void queryWhenSortedThenNullsLastAndTiesByIdAscending(TokenSort sort, boolean descending, List<String> expected) {
+        insertSortDataSet();
+
+        List<String> ids = store.query(TokenQuery.builder(NOW).sort(sort, descending).build())
+                .items().stream().map(TokenRecord::id).toList();
+
+        assertThat(ids).containsExactlyElementsOf(expected);
+    }
+
+    @ParameterizedTest(name = "{0} descending={1}")
+    @MethodSource("sortCases")
+    @DisplayName("TokenQuery: page is zero-based — pages of one row concatenate to the full sorted result")
+    void queryWhenPagedOneRowAtATimeThenSameOrderAsOnePage(TokenSort sort, boolean descending, List<String> expected) {
+        insertSortDataSet();
+
+        List<String> ids = new ArrayList<>();
+        for (int page = 0; page < expected.size(); page++) {
+            Page<TokenRecord> p = store.query(TokenQuery.builder(NOW).sort(sort, descending).page(page).size(1).build());
+            assertThat(p.total()).isEqualTo(expected.size());
+            assertThat(p.items()).hasSize(1);
+            ids.add(p.items().get(0).id());
+        }
+
+        assertThat(ids).containsExactlyElementsOf(expected);
+    }
+
+    private void insertPagingDataSet(int n) {
+        for (int i = 0; i < n; i++) {
+            store.insert(token(String.format("p%02d", i)).createdAt(hours(i)).owner(i % 2 == 0 ? "even" : "odd").build());
+        }
+    }
+
+    private Page<TokenRecord> page(int page, int size, UnaryOperator<TokenQuery.Builder> filters) {
+        return store.query(filters.apply(TokenQuery.builder(NOW).sort(TokenSort.CREATED_AT, false).page(page).size(size)).build());
+    }
+
+    private static List<String> idsOf(Page<TokenRecord> page) {
+        return page.items().stream().map(TokenRecord::id).toList();
+    }
+
+    @Test
+    @DisplayName("TokenQuery: page is zero-based — first, middle, last and beyond the last page, total always the full count")
+    void queryWhenPagingThenFirstMiddleLastAndBeyondLastPageAreRight() {
+        insertPagingDataSet(7);
+
+        Page<TokenRecord> first = page(0, 3, q -> q);
+        Page<TokenRecord> middle = page(1, 3, q -> q);
+        Page<TokenRecord> last = page(2, 3, q -> q);
+        Page<TokenRecord> beyond = page(3, 3, q -> q);
+        Page<TokenRecord> farBeyond = page(1_000_000, 3, q -> q);
+
+        assertThat(idsOf(first)).containsExactly("p00", "p01", "p02");
+        assertThat(idsOf(middle)).containsExactly("p03", "p04", "p05");
+        assertThat(idsOf(last)).containsExactly("p06");
+        assertThat(beyond.items()).isEmpty();
+        assertThat(farBeyond.items()).isEmpty();
+        assertThat(List.of(first, middle, last, beyond, farBeyond)).allSatisfy(p -> {
+            assertThat(p.total()).isEqualTo(7);
+            assertThat(p.size()).isEqualTo(3);
+        });
+        assertThat(last.page()).isEqualTo(2);
+    }
+
+    @Test
+    @DisplayName("TokenQuery: size between 1 and MAX_PAGE_SIZE — both edges work; the total honours the filters")
+    void queryWhenPageSizeIsOneOrMaxThenRightRowsAndTotals() {
+        insertPagingDataSet(7);
+
+        assertThat(idsOf(page(4, 1, q -> q))).containsExactly("p04");
+        assertThat(idsOf(page(0, TokenQuery.MAX_PAGE_SIZE, q -> q))).hasSize(7);
+        assertThat(page(0, TokenQuery.MAX_PAGE_SIZE, q -> q).total()).isEqualTo(7);
+        assertThat(idsOf(page(1, 7, q -> q))).isEmpty();
+        assertThat(idsOf(page(1, 2, q -> q.owner("even")))).containsExactly("p04", "p06");
+        assertThat(page(1, 2, q -> q.owner("even")).total()).isEqualTo(4);
+        assertThat(page(5, 2, q -> q.owner("odd")).total()).isEqualTo(3);
+        assertThatThrownBy(() -> TokenQuery.builder(NOW).size(TokenQuery.MAX_PAGE_SIZE + 1).build())
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // countActive
+    // ---------------------------------------------------------------------------------------------------------
+
+    @Test
+    @DisplayName("TokenStore.countActive: how many tokens owner has that are ACTIVE at asOf")
+    void countActiveWhenMixedStatesThenCountsOnlyActiveTokensOfThatOwner() {
+        insertFilterDataSet();
+
+        assertThat(store.countActive("alice", NOW)).isEqualTo(2);
+        assertThat(store.countActive("Alice", NOW)).isZero();
+        assertThat(store.countActive("Alice", NOW.minusMillis(1))).isEqualTo(1);
+        assertThat(store.countActive("bob", NOW)).isZero();
+        assertThat(store.countActive("bob", T0)).isEqualTo(1);
+        assertThat(store.countActive("alice", T0)).isEqualTo(3);
+        assertThat(store.countActive("nobody", NOW)).isZero();
+        assertThat(store.countActive("'; DROP TABLE x; --", NOW)).isZero();
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // recordLastUse
+    // ---------------------------------------------------------------------------------------------------------
+
+    @Test
+    @DisplayName("TokenStore.recordLastUse: the stored last use becomes the latest; versions unchanged; no change event")
+    void recordLastUseWhenNewerThenStoredWithoutVersionChangeOrChangeEvent() {
+        TokenRecord record = token("lu-1").build();
+        store.insert(record);
+        long seq = store.latestChangeSequence();
+        LastUse use = new LastUse("lu-1", days(1), "192.0.2.44");
+
+        store.recordLastUse(List.of(use));
+
+        TokenRecord found = store.findById("lu-1").orElseThrow();
+        assertThat(found.lastUse()).contains(use);
+        assertThat(found.version()).isZero();
+        assertThat(found.withLastUse(Optional.empty())).isEqualTo(record);
+        assertThat(store.latestChangeSequence()).isEqualTo(seq);
+        assertThat(store.changesSince(seq, 10)).isEmpty();
+    }
+
+    @Test
+    @DisplayName("TokenStore.recordLastUse: it never moves backwards — an older batch does not change it")
+    void recordLastUseWhenOlderThanStoredThenIgnored() {
+        store.insert(token("lu-2").build());
+        LastUse newer = new LastUse("lu-2", days(2), "192.0.2.2");
+        store.recordLastUse(List.of(newer));
+
+        store.recordLastUse(List.of(new LastUse("lu-2", days(1), "192.0.2.1")));
+
+        assertThat(store.findById("lu-2").orElseThrow().lastUse()).contains(newer);
+    }
+
+    @Test
+    @DisplayName("TokenStore.recordLastUse: the latest of the stored one and the batch's wins, whatever the order in the batch")
+    void recordLastUseWhenSameTokenSeveralTimesInBatchThenLatestWins() {
+        store.insert(token("lu-3").build());
+        store.insert(token("lu-4").build());
+        LastUse latest3 = new LastUse("lu-3", days(3), "192.0.2.3");
+        LastUse latest4 = new LastUse("lu-4", days(4), "192.0.2.4");
+
+        store.recordLastUse(List.of(
+                new LastUse("lu-3", days(1), "198.51.100.1"), latest3, new LastUse("lu-3", days(2), "198.51.100.2"),
+                latest4, new LastUse("lu-4", days(1), "198.51.100.4")));
+
+        assertThat(store.findById("lu-3").orElseThrow().lastUse()).contains(latest3);
+        assertThat(store.findById("lu-4").orElseThrow().lastUse()).contains(latest4);
+    }
+
+    @Test
+    @DisplayName("TokenStore.recordLastUse: unknown token ids are ignored (the rest of the batch is recorded)")
+    void recordLastUseWhenUnknownIdsThenIgnoredAndOthersRecorded() {
+        store.insert(token("lu-5").build());
+        LastUse use = new LastUse("lu-5", days(1), "192.0.2.5");
+
+        store.recordLastUse(List.of(new LastUse("ghost", days(1), "192.0.2.9"), use, new LastUse("'; --", days(1), "x")));
+
+        assertThat(store.findById("lu-5").orElseThrow().lastUse()).contains(use);
+        assertThat(store.findById("ghost")).isEmpty();
+        store.recordLastUse(List.of());
+        assertThat(store.findById("lu-5").orElseThrow().lastUse()).contains(use);
+    }
+
+    @Test
+    @DisplayName("TokenStore.recordLastUse: the recorded use is what the lastUsedBefore / neverUsed filters see")
+    void recordLastUseWhenRecordedThenQueriesSeeIt() {
+        store.insert(token("lu-6").build());
+        store.insert(token("lu-7").build());
+
+        store.recordLastUse(List.of(new LastUse("lu-6", days(1), "192.0.2.6")));
+
+        assertThat(ids(q -> q.neverUsed(true))).containsExactly("lu-7");
+        assertThat(ids(q -> q.lastUsedBefore(days(2)))).containsExactly("lu-6");
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // concurrency
+    // ---------------------------------------------------------------------------------------------------------
+
+    private void assumeConcurrentWriters() {
+        Assumptions.assumeTrue(supportsConcurrentWriters(),
+                "supportsConcurrentWriters() is false: this store is declared single-threaded");
+    }
+
+    private <T> List<T> runConcurrently(int threads, IntFunctionWithException<T> task) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        CountDownLatch start = new CountDownLatch(1);
+        try {
+            List<Future<T>> futures = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                Callable<T> c = () -> {
+                    start.await();
+                    return task.apply(thread);
+                };
+                futures.add(pool.submit(c));
+            }
+            start.countDown();
+            List<T> results = new ArrayList<>();
+            for (Future<T> f : futures) {
+                results.add(f.get(120, TimeUnit.SECONDS));
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @FunctionalInterface
+    private interface IntFunctionWithException<T> {
+        T apply(int value) throws Exception;
+    }
+
+    @Test
+    @DisplayName("TokenStore: thread-safe — concurrent inserts lose nothing and each appends one change event")
+    void insertWhenManyThreadsInsertAtOnceThenNothingIsLost() throws Exception {
+        assumeConcurrentWriters();
+        int threads = concurrentThreads();
+        int each = insertsPerThread();
+
+        runConcurrently(threads, t -> {
+            for (int i = 0; i < each; i++) {
+                store.insert(token(String.format("c%02d-%03d", t, i)).owner("owner-" + t).createdAt(hours(i)).build());
+            }
+            return null;
+        });
+
+        assertThat(store.query(TokenQuery.builder(NOW).size(1).build()).total()).isEqualTo((long) threads * each);
+        for (int t = 0; t < threads; t++) {
+            assertThat(store.query(TokenQuery.builder(NOW).owner("owner-" + t).size(1).build()).total()).isEqualTo(each);
+            for (int i = 0; i < each; i++) {
+                String id = String.format("c%02d-%03d", t, i);
+                assertThat(store.findByDigest(TokenFixture.digestOf(id))).map(TokenRecord::id).contains(id);
+            }
+        }
+        List<ChangeEvent> events = allChanges();
+        assertThat(events).hasSize(threads * each);
+        assertThat(events).extracting(e -> e.tokenId().orElseThrow()).doesNotHaveDuplicates();
+        assertStrictlyIncreasing(events);
+    }
+
+    @Test
+    @DisplayName("TokenStore: thread-safe — racing updates of one record: version == number of successful updates")
+    void updateWhenManyThreadsRaceOnOneRecordThenVersionEqualsSuccessfulUpdates() throws Exception {
+        assumeConcurrentWriters();
+        store.insert(token("race").build());
+        int threads = concurrentThreads();
+        int perThread = 10;
+        AtomicInteger conflicts = new AtomicInteger();
+
+        List<Integer> successes = runConcurrently(threads, t -> {
+            int ok = 0;
+            while (ok < perThread) {
+                TokenRecord current = store.findById("race").orElseThrow();
+                try {
+                    store.update(current.withName("thread " + t + " update " + ok), current.version());
+                    ok++;
+                } catch (ConcurrentUpdateException e) {
+                    conflicts.incrementAndGet();
+                }
+            }
+            return ok;
+        });
+
+        int total = successes.stream().mapToInt(Integer::intValue).sum();
+        assertThat(total).isEqualTo(threads * perThread);
+        assertThat(store.findById("race").orElseThrow().version()).isEqualTo(total);
+        assertThat(allChanges()).hasSize(1 + total);
+    }
+
+    @Test
+    @DisplayName("TokenStore: thread-safe — concurrent recordLastUse batches end with the latest use")
+    void recordLastUseWhenManyThreadsRecordAtOnceThenLatestWins() throws Exception {
+        assumeConcurrentWriters();
+        for (int i = 0; i < 10; i++) {
+            store.insert(token("u" + i).build());
+        }
+        int threads = concurrentThreads();
+
+        runConcurrently(threads, t -> {
+            for (int round = 0; round < 20; round++) {
+                List<LastUse> batch = new ArrayList<>();
+                for (int i = 0; i < 10; i++) {
+                    // thread t, round r -> minute (r * threads + t); the latest is the highest
+                    batch.add(new LastUse("u" + ((i + t) % 10), T0.plus(Duration.ofMinutes((long) round * threads + t)),
+                            "10.0." + t + "." + round));
+                }
+                Collections.shuffle(batch);
+                store.recordLastUse(batch);
+            }
+            return null;
+        });
+
+        Instant expected = T0.plus(Duration.ofMinutes(19L * threads + threads - 1));
+        for (int i = 0; i < 10; i++) {
+            assertThat(store.findById("u" + i).orElseThrow().lastUse()).map(LastUse::at).contains(expected);
+            assertThat(store.findById("u" + i).orElseThrow().version()).isZero();
+        }
+    }
+
+    @Test
+    @DisplayName("TokenStore: thread-safe — updates and last-use recording at once lose neither")
+    void updateWhenRacingWithRecordLastUseThenBothAreKept() throws Exception {
+        assumeConcurrentWriters();
+        store.insert(token("mix").build());
+
+        runConcurrently(2, t -> {
+            for (int i = 0; i < 30; i++) {
+                if (t == 0) {
+                    store.recordLastUse(List.of(new LastUse("mix", T0.plus(Duration.ofSeconds(i)), "192.0.2." + i)));
+                } else {
+                    while (true) {
+                        TokenRecord current = store.findById("mix").orElseThrow();
+                        try {
+                            store.update(current.withName("n" + i), current.version());
+                            break;
+                        } catch (ConcurrentUpdateException e) {
+                            // retry
+                        }
+                    }
+                }
+            }
+            return null;
+        });
+
+        TokenRecord end = store.findById("mix").orElseThrow();
+        assertThat(end.version()).isEqualTo(30);
+        assertThat(end.name()).isEqualTo("n29");
+        assertThat(end.lastUse()).contains(new LastUse("mix", T0.plus(Duration.ofSeconds(29)), "192.0.2.29"));
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // purge
+    // ---------------------------------------------------------------------------------------------------------
+
+    @Test
+    @DisplayName("TokenStore.purge: removes records revoked or expired before `before`; never an active record")
+    void purgeWhenRevokedOrExpiredBeforeThenRemovedAndOthersKept() {
+        store.insert(token("keep-active").createdAt(T0.minus(Duration.ofDays(3650))).build());
+        store.insert(token("gone-revoked").revokedAt(days(1)).build());
+        store.insert(token("gone-expired").expiresAt(days(1)).build());
+        store.insert(token("gone-both").expiresAt(days(2)).revokedAt(days(1)).build());
+        store.insert(token("keep-revoked-later").revokedAt(days(10)).build());
+        store.insert(token("keep-expires-later").expiresAt(days(10)).build());
+        store.insert(token("keep-expired-at-before").expiresAt(NOW).build());
+        store.insert(token("keep-revoked-at-before").revokedAt(NOW).build());
+
+        int removed = store.purge(NOW);
+
+        assertThat(removed).isEqualTo(3);
+        assertThat(store.findById("gone-revoked")).isEmpty();
+        assertThat(store.findById("gone-expired")).isEmpty();
+        assertThat(store.findById("gone-both")).isEmpty();
+        assertThat(store.findByDigest(TokenFixture.digestOf("gone-expired"))).isEmpty();
+        assertThat(ids(q -> q)).containsExactlyInAnyOrder("keep-active", "keep-revoked-later", "keep-expires-later",
+                "keep-expired-at-before", "keep-revoked-at-before");
+        assertThat(store.purge(NOW)).isZero();
+    }
+
+    @Test
+    @DisplayName("TokenStore.purge: never an active record, however old")
+    void purgeWhenOnlyActiveRecordsThenNothingRemoved() {
+        store.insert(token("a1").createdAt(T0.minus(Duration.ofDays(10_000))).build());
+        store.insert(token("a2").expiresAt(days(100)).build());
+
+        assertThat(store.purge(days(50))).isZero();
+        assertThat(ids(q -> q)).containsExactly("a1", "a2");
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // policy
+    // ---------------------------------------------------------------------------------------------------------
+
+    @Test
+    @DisplayName("TokenStore.loadPolicy: empty when none was saved")
+    void loadPolicyWhenNeverSavedThenEmpty() {
+        assertThat(store.loadPolicy()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("TokenStore.savePolicy: saves if the stored version is expectedVersion (0 when none is stored yet)")
+    void savePolicyWhenFirstSaveAtVersionZeroThenStoredWithVersionOne() {
+        Map<String, String> settings = Map.of("maxLifetimeDays", "90", "ipAllowlist", "10.0.0.0/8,2001:db8::/32");
+
+        StoredPolicy saved = store.savePolicy(settings, 0);
+
+        assertThat(saved).isEqualTo(new StoredPolicy(settings, 1));
+        assertThat(store.loadPolicy()).contains(saved);
+    }
+
+    @Test
+    @DisplayName("TokenStore.savePolicy: @return the stored policy with its new version; settings are replaced, not merged")
+    void savePolicyWhenVersionMatchesThenReplacesSettingsAndIncrementsVersion() {
+        store.savePolicy(Map.of("a", "1", "b", "2"), 0);
+
+        StoredPolicy second = store.savePolicy(Map.of("b", "3", "c", ""), 1);
+        StoredPolicy third = store.savePolicy(Map.of(), 2);
+
+        assertThat(second).isEqualTo(new StoredPolicy(Map.of("b", "3", "c", ""), 2));
+        assertThat(third).isEqualTo(new StoredPolicy(Map.of(), 3));
+        assertThat(store.loadPolicy()).contains(third);
+    }
+
+    @Test
+    @DisplayName("TokenStore.savePolicy: @throws ConcurrentUpdateException if somebody saved in between")
+    void savePolicyWhenVersionIsStaleThenConcurrentUpdateExceptionAndPolicyUnchanged() {
+        StoredPolicy first = store.savePolicy(Map.of("a", "1"), 0);
+        long seq = store.latestChangeSequence();
+
+        assertThatThrownBy(() -> store.savePolicy(Map.of("a", "2"), 0)).isInstanceOf(ConcurrentUpdateException.class);
+        assertThatThrownBy(() -> store.savePolicy(Map.of("a", "3"), 5)).isInstanceOf(ConcurrentUpdateException.class);
+
+        assertThat(store.loadPolicy()).contains(first);
+        assertThat(store.latestChangeSequence()).isEqualTo(seq);
+    }
+
+    @Test
+    @DisplayName("TokenStore.savePolicy: @throws ConcurrentUpdateException when expecting a stored version but none is stored")
+    void savePolicyWhenNoneStoredAndVersionNotZeroThenConcurrentUpdateException() {
+        assertThatThrownBy(() -> store.savePolicy(Map.of("a", "1"), 1)).isInstanceOf(ConcurrentUpdateException.class);
+
+        assertThat(store.loadPolicy()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("TokenStore.savePolicy / loadPolicy: settings round trip exactly (unicode, separators, long values)")
+    void savePolicyWhenSettingsHaveSpecialCharactersThenTheyRoundTrip() {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("key=with=equals", "value=with=equals");
+        settings.put("multi\nline", "line1\nline2\r\nline3");
+        settings.put("unicode.🔑", "Zoë 中文 e\u0301");
+        settings.put("backslash\\", "\\n is not a newline");
+        settings.put("empty", "");
+        settings.put("quotes", "'; DROP TABLE x; --\"");
+        settings.put("long", "x".repeat(10_000));
+
+        StoredPolicy saved = store.savePolicy(settings, 0);
+
+        assertThat(store.loadPolicy()).contains(saved);
+        assertThat(store.loadPolicy().orElseThrow().settings()).isEqualTo(settings);
+    }
+
+    @Test
+    @DisplayName("TokenStore: thread-safe — concurrent policy saves at the same version: exactly one wins")
+    void savePolicyWhenThreadsRaceAtSameVersionThenExactlyOneWins() throws Exception {
+        assumeConcurrentWriters();
+        store.savePolicy(Map.of("v", "start"), 0);
+
+        List<Boolean> won = runConcurrently(concurrentThreads(), t -> {
+            try {
+                store.savePolicy(Map.of("v", "thread " + t), 1);
+                return true;
+            } catch (ConcurrentUpdateException e) {
+                return false;
+            }
+        });
+
+        assertThat(won).filteredOn(Boolean::booleanValue).hasSize(1);
+        assertThat(store.loadPolicy().orElseThrow().version()).isEqualTo(2);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // change feed
+    // ---------------------------------------------------------------------------------------------------------
+
+    private List<ChangeEvent> allChanges() {
+        List<ChangeEvent> all = new ArrayList<>();
+        long after = 0;
+        while (true) {
+            List<ChangeEvent> batch = store.changesSince(after, 100);
+            if (batch.isEmpty()) {
+                return all;
+            }
+            all.addAll(batch);
+            after = batch.get(batch.size() - 1).sequence();
+        }
+    }
+
+    private static void assertStrictlyIncreasing(List<ChangeEvent> events) {
+        for (int i = 1; i < events.size(); i++) {
+            assertThat(events.get(i).sequence()).as("sequence of event " + i).isGreaterThan(events.get(i - 1).sequence());
+        }
+    }
+
+    @Test
+    @DisplayName("TokenStore.latestChangeSequence: 0 when the feed is empty")
+    void latestChangeSequenceWhenFeedIsEmptyThenZero() {
+        assertThat(store.latestChangeSequence()).isZero();
+        assertThat(store.changesSince(0, 10)).isEmpty();
+    }
+
+    @Test
+    @DisplayName("TokenStore: insert, update and savePolicy each append a ChangeEvent with a sequence higher than every earlier one")
+    void changesSinceWhenInsertUpdateAndSavePolicyThenOneEventEachInOrder() {
+        TokenRecord a = token("feed-a").build();
+        TokenRecord b = token("feed-b").build();
+
+        store.insert(a);
+        store.update(a.withName("renamed"), 0);
+        store.savePolicy(Map.of("k", "v"), 0);
+        store.insert(b);
+        store.update(b.withRevocation(new Revocation(days(1), "admin", "")), 0);
+
+        List<ChangeEvent> events = store.changesSince(0, 100);
+        assertThat(events).hasSize(5);
+        assertStrictlyIncreasing(events);
+        assertThat(events.get(0).sequence()).isPositive();
+        assertThat(events).extracting(ChangeEvent::type).containsExactly(ChangeEvent.Type.TOKEN, ChangeEvent.Type.TOKEN,
+                ChangeEvent.Type.POLICY, ChangeEvent.Type.TOKEN, ChangeEvent.Type.TOKEN);
+        assertThat(events).extracting(e -> e.tokenId().orElse(null)).containsExactly("feed-a", "feed-a", null, "feed-b", "feed-b");
+        assertThat(events).extracting(e -> e.digest().orElse(null))
+                .containsExactly(a.digest(), a.digest(), null, b.digest(), b.digest());
+        assertThat(store.latestChangeSequence()).isEqualTo(events.get(4).sequence());
+    }
+
+    @Test
+    @DisplayName("TokenStore.changesSince: greater than afterSequence, oldest first, at most limit")
+    void changesSinceWhenLimitIsSmallerThanFeedThenOldestFirstUpToLimit() {
+        for (int i = 0; i < 5; i++) {
+            store.insert(token("lim-" + i).build());
+        }
+        List<ChangeEvent> all = store.changesSince(0, 100);
+
+        List<ChangeEvent> firstTwo = store.changesSince(0, 2);
+        List<ChangeEvent> nextTwo = store.changesSince(firstTwo.get(1).sequence(), 2);
+        List<ChangeEvent> rest = store.changesSince(nextTwo.get(1).sequence(), 2);
+
+        assertThat(firstTwo).containsExactly(all.get(0), all.get(1));
+        assertThat(nextTwo).containsExactly(all.get(2), all.get(3));
+        assertThat(rest).containsExactly(all.get(4));
+        assertThat(store.changesSince(all.get(4).sequence(), 10)).isEmpty();
+        assertThat(store.changesSince(all.get(2).sequence() - 1, 1)).containsExactly(all.get(2));
+        assertThat(store.changesSince(Long.MAX_VALUE - 1, 10)).isEmpty();
+    }
+
+    @Test
+    @DisplayName("TokenStore.pruneChanges: removes events written before `before`, keeping at least the latest one")
+    void pruneChangesWhenEverythingIsOlderThenKeepsTheLatestEvent() {
+        for (int i = 0; i < 4; i++) {
+            store.insert(token("pr-" + i).build());
+        }
+        List<ChangeEvent> all = store.changesSince(0, 100);
+        ChangeEvent latest = all.get(all.size() - 1);
+        Instant afterAll = all.stream().map(ChangeEvent::at).max(Instant::compareTo).orElseThrow().plusMillis(1);
+
+        int removed = store.pruneChanges(afterAll);
+
+        assertThat(removed).isEqualTo(3);
+        assertThat(store.changesSince(0, 100)).containsExactly(latest);
+        assertThat(store.latestChangeSequence()).isEqualTo(latest.sequence());
+        assertThat(store.pruneChanges(afterAll)).isZero();
+        assertThat(store.latestChangeSequence()).isEqualTo(latest.sequence());
+    }
+
+    @Test
+    @DisplayName("TokenStore.pruneChanges: events at or after `before` stay")
+    void pruneChangesWhenBeforeIsTheEarliestEventTimeThenNothingRemoved() {
+        for (int i = 0; i < 3; i++) {
+            store.insert(token("pk-" + i).build());
+        }
+        List<ChangeEvent> all = store.changesSince(0, 100);
+        Instant earliest = all.stream().map(ChangeEvent::at).min(Instant::compareTo).orElseThrow();
+
+        assertThat(store.pruneChanges(earliest)).isZero();
+        assertThat(store.changesSince(0, 100)).isEqualTo(all);
+    }
+
+    @Test
+    @DisplayName("TokenStore: a sequence higher than every earlier one — also after pruning")
+    void changesSinceWhenPrunedThenNewEventsStillGetHigherSequences() {
+        store.insert(token("seq-1").build());
+        store.insert(token("seq-2").build());
+        List<ChangeEvent> before = store.changesSince(0, 100);
+        Instant afterAll = before.stream().map(ChangeEvent::at).max(Instant::compareTo).orElseThrow().plusMillis(1);
+        store.pruneChanges(afterAll);
+        long latest = store.latestChangeSequence();
+
+        store.insert(token("seq-3").build());
+
+        assertThat(store.latestChangeSequence()).isGreaterThan(latest);
+        assertThat(store.changesSince(latest, 10)).singleElement()
+                .satisfies(e -> assertThat(e.tokenId()).contains("seq-3"));
+        Set<Long> sequences = new HashSet<>();
+        before.forEach(e -> sequences.add(e.sequence()));
+        assertThat(sequences).doesNotContain(store.latestChangeSequence());
+    }
+
+    @Test
+    @DisplayName("TokenStore.recordLastUse: appends no change event; refused updates and policy saves append none")
+    void changesSinceWhenOnlyUsageRecordedThenFeedUnchanged() {
+        store.insert(token("quiet").expiresAt(days(1)).build());
+        long seq = store.latestChangeSequence();
+
+        store.recordLastUse(List.of(new LastUse("quiet", hours(1), "192.0.2.1")));
+        catchThrowable(() -> store.update(token("quiet").build(), 42));
+        catchThrowable(() -> store.savePolicy(Map.of(), 9));
+
+        assertThat(store.changesSince(seq, 10)).isEmpty();
+        assertThat(store.changesSince(0, 10)).hasSize(1);
+    }
+}
