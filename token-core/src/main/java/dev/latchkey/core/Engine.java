@@ -2,6 +2,7 @@ package dev.latchkey.core;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.latchkey.core.classify.RequestClassifier;
 import dev.latchkey.core.classify.Requirement;
 import dev.latchkey.core.classify.UnclassifiableRequestException;
@@ -88,10 +89,15 @@ final class Engine implements Authenticator {
         for (RefusalReason r : RefusalReason.values()) {
             anonymousRefusals.put(r, new Decision.Refused(r, Optional.empty()));
         }
+        // cache expiry follows the injected clock, so tests (and hosts) control time in one place
+        Ticker ticker = () -> TimeUnit.MILLISECONDS.toNanos(s.clock().millis());
         Duration recordTtl = s.cluster().isPresent() ? Duration.ofMinutes(10) : Duration.ofMinutes(5);
-        this.records = Caffeine.newBuilder().maximumSize(s.cacheMaximumSize()).expireAfterWrite(recordTtl).build();
-        this.unknown = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofSeconds(30)).build();
-        this.users = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(s.directoryCacheTtl()).build();
+        this.records = Caffeine.newBuilder().ticker(ticker).maximumSize(s.cacheMaximumSize())
+                .expireAfterWrite(recordTtl).build();
+        this.unknown = Caffeine.newBuilder().ticker(ticker).maximumSize(10_000)
+                .expireAfterWrite(Duration.ofSeconds(30)).build();
+        this.users = Caffeine.newBuilder().ticker(ticker).maximumSize(10_000)
+                .expireAfterWrite(s.directoryCacheTtl()).build();
         this.lastUse = new LastUseRecorder(s.store());
         this.policy = loadOrSavePolicy();
         this.lifecycle = new Lifecycle(this);
@@ -224,7 +230,7 @@ final class Engine implements Authenticator {
                 || !effective.levelFor(need.domain().orElse(null)).includes(need.level())) {
             return refuse(RefusalReason.INSUFFICIENT_SCOPE, rec, credential, request);
         }
-        lastUse.record(rec.id(), now, client != null ? client.toCanonicalString() : sanitizeIp(request.clientIp()));
+        lastUse.record(rec.id(), now, client, request.clientIp());
         if (effective == rec.scope()) {
             return ct.allowed();
         }
@@ -240,20 +246,6 @@ final class Engine implements Authenticator {
         Map<String, AccessLevel> domains = new java.util.HashMap<>();
         scope.domainLevels().forEach((d, l) -> domains.put(d, AccessLevel.min(l, max)));
         return new Scope(max, domains, scope.resources());
-    }
-
-    private static String sanitizeIp(String ip) {
-        if (ip.length() > 45) {
-            return "invalid";
-        }
-        for (int i = 0; i < ip.length(); i++) {
-            char c = ip.charAt(i);
-            boolean ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == ':' || c == '.';
-            if (!ok) {
-                return "invalid";
-            }
-        }
-        return ip.isEmpty() ? "invalid" : ip;
     }
 
     private CachedToken lookup(String digest) {
@@ -309,14 +301,40 @@ final class Engine implements Authenticator {
                     request.clientIp(), reason);
         }
         audit(new AuditEvent(AuditEventType.AUTHENTICATION_REFUSED, s.clock().instant(),
-                credential.basicUsername().map(Engine::printable).orElse("anonymous"), tokenId,
+                credential.basicUsername().map(this::safeText).orElse("anonymous"), tokenId,
                 rec == null ? Optional.empty() : Optional.of(rec.owner()),
-                Optional.of(printable(request.clientIp())), AuditOutcome.FAILURE, Optional.of(reason.name()),
-                Map.of("method", printable(request.method()), "path", printable(request.path()))));
+                Optional.of(safeText(request.clientIp())), AuditOutcome.FAILURE, Optional.of(reason.name()),
+                Map.of("method", safeText(request.method()), "path", safeText(request.path()))));
         return rec == null ? anonymousRefusals.get(reason) : new Decision.Refused(reason, tokenId);
     }
 
-    /** Caller-supplied text for audit: bounded, control characters escaped, and never a token. */
+    /**
+     * Caller-supplied text for the audit log: anything shaped like one of our tokens masked (a client may put
+     * a token where a user name or path goes), then bounded and escaped.
+     */
+    String safeText(String text) {
+        return printable(redactTokens(text, s.format()));
+    }
+
+    /** Masks every {@code <prefix>_<body>} of this host's prefixes, whether or not its checksum is right. */
+    static String redactTokens(String text, TokenFormat format) {
+        String out = text;
+        for (String prefix : new String[] {format.personalPrefix(), format.servicePrefix()}) {
+            String marker = prefix + "_";
+            int at = out.indexOf(marker);
+            while (at >= 0) {
+                int end = at + marker.length();
+                while (end < out.length() && Character.isLetterOrDigit(out.charAt(end))) {
+                    end++;
+                }
+                out = out.substring(0, at + marker.length()) + "[redacted]" + out.substring(end);
+                at = out.indexOf(marker, at + marker.length() + 10);
+            }
+        }
+        return out;
+    }
+
+    /** Caller-supplied text for audit: bounded, control characters escaped. */
     static String printable(String text) {
         String t = text.length() > 200 ? text.substring(0, 200) + "…" : text;
         StringBuilder b = null;

@@ -1,6 +1,8 @@
 package dev.latchkey.core;
 
+import dev.latchkey.core.internal.CidrSet;
 import dev.latchkey.spi.LastUse;
+import inet.ipaddr.IPAddress;
 import dev.latchkey.spi.TokenStore;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,15 +27,22 @@ final class LastUseRecorder {
         this.store = store;
     }
 
-    void record(String tokenId, Instant at, String clientIp) {
+    /**
+     * Notes a use. {@code parsed} is the client address when the caller already parsed it (CIDR rules),
+     * else null; the stored IP is always the canonical form ({@code ::ffff:10.1.2.3} becomes {@code 10.1.2.3}),
+     * or {@code invalid}.
+     */
+    void record(String tokenId, Instant at, IPAddress parsed, String rawClientIp) {
         LastUse current = pending.get(tokenId);
-        if (current != null && current.clientIp().equals(clientIp)
+        if (current != null && current.clientIp().equals(rawClientIp)
                 && at.toEpochMilli() - current.at().toEpochMilli() < COALESCE_MILLIS
                 && !at.isBefore(current.at())) {
             return;
         }
-        pending.merge(tokenId, new LastUse(tokenId, at, clientIp),
-                (old, neu) -> neu.at().isAfter(old.at()) ? neu : old);
+        IPAddress ip = parsed != null ? parsed : CidrSet.parseClientIp(rawClientIp).orElse(null);
+        String canonical = ip != null ? ip.toCanonicalString() : "invalid";
+        pending.merge(tokenId, new LastUse(tokenId, at, canonical),
+                (existing, candidate) -> candidate.at().isAfter(existing.at()) ? candidate : existing);
     }
 
     /** Writes what is pending; returns how many tokens were written. */
@@ -54,7 +63,8 @@ final class LastUseRecorder {
         } catch (RuntimeException e) {
             // keep them for the next flush, without overwriting newer uses recorded meanwhile
             for (LastUse u : batch) {
-                pending.merge(u.tokenId(), u, (neu, old) -> neu.at().isAfter(old.at()) ? neu : old);
+                pending.merge(u.tokenId(), u,
+                        (existing, failed) -> existing.at().isAfter(failed.at()) ? existing : failed);
             }
             LOG.warn("could not record last use of {} tokens; will retry: {}", batch.size(), e.toString());
             return 0;

@@ -10,6 +10,8 @@ public class TokenNotFoundException extends LatchkeyException {
     private static final long serialVersionUID = 1L;
 
     public TokenNotFoundException(String id) {
-        super("no token with id " + id);
+        // echo the id only when it is id-shaped: a caller who pastes a secret where the id goes must not see
+        // it come back in a message (or a log line)
+        super(id != null && id.matches("[0-9a-z]{1,32}") ? "no token with id " + id : "no token with that id");
     }
 }

@@ -103,7 +103,7 @@ public final class CidrSet {
         if (t.isEmpty() || t.length() > MAX_TEXT) {
             throw new ValidationException(field, "'" + shorten(text) + "' is not a CIDR range such as 10.0.0.0/8 or 2001:db8::/32");
         }
-        IPAddress addr = new IPAddressString(t, STRICT).getAddress();
+        IPAddress addr = onlyAddressCharacters(t, true) ? new IPAddressString(t, STRICT).getAddress() : null;
         if (addr == null) {
             throw new ValidationException(field, "'" + shorten(text) + "' is not a CIDR range such as 10.0.0.0/8 or 2001:db8::/32");
         }
@@ -185,6 +185,9 @@ public final class CidrSet {
         if (zone >= 0) {
             t = t.substring(0, zone);
         }
+        if (!onlyAddressCharacters(t, false)) {
+            return Optional.empty();
+        }
         IPAddress addr = new IPAddressString(t, STRICT).getAddress();
         if (addr == null || addr.getNetworkPrefixLength() != null) {
             return Optional.empty();
@@ -193,6 +196,22 @@ public final class CidrSet {
             return Optional.of(addr.toIPv6().getEmbeddedIPv4Address());
         }
         return Optional.of(addr);
+    }
+
+    /**
+     * Hex digits, ':' and '.' (and '/' for a CIDR) only: the general parser is lenient about some other
+     * characters (it stops at a NUL, for one), and nothing else belongs in an address.
+     */
+    private static boolean onlyAddressCharacters(String t, boolean slash) {
+        for (int i = 0; i < t.length(); i++) {
+            char c = t.charAt(i);
+            boolean ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == ':'
+                    || c == '.' || (slash && c == '/');
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The common case without the general parser: four decimal octets, no leading zeros. */

@@ -1,0 +1,327 @@
+package dev.latchkey.core;
+
+import static dev.latchkey.core.Fixture.reason;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.latchkey.spi.AccessLevel;
+import dev.latchkey.spi.AuditEventType;
+import dev.latchkey.spi.TokenKind;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class AuthenticatorTest {
+    private final Fixture f = new Fixture();
+
+    @AfterEach
+    void close() {
+        f.close();
+    }
+
+    // ---- scope: READ tokens and git smart HTTP
+
+    @Test
+    void authenticateWhenReadTokenGetsThenAllowedAsOwner() {
+        IssuedToken t = f.create("alice", AccessLevel.READ);
+        Decision d = f.auth(t, "GET", "/rest/api/1.0/projects");
+        assertThat(d).isInstanceOf(Decision.Allowed.class);
+        Decision.Allowed a = (Decision.Allowed) d;
+        assertThat(a.principal().getName()).isEqualTo("alice");
+        assertThat(a.token().id()).isEqualTo(t.record().id());
+        assertThat(a.token().effectiveScope().level()).isEqualTo(AccessLevel.READ);
+    }
+
+    @Test
+    void authenticateWhenReadTokenGitFetchesThenAllowed() {
+        IssuedToken t = f.create("alice", AccessLevel.READ);
+        assertThat(f.auth(t, "GET", "/scm/p/r.git/info/refs", "service=git-upload-pack", "10.1.2.3").isAllowed()).isTrue();
+        assertThat(f.auth(t, "POST", "/scm/p/r.git/git-upload-pack").isAllowed()).isTrue();
+    }
+
+    @Test
+    void authenticateWhenReadTokenWritesThenInsufficientScope() {
+        IssuedToken t = f.create("alice", AccessLevel.READ);
+        for (String method : List.of("POST", "PUT", "DELETE", "PATCH")) {
+            assertThat(reason(f.auth(t, method, "/rest/api/1.0/projects/P/repos"))).as(method)
+                    .isEqualTo(RefusalReason.INSUFFICIENT_SCOPE);
+        }
+    }
+
+    @Test
+    void authenticateWhenReadTokenGitPushesThenInsufficientScope() {
+        IssuedToken t = f.create("alice", AccessLevel.READ);
+        assertThat(reason(f.auth(t, "GET", "/scm/p/r.git/info/refs", "service=git-receive-pack", "10.1.2.3")))
+                .isEqualTo(RefusalReason.INSUFFICIENT_SCOPE);
+        assertThat(reason(f.auth(t, "POST", "/scm/p/r.git/git-receive-pack")))
+                .isEqualTo(RefusalReason.INSUFFICIENT_SCOPE);
+    }
+
+    @Test
+    void authenticateWhenServiceParameterRepeatedThenPushIsNeverDowngraded() {
+        IssuedToken t = f.create("alice", AccessLevel.READ);
+        assertThat(reason(f.auth(t, "GET", "/scm/p/r.git/info/refs",
+                "service=git-upload-pack&service=git-receive-pack", "10.1.2.3")))
+                .isEqualTo(RefusalReason.INSUFFICIENT_SCOPE);
+    }
+
+    @Test
+    void authenticateWhenWriteTokenPushesThenAllowed() {
+        IssuedToken t = f.create("alice", AccessLevel.WRITE);
+        assertThat(f.auth(t, "POST", "/scm/p/r.git/git-receive-pack").isAllowed()).isTrue();
+    }
+
+    @Test
+    void authenticateWhenPathIsAmbiguousThenRefused() {
+        IssuedToken t = f.create("alice", AccessLevel.WRITE);
+        for (String path : List.of("/a/../b", "/a;x=y", "/a//b", "a", "/a/%2e%2e/b", "/a\\b", "/a\u0000")) {
+            assertThat(reason(f.auth(t, "GET", path))).as(path).isEqualTo(RefusalReason.INSUFFICIENT_SCOPE);
+        }
+    }
+
+    // ---- CIDR rules
+
+    @Test
+    void authenticateWhenTokenLimitedTo10Slash8ThenOnlyThatNetworkInBothForms() {
+        IssuedToken t = f.latchkey.tokens().create(Actor.user("alice"),
+                NewToken.builder("net", AccessLevel.READ).allowedCidrs(List.of("10.0.0.0/8")).build());
+        assertThat(reason(f.auth(t, "GET", "/x", "", "192.0.2.1"))).isEqualTo(RefusalReason.IP_NOT_ALLOWED);
+        assertThat(reason(f.auth(t, "GET", "/x", "", "::ffff:192.0.2.1"))).isEqualTo(RefusalReason.IP_NOT_ALLOWED);
+        assertThat(f.auth(t, "GET", "/x", "", "10.1.2.3").isAllowed()).isTrue();
+        assertThat(f.auth(t, "GET", "/x", "", "::ffff:10.1.2.3").isAllowed()).isTrue();
+    }
+
+    @Test
+    void authenticateWhenClientIpIsGarbageAndRulesExistThenIpNotAllowed() {
+        IssuedToken t = f.latchkey.tokens().create(Actor.user("alice"),
+                NewToken.builder("net", AccessLevel.READ).allowedCidrs(List.of("10.0.0.0/8")).build());
+        for (String ip : List.of("", "unknown", "10.1.2.3, 10.1.2.4", "010.1.2.3", "10.1", "10.0.0.0/8", "0x0a.1.2.3",
+                "10.1.2.3\u0000", "[::ffff:10.1.2.3]:80")) {
+            assertThat(reason(f.auth(t, "GET", "/x", "", ip))).as(ip).isEqualTo(RefusalReason.IP_NOT_ALLOWED);
+        }
+    }
+
+    @Test
+    void authenticateWhenGlobalAllowlistSetThenAppliesToEveryToken() {
+        IssuedToken t = f.create("alice", AccessLevel.READ);
+        f.latchkey.policy().update(Actor.user("admin"), Map.of("globalAllowedCidrs", "10.0.0.0/8,2001:db8::/32"));
+        assertThat(reason(f.auth(t, "GET", "/x", "", "192.0.2.1"))).isEqualTo(RefusalReason.IP_NOT_ALLOWED);
+        assertThat(f.auth(t, "GET", "/x", "", "2001:db8::1").isAllowed()).isTrue();
+        assertThat(f.auth(t, "GET", "/x", "", "10.9.9.9").isAllowed()).isTrue();
+    }
+
+    // ---- state
+
+    @Test
+    void authenticateWhenExpiredThenRefusedExpired() {
+        IssuedToken t = f.latchkey.tokens().create(Actor.user("alice"),
+                NewToken.builder("short", AccessLevel.READ).lifetime(Duration.ofHours(1)).build());
+        assertThat(f.auth(t, "GET", "/x").isAllowed()).isTrue();
+        f.clock.advance(Duration.ofHours(1));
+        assertThat(reason(f.auth(t, "GET", "/x"))).isEqualTo(RefusalReason.EXPIRED);
+    }
+
+    @Test
+    void authenticateWhenRevokedAfterBeingCachedThenRefusedImmediately() {
+        IssuedToken t = f.create("alice", AccessLevel.READ);
+        assertThat(f.auth(t, "GET", "/x").isAllowed()).isTrue();
+        int lookups = f.store.lookups.get();
+        assertThat(f.auth(t, "GET", "/x").isAllowed()).isTrue();
+        assertThat(f.store.lookups.get()).as("second use came from the cache").isEqualTo(lookups);
+        f.latchkey.tokens().revoke(Actor.user("alice"), t.record().id(), "leaked");
+        assertThat(reason(f.auth(t, "GET", "/x"))).isEqualTo(RefusalReason.REVOKED);
+    }
+
+    @Test
+    void authenticateWhenOwnerDeactivatedThenOwnerInactiveWithinCacheTtl() {
+        IssuedToken t = f.create("dave", AccessLevel.READ);
+        assertThat(f.auth(t, "GET", "/x").isAllowed()).isTrue();
+        f.directory.deactivate("dave");
+        f.clock.advance(Duration.ofSeconds(3));
+        assertThat(reason(f.auth(t, "GET", "/x"))).isEqualTo(RefusalReason.OWNER_INACTIVE);
+    }
+
+    @Test
+    void authenticateWhenOwnerRemovedFromDirectoryThenOwnerInactive() {
+        IssuedToken t = f.create("dave", AccessLevel.READ);
+        f.directory.remove("dave");
+        f.clock.advance(Duration.ofSeconds(3));
+        assertThat(reason(f.auth(t, "GET", "/x"))).isEqualTo(RefusalReason.OWNER_INACTIVE);
+    }
+
+    @Test
+    void authenticateWhenOwnerLeftUseTokensGroupThenNotPermitted() {
+        IssuedToken t = f.create("alice", AccessLevel.READ);
+        assertThat(f.auth(t, "GET", "/x").isAllowed()).isTrue();
+        f.directory.setGroups("alice", Set.of("contractors"));
+        f.clock.advance(Duration.ofSeconds(3));
+        assertThat(reason(f.auth(t, "GET", "/x"))).isEqualTo(RefusalReason.NOT_PERMITTED);
+    }
+
+    @Test
+    void authenticateWhenOwnerDemotedToReadersThenWriteTokenActsAsRead() {
+        IssuedToken t = f.create("alice", AccessLevel.WRITE);
+        assertThat(f.auth(t, "POST", "/x").isAllowed()).isTrue();
+        f.directory.setGroups("alice", Set.of("readers"));
+        f.clock.advance(Duration.ofSeconds(3));
+        assertThat(reason(f.auth(t, "POST", "/x"))).isEqualTo(RefusalReason.INSUFFICIENT_SCOPE);
+        Decision.Allowed a = (Decision.Allowed) f.auth(t, "GET", "/x");
+        assertThat(a.token().effectiveScope().level()).isEqualTo(AccessLevel.READ);
+    }
+
+    // ---- credentials
+
+    @Test
+    void authenticateWhenBasicUsernameIsNotOwnerThenUsernameMismatch() {
+        IssuedToken t = f.create("alice", AccessLevel.READ);
+        Decision d = f.latchkey.authenticator().authenticate(Credential.basic("bob", t.secret().reveal()),
+                RequestFacts.of("GET", "/x", "10.1.2.3"));
+        assertThat(reason(d)).isEqualTo(RefusalReason.USERNAME_MISMATCH);
+        Decision ok = f.latchkey.authenticator().authenticate(Credential.basic("alice", t.secret().reveal()),
+                RequestFacts.of("GET", "/x", "10.1.2.3"));
+        assertThat(ok.isAllowed()).isTrue();
+    }
+
+    @Test
+    void authenticateWhenServiceTokenThenActsAsServicePrincipalOnItsResourceOnly() {
+        Fixture bb = new Fixture(new dev.latchkey.core.classify.BitbucketRequestClassifier());
+        try (bb) {
+            IssuedToken t = bb.latchkey.tokens().create(Actor.user("admin"),
+                    NewToken.builder("ci-bot", AccessLevel.WRITE).service("proj/repo").build());
+            assertThat(t.record().kind()).isEqualTo(TokenKind.SERVICE);
+            assertThat(t.secret().reveal()).startsWith("lks_");
+            Decision d = bb.auth(t, "POST", "/scm/PROJ/repo.git/git-receive-pack");
+            assertThat(((Decision.Allowed) d).principal().getName()).isEqualTo("service:ci-bot");
+            assertThat(reason(bb.auth(t, "GET", "/scm/PROJ/other.git/info/refs", "service=git-upload-pack", "10.1.2.3")))
+                    .isEqualTo(RefusalReason.INSUFFICIENT_SCOPE);
+            assertThat(reason(bb.latchkey.authenticator().authenticate(Credential.basic("admin", t.secret().reveal()),
+                    RequestFacts.of("GET", "/scm/PROJ/repo.git/info/refs", "10.1.2.3"))))
+                    .isEqualTo(RefusalReason.USERNAME_MISMATCH);
+            assertThat(bb.latchkey.authenticator().authenticate(Credential.basic("x-token-auth", t.secret().reveal()),
+                    RequestFacts.of("GET", "/scm/PROJ/repo.git/info/refs", "10.1.2.3")).isAllowed()).isTrue();
+        }
+    }
+
+    @Test
+    void authenticateWhenTokenLimitedToRepositoryThenOtherRepositoryRefused() {
+        Fixture bb = new Fixture(new dev.latchkey.core.classify.BitbucketRequestClassifier());
+        try (bb) {
+            IssuedToken t = bb.latchkey.tokens().create(Actor.user("alice"),
+                    NewToken.builder("one-repo", AccessLevel.READ).resources(Set.of("DEMO/demo-repo")).build());
+            assertThat(bb.auth(t, "GET", "/rest/api/1.0/projects/DEMO/repos/demo-repo").isAllowed()).isTrue();
+            assertThat(bb.auth(t, "POST", "/scm/demo/demo-repo.git/git-upload-pack").isAllowed()).isTrue();
+            assertThat(reason(bb.auth(t, "GET", "/rest/api/1.0/projects/DEMO/repos/other")))
+                    .isEqualTo(RefusalReason.INSUFFICIENT_SCOPE);
+            assertThat(reason(bb.auth(t, "GET", "/rest/api/1.0/projects/DEMO")))
+                    .isEqualTo(RefusalReason.INSUFFICIENT_SCOPE);
+            assertThat(reason(bb.auth(t, "GET", "/rest/api/1.0/projects/DEMO/repos/demo-repo-2")))
+                    .isEqualTo(RefusalReason.INSUFFICIENT_SCOPE);
+        }
+    }
+
+    // ---- garbage never reaches the store
+
+    @Test
+    void authenticateWhenMalformedOrMadeUpThenRefusedWithoutStoreAccess() {
+        IssuedToken real = f.create("alice", AccessLevel.READ);
+        String s = real.secret().reveal();
+        char last = s.charAt(s.length() - 1);
+        String wrongChecksum = s.substring(0, s.length() - 1) + (last == 'a' ? 'b' : 'a');
+        String swappedPrefix = "lks" + s.substring(3);
+        List<String> garbage = List.of("", "lkp_", "lkp_short", s + "x", s.substring(1), wrongChecksum,
+                swappedPrefix, "LKP" + s.substring(3), s.replace('_', '-'), "lkp_" + "é".repeat(36),
+                "Bearer " + s, s.substring(0, 20) + "\u0000" + s.substring(21), "x".repeat(100_000),
+                "lkp_" + "A".repeat(36));
+        int before = f.store.lookups.get();
+        for (String g : garbage) {
+            Decision d = f.latchkey.authenticator().authenticate(Credential.bearer(g), RequestFacts.of("GET", "/x", "10.1.2.3"));
+            assertThat(reason(d)).as("input of length %d", g.length()).isEqualTo(RefusalReason.MALFORMED);
+        }
+        assertThat(f.store.lookups.get()).isEqualTo(before);
+        assertThat(f.latchkey.authenticator().looksLikeToken(wrongChecksum)).isFalse();
+        assertThat(f.latchkey.authenticator().looksLikeToken(s)).isTrue();
+    }
+
+    @Test
+    void authenticateWhenWellFormedButUnknownThenUnknownAndNegativelyCached() {
+        TokenFormat format = TokenFormat.defaults();
+        String madeUp = format.generate(TokenKind.PERSONAL).reveal();
+        int before = f.store.lookups.get();
+        assertThat(reason(f.latchkey.authenticator().authenticate(Credential.bearer(madeUp),
+                RequestFacts.of("GET", "/x", "10.1.2.3")))).isEqualTo(RefusalReason.UNKNOWN);
+        assertThat(reason(f.latchkey.authenticator().authenticate(Credential.bearer(madeUp),
+                RequestFacts.of("GET", "/x", "10.1.2.3")))).isEqualTo(RefusalReason.UNKNOWN);
+        assertThat(f.store.lookups.get() - before).isEqualTo(1);
+    }
+
+    // ---- fail closed
+
+    @Test
+    void authenticateWhenStoreDownThenStoreUnavailableNeverAllowed() {
+        IssuedToken t = f.create("alice", AccessLevel.READ);
+        f.store.down.set(true);
+        assertThat(reason(f.auth(t, "GET", "/x"))).isEqualTo(RefusalReason.STORE_UNAVAILABLE);
+        f.store.down.set(false);
+        assertThat(f.auth(t, "GET", "/x").isAllowed()).isTrue();
+    }
+
+    @Test
+    void authenticateWhenDirectoryThrowsThenRefusedNeverAllowed() {
+        Latchkey lk = Latchkey.builder().store(new InMemoryTokenStore()).auditSink(new RecordingAuditSink())
+                .directory(name -> {
+                    throw new IllegalStateException("LDAP down");
+                }).build();
+        try (lk) {
+            InMemoryTokenStore store = new InMemoryTokenStore();
+            assertThat(store).isNotNull();
+            // no token can even be created without a directory; authenticate a made-up but well-formed one
+            String madeUp = TokenFormat.defaults().generate(TokenKind.PERSONAL).reveal();
+            assertThat(lk.authenticator().authenticate(Credential.bearer(madeUp), RequestFacts.of("GET", "/", "1.2.3.4"))
+                    .isAllowed()).isFalse();
+        }
+        InMemoryUserDirectory dir = new InMemoryUserDirectory().add("alice");
+        boolean[] fail = new boolean[1];
+        Latchkey flaky = Latchkey.builder().store(new InMemoryTokenStore()).auditSink(new RecordingAuditSink())
+                .directoryCacheTtl(Duration.ZERO)
+                .directory(name -> {
+                    if (fail[0]) {
+                        throw new IllegalStateException("LDAP down");
+                    }
+                    return dir.findUser(name);
+                }).build();
+        try (flaky) {
+            IssuedToken t = flaky.tokens().create(Actor.user("alice"), NewToken.builder("x", AccessLevel.READ).build());
+            fail[0] = true;
+            Decision d = flaky.authenticator().authenticate(Credential.bearer(t.secret().reveal()),
+                    RequestFacts.of("GET", "/", "1.2.3.4"));
+            assertThat(reason(d)).isEqualTo(RefusalReason.INTERNAL_ERROR);
+        }
+    }
+
+    @Test
+    void authenticateWhenRefusedThenAuditedWithReasonAndNoSecret() {
+        IssuedToken t = f.create("alice", AccessLevel.READ);
+        f.latchkey.tokens().revoke(Actor.user("alice"), t.record().id(), "");
+        f.latchkey.authenticator().authenticate(Credential.basic(t.secret().reveal(), t.secret().reveal()),
+                RequestFacts.of("GET", "/x/" + t.secret().reveal(), "10.1.2.3"));
+        var refused = f.audit.ofType(AuditEventType.AUTHENTICATION_REFUSED);
+        assertThat(refused).hasSize(1);
+        assertThat(refused.get(0).reason()).contains("REVOKED");
+        assertThat(refused.get(0).tokenId()).contains(t.record().id());
+        assertThat(refused.get(0).toString()).doesNotContain(t.secret().reveal().substring(4));
+    }
+
+    @Test
+    void authenticateWhenAllowedThenLastUseRecordedInBatchOnFlush() {
+        IssuedToken t = f.create("alice", AccessLevel.READ);
+        f.auth(t, "GET", "/x", "", "::ffff:10.1.2.3");
+        assertThat(f.latchkey.tokens().get(Actor.user("alice"), t.record().id()).lastUse()).isEmpty();
+        f.latchkey.flushLastUse();
+        var use = f.latchkey.tokens().get(Actor.user("alice"), t.record().id()).lastUse();
+        assertThat(use).isPresent();
+        assertThat(use.get().clientIp()).isEqualTo("10.1.2.3");
+        assertThat(use.get().at()).isEqualTo(f.clock.instant());
+    }
+}

@@ -1,0 +1,70 @@
+package dev.latchkey.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.latchkey.core.internal.CidrSet;
+import inet.ipaddr.IPAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class CidrSetTest {
+
+    @Test
+    void canonicalizeWhenMixedFormsThenCanonicalAndMappedBecomesIpv4() {
+        assertThat(CidrSet.canonicalize("f", List.of("10.0.0.0/8", "2001:DB8:0:0::/32", "::ffff:192.0.2.0/120",
+                "192.0.2.7", "10.0.0.0/8"))).containsExactly("10.0.0.0/8", "2001:db8::/32", "192.0.2.0/24", "192.0.2.7");
+    }
+
+    @Test
+    void compileWhenHostileTextThenValidationErrorNamingFieldAndEntry() {
+        List<String> hostile = List.of("", " ", "10.0.0.0/-1", "10.0.0.0/33", "::/129", "10.0.0.0/8/8", "*",
+                "10.*.0.0", "10.0.0.0-10.0.0.255", "10.0.0.0 /8", "0x0a000000/8", "010.0.0.0/8", "10.0.0/24",
+                "fe80::1%eth0/64", "10.0.0.0/255.0.0.0", "10.0.0.0/8\u0000", "localhost", "x".repeat(10_000),
+                "1.2.3.4/8", "::ffff:0:0/80", "2001:db8::1/32", "'; DROP TABLE tokens; --");
+        for (String h : hostile) {
+            assertThatThrownBy(() -> CidrSet.compile("allowedCidrs", List.of(h))).as(h)
+                    .isInstanceOf(ValidationException.class)
+                    .satisfies(e -> assertThat(((ValidationException) e).field()).isEqualTo("allowedCidrs"))
+                    .satisfies(e -> assertThat(e.getMessage().length()).isLessThan(400));
+        }
+    }
+
+    @Test
+    void containsWhenRandomAddressesThenTrieAgreesWithLinearScan() {
+        Random rnd = new Random(42);
+        List<String> rules = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            if (rnd.nextBoolean()) {
+                int prefix = 8 + rnd.nextInt(25);
+                int addr = rnd.nextInt() & (prefix == 32 ? -1 : ~((1 << (32 - prefix)) - 1));
+                rules.add(((addr >>> 24) & 255) + "." + ((addr >>> 16) & 255) + "." + ((addr >>> 8) & 255) + "."
+                        + (addr & 255) + "/" + prefix);
+            } else {
+                rules.add(String.format("2001:db8:%x::/48", rnd.nextInt(65536)));
+            }
+        }
+        CidrSet set = CidrSet.compile("r", rules);
+        List<IPAddress> ranges = set.ranges();
+        for (int i = 0; i < 5000; i++) {
+            String ip = rnd.nextBoolean()
+                    ? (rnd.nextInt(256) + "." + rnd.nextInt(256) + "." + rnd.nextInt(256) + "." + rnd.nextInt(256))
+                    : String.format("2001:db8:%x::%x", rnd.nextInt(65536), rnd.nextInt(65536));
+            IPAddress a = CidrSet.parseClientIp(ip).orElseThrow();
+            boolean linear = ranges.stream().anyMatch(r -> r.getIPVersion() == a.getIPVersion() && r.contains(a));
+            assertThat(set.contains(a)).as(ip).isEqualTo(linear);
+        }
+    }
+
+    @Test
+    void parseClientIpWhenMappedOrBracketedThenNormalised() {
+        assertThat(CidrSet.parseClientIp("::ffff:10.1.2.3").orElseThrow().toCanonicalString()).isEqualTo("10.1.2.3");
+        assertThat(CidrSet.parseClientIp("[2001:db8::1]").orElseThrow().toCanonicalString()).isEqualTo("2001:db8::1");
+        assertThat(CidrSet.parseClientIp("fe80::1%eth0").orElseThrow().toCanonicalString()).isEqualTo("fe80::1");
+        assertThat(CidrSet.parseClientIp("255.255.255.255")).isPresent();
+        assertThat(CidrSet.parseClientIp("256.1.1.1")).isEmpty();
+        assertThat(CidrSet.parseClientIp("1.2.3.4.5")).isEmpty();
+    }
+}
