@@ -38,7 +38,8 @@ public final class Credential {
 
     @Override
     public String toString() {
-        return basicUsername.map(u -> "Credential[basic user=" + u + ", token=redacted]")
-                .orElse("Credential[bearer, token=redacted]");
+        // the user name is left out too: clients swap the fields often enough that it may be a token
+        return basicUsername.isPresent() ? "Credential[basic, user=redacted, token=redacted]"
+                : "Credential[bearer, token=redacted]";
     }
 }

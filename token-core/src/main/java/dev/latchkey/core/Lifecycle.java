@@ -1,6 +1,7 @@
 package dev.latchkey.core;
 
 import dev.latchkey.core.internal.CidrSet;
+import dev.latchkey.core.internal.Echo;
 import dev.latchkey.spi.AccessLevel;
 import dev.latchkey.spi.AuditEvent;
 import dev.latchkey.spi.AuditEventType;
@@ -140,7 +141,7 @@ final class Lifecycle implements TokenService {
                                     + actor.user() + " does not have");
                 }
                 ownerUser = s().directory().findUser(owner).filter(DirectoryUser::active).orElseThrow(() ->
-                        new ValidationException("owner", "'" + owner + "' is not an active user of the directory"));
+                        new ValidationException("owner", Echo.quote(owner) + " is not an active user of the directory"));
             } else if (!p.createTokens().admits(actorUser.groups())) {
                 throw denied(actor, AuditEventType.TOKEN_CREATE_DENIED, Optional.empty(), Optional.of(owner),
                         actor.user() + " is not in a group that may create tokens");

@@ -2,6 +2,7 @@ package dev.latchkey.core.classify;
 
 import dev.latchkey.core.RequestFacts;
 import dev.latchkey.core.ValidationException;
+import dev.latchkey.core.internal.Echo;
 import dev.latchkey.spi.AccessLevel;
 import dev.latchkey.spi.Scope;
 import java.util.Locale;
@@ -118,7 +119,7 @@ public class BitbucketRequestClassifier implements RequestClassifier {
         if (parts.length == 2 && KEY.matcher(parts[0]).matches() && SLUG.matcher(parts[1]).matches()) {
             return key(parts[0]) + "/" + slug(parts[1]);
         }
-        throw new ValidationException("resources", "'" + resource + "' is not a project key (PROJ) or a "
+        throw new ValidationException("resources", Echo.quote(resource) + " is not a project key (PROJ) or a "
                 + "repository (PROJ/repo-slug)");
     }
 
@@ -126,7 +127,7 @@ public class BitbucketRequestClassifier implements RequestClassifier {
     public void validateScope(Scope scope) {
         for (String domain : scope.domainLevels().keySet()) {
             if (!domain.equals(PROJECT) && !domain.equals(REPOSITORY)) {
-                throw new ValidationException("domainLevels", "unknown domain '" + domain + "'; use "
+                throw new ValidationException("domainLevels", "unknown domain " + Echo.quote(domain) + "; use "
                         + PROJECT + " or " + REPOSITORY);
             }
         }

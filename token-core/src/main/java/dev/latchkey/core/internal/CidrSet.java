@@ -101,22 +101,22 @@ public final class CidrSet {
         }
         String t = text.strip();
         if (t.isEmpty() || t.length() > MAX_TEXT) {
-            throw new ValidationException(field, "'" + shorten(text) + "' is not a CIDR range such as 10.0.0.0/8 or 2001:db8::/32");
+            throw new ValidationException(field, Echo.quote(text) + " is not a CIDR range such as 10.0.0.0/8 or 2001:db8::/32");
         }
         IPAddress addr = onlyAddressCharacters(t, true) ? new IPAddressString(t, STRICT).getAddress() : null;
         if (addr == null) {
-            throw new ValidationException(field, "'" + shorten(text) + "' is not a CIDR range such as 10.0.0.0/8 or 2001:db8::/32");
+            throw new ValidationException(field, Echo.quote(text) + " is not a CIDR range such as 10.0.0.0/8 or 2001:db8::/32");
         }
         Integer prefix = addr.getNetworkPrefixLength();
         if (prefix != null && !addr.isPrefixBlock()) {
-            throw new ValidationException(field, "'" + t + "' has host bits set below its /" + prefix
+            throw new ValidationException(field, Echo.quote(t) + " has host bits set below its /" + prefix
                     + "; did you mean " + addr.toPrefixBlock().toCanonicalString() + "?");
         }
         if (addr.isIPv6()) {
             IPv6Address v6 = addr.toIPv6();
             if (v6.isIPv4Mapped()) {
                 if (prefix != null && prefix < 96) {
-                    throw new ValidationException(field, "'" + t + "' is an IPv4-mapped range shorter than /96; "
+                    throw new ValidationException(field, Echo.quote(t) + " is an IPv4-mapped range shorter than /96; "
                             + "write the IPv4 range instead");
                 }
                 IPv4Address v4 = v6.getEmbeddedIPv4Address();
@@ -124,19 +124,6 @@ public final class CidrSet {
             }
         }
         return prefix == null ? addr.withoutPrefixLength() : addr;
-    }
-
-    private static String shorten(String s) {
-        String visible = s.length() > 80 ? s.substring(0, 80) + "…" : s;
-        StringBuilder b = new StringBuilder(visible.length());
-        visible.codePoints().forEach(cp -> {
-            if (Character.isISOControl(cp)) {
-                b.append(String.format("\\u%04x", cp));
-            } else {
-                b.appendCodePoint(cp);
-            }
-        });
-        return b.toString();
     }
 
     /** The canonical text of the ranges. */
