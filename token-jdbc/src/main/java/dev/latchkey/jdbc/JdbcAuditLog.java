@@ -1,0 +1,225 @@
+package dev.latchkey.jdbc;
+
+import dev.latchkey.jdbc.internal.BoundSql;
+import dev.latchkey.jdbc.internal.Dialects;
+import dev.latchkey.jdbc.internal.Jdbc;
+import dev.latchkey.jdbc.internal.TablePrefix;
+import dev.latchkey.jdbc.internal.Text;
+import dev.latchkey.jdbc.internal.TextCodec;
+import dev.latchkey.spi.AuditEvent;
+import dev.latchkey.spi.AuditEventType;
+import dev.latchkey.spi.AuditLog;
+import dev.latchkey.spi.AuditOutcome;
+import dev.latchkey.spi.AuditQuery;
+import dev.latchkey.spi.Page;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import javax.sql.DataSource;
+
+/**
+ * An {@link AuditLog} in the {@code <prefix>audit} table. Queries are filtered, ordered (newest first, ties by
+ * insertion order) and paged in the database.
+ *
+ * <p>Immutable and thread-safe; one connection per call from the host's {@code DataSource}. Audit values may
+ * come from hostile requests (a refused Basic-auth user name), so {@link #record} never rejects text: NULs and
+ * unpaired surrogates become U+FFFD and over-long values are cut (actor, owner 255; token id 128; client IP 100;
+ * reason 1000 characters) with an ellipsis. Instants are stored as epoch milliseconds.
+ */
+public final class JdbcAuditLog implements AuditLog {
+    private static final String COLUMNS = "event_type, occurred_at, actor, token_id, token_owner, client_ip, outcome, reason, details";
+
+    private final SqlDialect dialect;
+    private final String tablePrefix;
+    private final Duration queryTimeout;
+    private final String table;
+    private final String insert;
+    private final Jdbc jdbc;
+
+    private JdbcAuditLog(Builder b, SqlDialect dialect) {
+        this.dialect = dialect;
+        this.tablePrefix = b.tablePrefix;
+        this.queryTimeout = b.queryTimeout;
+        this.table = tablePrefix + "audit";
+        this.insert = "INSERT INTO " + table + " (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        int seconds = queryTimeout.isZero() ? 0 : (int) (queryTimeout.getSeconds() + (queryTimeout.getNano() > 0 ? 1 : 0));
+        this.jdbc = new Jdbc(b.dataSource, seconds, "JdbcAuditLog");
+    }
+
+    /**
+     * A builder for an audit log over {@code dataSource}.
+     *
+     * @throws NullPointerException if {@code dataSource} is null
+     */
+    public static Builder builder(DataSource dataSource) {
+        return new Builder(Objects.requireNonNull(dataSource, "dataSource"));
+    }
+
+    /** The dialect in use. */
+    public SqlDialect dialect() {
+        return dialect;
+    }
+
+    @Override
+    public void record(AuditEvent event) {
+        Objects.requireNonNull(event, "event");
+        Map<String, String> details = new TreeMap<>();
+        event.details().forEach((k, v) -> details.put(Text.sanitize(k, Integer.MAX_VALUE), Text.sanitize(v, Integer.MAX_VALUE)));
+        jdbc.autoCommit("record", c -> {
+            try (PreparedStatement ps = jdbc.prepare(c, insert)) {
+                ps.setString(1, event.type().name());
+                ps.setLong(2, Jdbc.millis(event.at()));
+                ps.setString(3, Text.sanitize(event.actor(), 255));
+                Jdbc.setString(ps, 4, event.tokenId().map(v -> Text.sanitize(v, 128)).orElse(null));
+                Jdbc.setString(ps, 5, event.tokenOwner().map(v -> Text.sanitize(v, 255)).orElse(null));
+                Jdbc.setString(ps, 6, event.clientIp().map(v -> Text.sanitize(v, 100)).orElse(null));
+                ps.setString(7, event.outcome().name());
+                Jdbc.setString(ps, 8, event.reason().map(v -> Text.sanitize(v, 1000)).orElse(null));
+                ps.setString(9, TextCodec.encodeMap(details));
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Page<AuditEvent> query(AuditQuery query) {
+        Objects.requireNonNull(query, "query");
+        BoundSql[] statements = statements(query);
+        return jdbc.autoCommit("query", c -> {
+            long total;
+            try (PreparedStatement ps = jdbc.prepare(c, statements[1].sql())) {
+                Jdbc.bind(ps, statements[1].params());
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    total = rs.getLong(1);
+                }
+            }
+            List<AuditEvent> items = new ArrayList<>();
+            if ((long) query.page() * query.size() < total) {
+                try (PreparedStatement ps = jdbc.prepare(c, statements[0].sql())) {
+                    Jdbc.bind(ps, statements[0].params());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            items.add(new AuditEvent(AuditEventType.valueOf(rs.getString(1)), Jdbc.instant(rs.getLong(2)),
+                                    rs.getString(3), Optional.ofNullable(rs.getString(4)),
+                                    Optional.ofNullable(rs.getString(5)), Optional.ofNullable(rs.getString(6)),
+                                    AuditOutcome.valueOf(rs.getString(7)), Optional.ofNullable(rs.getString(8)),
+                                    TextCodec.decodeMap(rs.getString(9))));
+                        }
+                    }
+                }
+            }
+            return new Page<>(items, query.page(), query.size(), total);
+        });
+    }
+
+    /** [page, count] statements for {@code q}; package-private for query-plan tests. */
+    BoundSql[] statements(AuditQuery q) {
+        List<String> where = new ArrayList<>();
+        List<Object> params = new ArrayList<>();
+        q.from().ifPresent(v -> { where.add("occurred_at >= ?"); params.add(Jdbc.millis(v)); });
+        q.to().ifPresent(v -> { where.add("occurred_at < ?"); params.add(Jdbc.millis(v)); });
+        q.actor().ifPresent(v -> { where.add("actor = ?"); params.add(v); });
+        q.tokenId().ifPresent(v -> { where.add("token_id = ?"); params.add(v); });
+        q.owner().ifPresent(v -> { where.add("token_owner = ?"); params.add(v); });
+        q.type().ifPresent(v -> { where.add("event_type = ?"); params.add(v.name()); });
+        q.outcome().ifPresent(v -> { where.add("outcome = ?"); params.add(v.name()); });
+        String whereClause = where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where);
+        List<Object> pageParams = new ArrayList<>(params);
+        pageParams.add(q.size());
+        pageParams.add((long) q.page() * q.size());
+        return new BoundSql[] {
+                new BoundSql("SELECT " + COLUMNS + " FROM " + table + whereClause
+                        + " ORDER BY occurred_at DESC, id DESC LIMIT ? OFFSET ?", pageParams),
+                new BoundSql("SELECT COUNT(*) FROM " + table + whereClause, params)};
+    }
+
+    /** Shows the dialect, prefix and time-out; never the data source. */
+    @Override
+    public String toString() {
+        return "JdbcAuditLog[dialect=" + dialect + ", tablePrefix=" + tablePrefix + ", queryTimeout=" + queryTimeout + "]";
+    }
+
+    /** Configures a {@link JdbcAuditLog}. Each option may be set once; not thread-safe. */
+    public static final class Builder {
+        private final DataSource dataSource;
+        private SqlDialect dialect;
+        private String tablePrefix = TablePrefix.DEFAULT;
+        private boolean tablePrefixSet;
+        private Duration queryTimeout = Duration.ofSeconds(30);
+        private boolean queryTimeoutSet;
+
+        private Builder(DataSource dataSource) {
+            this.dataSource = dataSource;
+        }
+
+        /**
+         * The database dialect; detected from the database's metadata by {@link #build()} when not set.
+         *
+         * @throws IllegalStateException if already set
+         */
+        public Builder dialect(SqlDialect dialect) {
+            Objects.requireNonNull(dialect, "dialect");
+            if (this.dialect != null) {
+                throw new IllegalStateException("dialect was already set to " + this.dialect);
+            }
+            this.dialect = dialect;
+            return this;
+        }
+
+        /**
+         * The table name prefix (default {@code latchkey_}).
+         *
+         * @throws IllegalArgumentException if it does not match {@code [A-Za-z][A-Za-z0-9_]{0,30}}
+         * @throws IllegalStateException    if already set
+         */
+        public Builder tablePrefix(String tablePrefix) {
+            String checked = TablePrefix.check(tablePrefix);
+            if (tablePrefixSet) {
+                throw new IllegalStateException("tablePrefix was already set to " + this.tablePrefix);
+            }
+            this.tablePrefix = checked;
+            this.tablePrefixSet = true;
+            return this;
+        }
+
+        /**
+         * The time-out of every statement (default 30 s; zero for none; fractions round up to whole seconds).
+         *
+         * @throws IllegalArgumentException if negative or too long
+         * @throws IllegalStateException    if already set
+         */
+        public Builder queryTimeout(Duration queryTimeout) {
+            Objects.requireNonNull(queryTimeout, "queryTimeout");
+            if (queryTimeout.isNegative() || queryTimeout.compareTo(Duration.ofSeconds(Integer.MAX_VALUE - 1)) > 0) {
+                throw new IllegalArgumentException("queryTimeout must be between 0 (none) and " + (Integer.MAX_VALUE - 1)
+                        + " seconds, was " + queryTimeout);
+            }
+            if (queryTimeoutSet) {
+                throw new IllegalStateException("queryTimeout was already set to " + this.queryTimeout);
+            }
+            this.queryTimeout = queryTimeout;
+            this.queryTimeoutSet = true;
+            return this;
+        }
+
+        /**
+         * An immutable, thread-safe audit log.
+         *
+         * @throws dev.latchkey.spi.StoreUnavailableException if no dialect was set and the database is unreachable
+         */
+        public JdbcAuditLog build() {
+            SqlDialect d = dialect != null ? dialect : Dialects.detect(dataSource, "JdbcAuditLog");
+            return new JdbcAuditLog(this, d);
+        }
+    }
+}

@@ -1,0 +1,645 @@
+package dev.latchkey.jdbc;
+
+import dev.latchkey.jdbc.internal.Dialects;
+import dev.latchkey.jdbc.internal.Jdbc;
+import dev.latchkey.jdbc.internal.TablePrefix;
+import dev.latchkey.jdbc.internal.Text;
+import dev.latchkey.jdbc.internal.TextCodec;
+import dev.latchkey.jdbc.internal.TokenSql;
+import dev.latchkey.spi.AccessLevel;
+import dev.latchkey.spi.ChangeEvent;
+import dev.latchkey.spi.ConcurrentUpdateException;
+import dev.latchkey.spi.DuplicateTokenException;
+import dev.latchkey.spi.LastUse;
+import dev.latchkey.spi.Page;
+import dev.latchkey.spi.Revocation;
+import dev.latchkey.spi.Scope;
+import dev.latchkey.spi.StoredPolicy;
+import dev.latchkey.spi.TokenKind;
+import dev.latchkey.spi.TokenQuery;
+import dev.latchkey.spi.TokenRecord;
+import dev.latchkey.spi.TokenStore;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import javax.sql.DataSource;
+
+/**
+ * A {@link TokenStore} over a {@link DataSource} (H2, PostgreSQL or MariaDB). Queries, paging, sorting and state
+ * filters run in the database; lookups by digest and id are single indexed reads.
+ *
+ * <pre>{@code
+ * SchemaInstaller.install(dataSource, SqlDialect.POSTGRESQL, "latchkey_");   // or run the Flyway scripts
+ * TokenStore store = JdbcTokenStore.builder(dataSource)
+ *         .dialect(SqlDialect.POSTGRESQL)
+ *         .queryTimeout(Duration.ofSeconds(5))
+ *         .build();
+ * }</pre>
+ *
+ * <p>What {@link Builder#build()} returns is immutable and thread-safe. It has no pool of its own: each call
+ * borrows one connection from the host's {@code DataSource} and closes it, so a database that was down is used
+ * again as soon as it is back. Every driver failure or time-out becomes a
+ * {@link dev.latchkey.spi.StoreUnavailableException} naming the operation; unique violations on insert become
+ * {@link DuplicateTokenException}.
+ *
+ * <p>Instants are stored as epoch milliseconds: sub-millisecond parts are truncated (the engine uses
+ * millisecond instants, so its records round-trip exactly). Text limits (UTF-16 units): id 128, digest 255,
+ * digest algorithm 128, name 1000, owner / createdBy / hint / revokedBy 255, revocation reason 1000; longer
+ * values, NUL characters and unpaired surrogates are rejected with {@link IllegalArgumentException}.
+ *
+ * <p>Every change-writing transaction (insert, update, savePolicy) first locks one sequence row, so change-feed
+ * sequences are assigned in commit order and a polling node never skips an event that committed late. Token
+ * writes are rare, so serialising them is cheap; reads and {@link #recordLastUse} never take that lock.
+ */
+public final class JdbcTokenStore implements TokenStore {
+
+    private static final int MAX_ID = 128;
+    private static final int MAX_DIGEST = 255;
+    private static final int MAX_ALGORITHM = 128;
+    private static final int MAX_NAME = 1000;
+    private static final int MAX_PRINCIPAL = 255;
+    private static final int MAX_REASON = 1000;
+    private static final int MAX_IP = 100;
+
+    private final SqlDialect dialect;
+    private final String tablePrefix;
+    private final Duration queryTimeout;
+    private final Clock clock;
+    private final TokenSql sql;
+    private final Jdbc jdbc;
+
+    private JdbcTokenStore(Builder b, SqlDialect dialect) {
+        this.dialect = dialect;
+        this.tablePrefix = b.tablePrefix;
+        this.queryTimeout = b.queryTimeout;
+        this.clock = b.clock;
+        this.sql = new TokenSql(tablePrefix);
+        this.jdbc = new Jdbc(b.dataSource, timeoutSeconds(queryTimeout), "JdbcTokenStore");
+    }
+
+    /**
+     * A builder for a store over {@code dataSource}.
+     *
+     * @throws NullPointerException if {@code dataSource} is null
+     */
+    public static Builder builder(DataSource dataSource) {
+        return new Builder(Objects.requireNonNull(dataSource, "dataSource"));
+    }
+
+    /** The dialect in use (set, or detected when the store was built). */
+    public SqlDialect dialect() {
+        return dialect;
+    }
+
+    /** The table prefix in use. */
+    public String tablePrefix() {
+        return tablePrefix;
+    }
+
+    /** The statements this store runs; for tests that check query plans. */
+    TokenSql sql() {
+        return sql;
+    }
+
+    // -------------------------------------------------------------------------------------------------------
+    // TokenStore
+    // -------------------------------------------------------------------------------------------------------
+
+    @Override
+    public void insert(TokenRecord record) {
+        Objects.requireNonNull(record, "record");
+        if (record.version() != 0) {
+            throw new IllegalArgumentException("a new record must have version 0, was " + record.version());
+        }
+        check(record);
+        jdbc.transaction("insert", c -> {
+            long seq = nextSequence(c);
+            try (PreparedStatement ps = jdbc.prepare(c, sql.insert)) {
+                bindInsert(ps, record);
+                ps.executeUpdate();
+            } catch (SQLException e) {
+                if (Jdbc.isUniqueViolation(e)) {
+                    throw new DuplicateTokenException("a token with id " + record.id() + " or with the same digest already exists");
+                }
+                throw e;
+            }
+            appendChange(c, seq, ChangeEvent.Type.TOKEN, record.id(), record.digest());
+            return null;
+        });
+    }
+
+    /**
+     * Binds every column of {@link TokenSql#insert} for {@code record}; exposed to tests that bulk-load rows
+     * through the store's own statement.
+     */
+    static void bindInsert(PreparedStatement ps, TokenRecord r) throws SQLException {
+        int i = bindCommon(ps, r);
+        ps.setString(i++, r.digest());
+        ps.setString(i++, r.digestAlgorithm());
+        ps.setString(i++, r.hint());
+        ps.setLong(i++, Jdbc.millis(r.createdAt()));
+        Jdbc.setLong(ps, i++, r.expiresAt().map(Jdbc::millis).orElse(null));
+        Jdbc.setLong(ps, i++, r.revocation().map(v -> Jdbc.millis(v.at())).orElse(null));
+        Jdbc.setString(ps, i++, r.revocation().map(Revocation::by).orElse(null));
+        Jdbc.setString(ps, i++, r.revocation().map(Revocation::reason).orElse(null));
+        Jdbc.setLong(ps, i++, r.lastUse().map(u -> Jdbc.millis(u.at())).orElse(null));
+        Jdbc.setString(ps, i++, r.lastUse().map(u -> Text.sanitize(u.clientIp(), MAX_IP)).orElse(null));
+        ps.setLong(i++, r.version());
+        ps.setString(i, r.name().toLowerCase(Locale.ROOT));
+    }
+
+    /** id, kind, name, owner, created_by, level, domain_levels, resources, allowed_cidrs; returns the next index. */
+    private static int bindCommon(PreparedStatement ps, TokenRecord r) throws SQLException {
+        int i = 1;
+        ps.setString(i++, r.id());
+        ps.setString(i++, r.kind().name());
+        ps.setString(i++, r.name());
+        ps.setString(i++, r.owner());
+        ps.setString(i++, r.createdBy());
+        ps.setString(i++, r.scope().level().name());
+        ps.setString(i++, encodeDomainLevels(r.scope().domainLevels()));
+        ps.setString(i++, TextCodec.encodeList(List.copyOf(r.scope().resources())));
+        ps.setString(i++, TextCodec.encodeList(r.allowedCidrs()));
+        return i;
+    }
+
+    @Override
+    public Optional<TokenRecord> findByDigest(String digest) {
+        Objects.requireNonNull(digest, "digest");
+        return jdbc.autoCommit("findByDigest", c -> findOne(c, sql.findByDigest, digest));
+    }
+
+    @Override
+    public Optional<TokenRecord> findById(String id) {
+        Objects.requireNonNull(id, "id");
+        return jdbc.autoCommit("findById", c -> findOne(c, sql.findById, id));
+    }
+
+    private Optional<TokenRecord> findOne(Connection c, String statement, String key) throws SQLException {
+        try (PreparedStatement ps = jdbc.prepare(c, statement)) {
+            ps.setString(1, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(readRecord(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    @Override
+    public TokenRecord update(TokenRecord updated, long expectedVersion) {
+        Objects.requireNonNull(updated, "updated");
+        check(updated);
+        return jdbc.transaction("update", c -> {
+            long seq = nextSequence(c);
+            int rows;
+            try (PreparedStatement ps = jdbc.prepare(c, sql.update)) {
+                int i = 1;
+                ps.setString(i++, updated.kind().name());
+                ps.setString(i++, updated.name());
+                ps.setString(i++, updated.name().toLowerCase(Locale.ROOT));
+                ps.setString(i++, updated.owner());
+                ps.setString(i++, updated.createdBy());
+                ps.setString(i++, updated.scope().level().name());
+                ps.setString(i++, encodeDomainLevels(updated.scope().domainLevels()));
+                ps.setString(i++, TextCodec.encodeList(List.copyOf(updated.scope().resources())));
+                ps.setString(i++, TextCodec.encodeList(updated.allowedCidrs()));
+                ps.setString(i++, updated.digestAlgorithm());
+                ps.setString(i++, updated.hint());
+                ps.setLong(i++, Jdbc.millis(updated.createdAt()));
+                Jdbc.setLong(ps, i++, updated.expiresAt().map(Jdbc::millis).orElse(null));
+                Jdbc.setLong(ps, i++, updated.revocation().map(v -> Jdbc.millis(v.at())).orElse(null));
+                Jdbc.setString(ps, i++, updated.revocation().map(Revocation::by).orElse(null));
+                Jdbc.setString(ps, i++, updated.revocation().map(Revocation::reason).orElse(null));
+                ps.setString(i++, updated.id());
+                ps.setLong(i, expectedVersion);
+                rows = ps.executeUpdate();
+            }
+            if (rows == 0) {
+                throw new ConcurrentUpdateException("token " + updated.id() + " was not updated: it does not exist or its"
+                        + " stored version is not " + expectedVersion + "; re-read it and retry");
+            }
+            TokenRecord stored = findOne(c, sql.findById, updated.id()).orElseThrow(
+                    () -> new ConcurrentUpdateException("token " + updated.id() + " disappeared during the update"));
+            if (!stored.digest().equals(updated.digest())) {
+                throw new IllegalArgumentException("the digest of token " + updated.id() + " cannot change through an"
+                        + " update; a rotation inserts a new record");
+            }
+            appendChange(c, seq, ChangeEvent.Type.TOKEN, stored.id(), stored.digest());
+            return stored;
+        });
+    }
+
+    @Override
+    public Page<TokenRecord> query(TokenQuery query) {
+        Objects.requireNonNull(query, "query");
+        TokenSql.QueryStatements statements = sql.query(query);
+        return jdbc.autoCommit("query", c -> {
+            long total;
+            try (PreparedStatement ps = jdbc.prepare(c, statements.count().sql())) {
+                Jdbc.bind(ps, statements.count().params());
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    total = rs.getLong(1);
+                }
+            }
+            List<TokenRecord> items = new ArrayList<>();
+            if (query.offset() < total) {
+                try (PreparedStatement ps = jdbc.prepare(c, statements.page().sql())) {
+                    Jdbc.bind(ps, statements.page().params());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            items.add(readRecord(rs));
+                        }
+                    }
+                }
+            }
+            return new Page<>(items, query.page(), query.size(), total);
+        });
+    }
+
+    @Override
+    public long countActive(String owner, Instant asOf) {
+        Objects.requireNonNull(owner, "owner");
+        Objects.requireNonNull(asOf, "asOf");
+        return jdbc.autoCommit("countActive", c -> {
+            try (PreparedStatement ps = jdbc.prepare(c, sql.countActive)) {
+                ps.setString(1, owner);
+                ps.setLong(2, Jdbc.millis(asOf));
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
+    }
+
+    /**
+     * One JDBC batch per call, in one transaction. Several uses of one token collapse to the latest first; rows are
+     * updated in id order so concurrent batches cannot deadlock each other; the statement's
+     * {@code last_used_at < ?} condition keeps the stored use from moving backwards whatever commits first.
+     */
+    @Override
+    public void recordLastUse(Collection<LastUse> uses) {
+        Objects.requireNonNull(uses, "uses");
+        Map<String, LastUse> latest = new TreeMap<>();
+        for (LastUse use : uses) {
+            latest.merge(use.tokenId(), use, (a, b) -> b.at().isAfter(a.at()) ? b : a);
+        }
+        if (latest.isEmpty()) {
+            return;
+        }
+        jdbc.transaction("recordLastUse", c -> {
+            try (PreparedStatement ps = jdbc.prepare(c, sql.recordLastUse)) {
+                for (LastUse use : latest.values()) {
+                    long at = Jdbc.millis(use.at());
+                    ps.setLong(1, at);
+                    ps.setString(2, Text.sanitize(use.clientIp(), MAX_IP));
+                    ps.setString(3, use.tokenId());
+                    ps.setLong(4, at);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public int purge(Instant before) {
+        Objects.requireNonNull(before, "before");
+        return jdbc.autoCommit("purge", c -> {
+            try (PreparedStatement ps = jdbc.prepare(c, sql.purge)) {
+                long b = Jdbc.millis(before);
+                ps.setLong(1, b);
+                ps.setLong(2, b);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public Optional<StoredPolicy> loadPolicy() {
+        return jdbc.autoCommit("loadPolicy", c -> {
+            try (PreparedStatement ps = jdbc.prepare(c, sql.loadPolicy); ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new StoredPolicy(TextCodec.decodeMap(rs.getString(1)), rs.getLong(2)));
+            }
+        });
+    }
+
+    @Override
+    public StoredPolicy savePolicy(Map<String, String> settings, long expectedVersion) {
+        Objects.requireNonNull(settings, "settings");
+        StoredPolicy next = new StoredPolicy(settings, expectedVersion + 1);
+        String encoded = TextCodec.encodeMap(next.settings());
+        Text.checkCharacters("policy settings", encoded);
+        return jdbc.transaction("savePolicy", c -> {
+            long seq = nextSequence(c);
+            if (expectedVersion == 0) {
+                try (PreparedStatement ps = jdbc.prepare(c, sql.insertPolicy)) {
+                    ps.setString(1, encoded);
+                    ps.executeUpdate();
+                } catch (SQLException e) {
+                    if (Jdbc.isUniqueViolation(e)) {
+                        throw policyConflict(expectedVersion);
+                    }
+                    throw e;
+                }
+            } else {
+                try (PreparedStatement ps = jdbc.prepare(c, sql.updatePolicy)) {
+                    ps.setString(1, encoded);
+                    ps.setLong(2, expectedVersion);
+                    if (ps.executeUpdate() == 0) {
+                        throw policyConflict(expectedVersion);
+                    }
+                }
+            }
+            appendChange(c, seq, ChangeEvent.Type.POLICY, null, null);
+            return next;
+        });
+    }
+
+    private static ConcurrentUpdateException policyConflict(long expectedVersion) {
+        return new ConcurrentUpdateException("the policy was not saved: its stored version is not " + expectedVersion
+                + " (somebody saved in between); reload it and retry");
+    }
+
+    @Override
+    public List<ChangeEvent> changesSince(long afterSequence, int limit) {
+        if (limit < 0) {
+            throw new IllegalArgumentException("limit must be >= 0, was " + limit);
+        }
+        if (limit == 0) {
+            return List.of();
+        }
+        return jdbc.autoCommit("changesSince", c -> {
+            try (PreparedStatement ps = jdbc.prepare(c, sql.changesSince)) {
+                ps.setLong(1, afterSequence);
+                ps.setInt(2, limit);
+                List<ChangeEvent> events = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        events.add(new ChangeEvent(rs.getLong(1), ChangeEvent.Type.valueOf(rs.getString(2)),
+                                Optional.ofNullable(rs.getString(3)), Optional.ofNullable(rs.getString(4)),
+                                Jdbc.instant(rs.getLong(5))));
+                    }
+                }
+                return List.copyOf(events);
+            }
+        });
+    }
+
+    @Override
+    public long latestChangeSequence() {
+        return jdbc.autoCommit("latestChangeSequence", c -> latestSequence(c));
+    }
+
+    private long latestSequence(Connection c) throws SQLException {
+        try (PreparedStatement ps = jdbc.prepare(c, sql.latestSequence); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1); // MAX over no rows is NULL, which getLong reads as 0
+        }
+    }
+
+    @Override
+    public int pruneChanges(Instant before) {
+        Objects.requireNonNull(before, "before");
+        return jdbc.transaction("pruneChanges", c -> {
+            // MariaDB cannot use the target table in a sub-select of DELETE, so the latest is read first; events
+            // appended meanwhile have higher sequences and are kept as well.
+            long latest = latestSequence(c);
+            try (PreparedStatement ps = jdbc.prepare(c, sql.pruneChanges)) {
+                ps.setLong(1, Jdbc.millis(before));
+                ps.setLong(2, latest);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    // -------------------------------------------------------------------------------------------------------
+    // helpers
+    // -------------------------------------------------------------------------------------------------------
+
+    private long nextSequence(Connection c) throws SQLException {
+        long current;
+        try (PreparedStatement ps = jdbc.prepare(c, sql.lockSequence); ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                throw new SQLException("the change sequence row is missing from " + sql.changeSeq
+                        + "; install the schema with SchemaInstaller or the V1 script", "42000");
+            }
+            current = rs.getLong(1);
+        }
+        try (PreparedStatement ps = jdbc.prepare(c, sql.setSequence)) {
+            ps.setLong(1, current + 1);
+            ps.executeUpdate();
+        }
+        return current + 1;
+    }
+
+    private void appendChange(Connection c, long seq, ChangeEvent.Type type, String tokenId, String digest)
+            throws SQLException {
+        try (PreparedStatement ps = jdbc.prepare(c, sql.insertChange)) {
+            ps.setLong(1, seq);
+            ps.setString(2, type.name());
+            Jdbc.setString(ps, 3, tokenId);
+            Jdbc.setString(ps, 4, digest);
+            ps.setLong(5, Jdbc.millis(clock.instant()));
+            ps.executeUpdate();
+        }
+    }
+
+    private static void check(TokenRecord r) {
+        Text.check("id", r.id(), MAX_ID);
+        Text.check("digest", r.digest(), MAX_DIGEST);
+        Text.check("digestAlgorithm", r.digestAlgorithm(), MAX_ALGORITHM);
+        Text.check("name", r.name(), MAX_NAME);
+        Text.check("owner", r.owner(), MAX_PRINCIPAL);
+        Text.check("createdBy", r.createdBy(), MAX_PRINCIPAL);
+        Text.check("hint", r.hint(), MAX_PRINCIPAL);
+        for (String resource : r.scope().resources()) {
+            Text.checkCharacters("scope resource", resource);
+        }
+        for (String domain : r.scope().domainLevels().keySet()) {
+            Text.checkCharacters("scope domain", domain);
+        }
+        for (String cidr : r.allowedCidrs()) {
+            Text.checkCharacters("allowed CIDR", cidr);
+        }
+        if (r.revocation().isPresent()) {
+            Text.check("revocation.by", r.revocation().get().by(), MAX_PRINCIPAL);
+            Text.check("revocation.reason", r.revocation().get().reason(), MAX_REASON);
+        }
+        Jdbc.millis(r.createdAt());
+        r.expiresAt().ifPresent(Jdbc::millis);
+    }
+
+    private static String encodeDomainLevels(Map<String, AccessLevel> levels) {
+        Map<String, String> text = new TreeMap<>();
+        levels.forEach((k, v) -> text.put(k, v.name()));
+        return TextCodec.encodeMap(text);
+    }
+
+    private static TokenRecord readRecord(ResultSet rs) throws SQLException {
+        String id = rs.getString(1);
+        TokenKind kind = TokenKind.valueOf(rs.getString(2));
+        String name = rs.getString(3);
+        String owner = rs.getString(4);
+        String createdBy = rs.getString(5);
+        AccessLevel level = AccessLevel.valueOf(rs.getString(6));
+        Map<String, AccessLevel> domainLevels = new TreeMap<>();
+        TextCodec.decodeMap(rs.getString(7)).forEach((k, v) -> domainLevels.put(k, AccessLevel.valueOf(v)));
+        List<String> resources = TextCodec.decodeList(rs.getString(8));
+        List<String> cidrs = TextCodec.decodeList(rs.getString(9));
+        String digest = rs.getString(10);
+        String algorithm = rs.getString(11);
+        String hint = rs.getString(12);
+        Instant createdAt = Jdbc.instant(rs.getLong(13));
+        Optional<Instant> expiresAt = optionalInstant(rs, 14);
+        Optional<Instant> revokedAt = optionalInstant(rs, 15);
+        String revokedBy = rs.getString(16);
+        String revokeReason = rs.getString(17);
+        Optional<Instant> lastUsedAt = optionalInstant(rs, 18);
+        String lastUsedIp = rs.getString(19);
+        long version = rs.getLong(20);
+        Optional<Revocation> revocation = revokedAt.map(at -> new Revocation(at,
+                revokedBy == null ? "" : revokedBy, revokeReason == null ? "" : revokeReason));
+        Optional<LastUse> lastUse = lastUsedAt.map(at -> new LastUse(id, at, lastUsedIp == null ? "" : lastUsedIp));
+        return new TokenRecord(id, kind, name, owner, createdBy,
+                new Scope(level, domainLevels, new java.util.TreeSet<>(resources)), cidrs, digest, algorithm, hint,
+                createdAt, expiresAt, revocation, lastUse, version);
+    }
+
+    private static Optional<Instant> optionalInstant(ResultSet rs, int column) throws SQLException {
+        long v = rs.getLong(column);
+        return rs.wasNull() ? Optional.empty() : Optional.of(Jdbc.instant(v));
+    }
+
+    private static int timeoutSeconds(Duration d) {
+        if (d.isZero()) {
+            return 0;
+        }
+        long s = d.getSeconds() + (d.getNano() > 0 ? 1 : 0);
+        return (int) s;
+    }
+
+    /** Shows the dialect, prefix and time-out; never the data source (its URL may carry credentials). */
+    @Override
+    public String toString() {
+        return "JdbcTokenStore[dialect=" + dialect + ", tablePrefix=" + tablePrefix + ", queryTimeout=" + queryTimeout + "]";
+    }
+
+    /**
+     * Configures a {@link JdbcTokenStore}. Each option may be set once; not thread-safe (build the store once at
+     * start-up).
+     */
+    public static final class Builder {
+        private final DataSource dataSource;
+        private SqlDialect dialect;
+        private String tablePrefix = TablePrefix.DEFAULT;
+        private boolean tablePrefixSet;
+        private Duration queryTimeout = Duration.ofSeconds(30);
+        private boolean queryTimeoutSet;
+        private Clock clock = Clock.systemUTC();
+        private boolean clockSet;
+
+        private Builder(DataSource dataSource) {
+            this.dataSource = dataSource;
+        }
+
+        /**
+         * The database dialect. When not set, {@link #build()} detects it from the database's metadata (which needs
+         * a connection).
+         *
+         * @throws NullPointerException  if {@code dialect} is null
+         * @throws IllegalStateException if the dialect was already set
+         */
+        public Builder dialect(SqlDialect dialect) {
+            Objects.requireNonNull(dialect, "dialect");
+            if (this.dialect != null) {
+                throw new IllegalStateException("dialect was already set to " + this.dialect);
+            }
+            this.dialect = dialect;
+            return this;
+        }
+
+        /**
+         * The table name prefix (default {@code latchkey_}); must match {@code [A-Za-z][A-Za-z0-9_]{0,30}} and the
+         * prefix the schema was installed with.
+         *
+         * @throws IllegalArgumentException if the prefix is not a plain identifier
+         * @throws IllegalStateException    if the prefix was already set
+         */
+        public Builder tablePrefix(String tablePrefix) {
+            String checked = TablePrefix.check(tablePrefix);
+            if (tablePrefixSet) {
+                throw new IllegalStateException("tablePrefix was already set to " + this.tablePrefix);
+            }
+            this.tablePrefix = checked;
+            this.tablePrefixSet = true;
+            return this;
+        }
+
+        /**
+         * The time-out of every statement (default 30 s; {@link Duration#ZERO} for none). JDBC counts whole
+         * seconds, so a fraction rounds up. A statement that times out throws
+         * {@link dev.latchkey.spi.StoreUnavailableException}.
+         *
+         * @throws IllegalArgumentException if negative or longer than {@link Integer#MAX_VALUE} seconds
+         * @throws IllegalStateException    if the time-out was already set
+         */
+        public Builder queryTimeout(Duration queryTimeout) {
+            Objects.requireNonNull(queryTimeout, "queryTimeout");
+            if (queryTimeout.isNegative() || queryTimeout.compareTo(Duration.ofSeconds(Integer.MAX_VALUE - 1)) > 0) {
+                throw new IllegalArgumentException("queryTimeout must be between 0 (none) and " + (Integer.MAX_VALUE - 1)
+                        + " seconds, was " + queryTimeout);
+            }
+            if (queryTimeoutSet) {
+                throw new IllegalStateException("queryTimeout was already set to " + this.queryTimeout);
+            }
+            this.queryTimeout = queryTimeout;
+            this.queryTimeoutSet = true;
+            return this;
+        }
+
+        /**
+         * The clock that stamps change events (default {@link Clock#systemUTC()}).
+         *
+         * @throws IllegalStateException if the clock was already set
+         */
+        public Builder clock(Clock clock) {
+            Objects.requireNonNull(clock, "clock");
+            if (clockSet) {
+                throw new IllegalStateException("clock was already set");
+            }
+            this.clock = clock;
+            this.clockSet = true;
+            return this;
+        }
+
+        /**
+         * An immutable, thread-safe store.
+         *
+         * @throws dev.latchkey.spi.StoreUnavailableException if no dialect was set and the database could not be
+         *                                                    reached to detect it
+         * @throws IllegalStateException                      if the detected database is not supported
+         */
+        public JdbcTokenStore build() {
+            SqlDialect d = dialect != null ? dialect : Dialects.detect(dataSource, "JdbcTokenStore");
+            return new JdbcTokenStore(this, d);
+        }
+    }
+}

@@ -1,0 +1,201 @@
+package dev.latchkey.jdbc.internal;
+
+import dev.latchkey.spi.StoreUnavailableException;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.SQLIntegrityConstraintViolationException;
+import java.sql.SQLTimeoutException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.Objects;
+import javax.sql.DataSource;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One connection per call from the host's {@link DataSource}, closed afterwards (so a database that comes back
+ * is simply used again: nothing broken is cached), statement time-outs, transactions with a bounded retry on
+ * deadlocks, and the mapping of every {@link SQLException} to {@link StoreUnavailableException}.
+ */
+public final class Jdbc {
+    private static final Logger LOG = LoggerFactory.getLogger(Jdbc.class);
+    private static final int MAX_ATTEMPTS = 3;
+
+    private final DataSource dataSource;
+    private final int queryTimeoutSeconds;
+    private final String component;
+
+    /** Work done on one connection; may throw {@link SQLException}, which is mapped by the caller. */
+    @FunctionalInterface
+    public interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    public Jdbc(DataSource dataSource, int queryTimeoutSeconds, String component) {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.queryTimeoutSeconds = queryTimeoutSeconds;
+        this.component = component;
+    }
+
+    /** Runs {@code work} in auto-commit mode (single reads and single-statement writes). */
+    public <T> T autoCommit(String operation, Work<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw unavailable(operation, e);
+        }
+    }
+
+    /**
+     * Runs {@code work} in one transaction: committed if it returns, rolled back if it throws. Deadlocks and
+     * serialization failures (SQLState class 40) are retried a few times; runtime exceptions thrown by the work
+     * (conflicts, duplicates) roll back and propagate unchanged.
+     */
+    public <T> T transaction(String operation, Work<T> work) {
+        SQLException last = null;
+        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+            try (Connection c = dataSource.getConnection()) {
+                boolean restore = c.getAutoCommit();
+                if (restore) {
+                    c.setAutoCommit(false);
+                }
+                try {
+                    T result = work.run(c);
+                    c.commit();
+                    return result;
+                } catch (SQLException | RuntimeException | Error e) {
+                    rollbackQuietly(c, e);
+                    throw e;
+                } finally {
+                    if (restore) {
+                        try {
+                            c.setAutoCommit(true);
+                        } catch (SQLException ignored) {
+                            // the connection is closed next; a pool validates it before reuse
+                        }
+                    }
+                }
+            } catch (SQLException e) {
+                if (!isTransactionConflict(e)) {
+                    throw unavailable(operation, e);
+                }
+                last = e;
+                LOG.debug("{}.{}: transaction conflict (SQLState {}), attempt {} of {}", component, operation,
+                        e.getSQLState(), attempt, MAX_ATTEMPTS);
+            }
+        }
+        throw unavailable(operation, last);
+    }
+
+    private static void rollbackQuietly(Connection c, Throwable cause) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    /** A prepared statement with the configured time-out. */
+    public PreparedStatement prepare(Connection c, String sql) throws SQLException {
+        PreparedStatement ps = c.prepareStatement(sql);
+        if (queryTimeoutSeconds > 0) {
+            ps.setQueryTimeout(queryTimeoutSeconds);
+        }
+        return ps;
+    }
+
+    /** Binds values in order: String, Long, Integer, or {@link #NULL_LONG} / {@link #NULL_STRING}. */
+    public static void bind(PreparedStatement ps, Iterable<?> values) throws SQLException {
+        int i = 1;
+        for (Object v : values) {
+            if (v instanceof String s) {
+                ps.setString(i, s);
+            } else if (v instanceof Long l) {
+                ps.setLong(i, l);
+            } else if (v instanceof Integer n) {
+                ps.setInt(i, n);
+            } else if (v == NULL_LONG) {
+                ps.setNull(i, Types.BIGINT);
+            } else if (v == NULL_STRING) {
+                ps.setNull(i, Types.VARCHAR);
+            } else {
+                throw new IllegalArgumentException("unsupported parameter type " + (v == null ? "null" : v.getClass()));
+            }
+            i++;
+        }
+    }
+
+    /** Marker for a NULL BIGINT parameter. */
+    public static final Object NULL_LONG = new Object();
+    /** Marker for a NULL VARCHAR parameter. */
+    public static final Object NULL_STRING = new Object();
+
+    public static void setLong(PreparedStatement ps, int index, Long value) throws SQLException {
+        if (value == null) {
+            ps.setNull(index, Types.BIGINT);
+        } else {
+            ps.setLong(index, value);
+        }
+    }
+
+    public static void setString(PreparedStatement ps, int index, String value) throws SQLException {
+        if (value == null) {
+            ps.setNull(index, Types.VARCHAR);
+        } else {
+            ps.setString(index, value);
+        }
+    }
+
+    /** Epoch milliseconds; the store keeps millisecond precision (the engine's). */
+    public static long millis(Instant instant) {
+        try {
+            return instant.toEpochMilli();
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("instant " + instant + " is outside the storable range (epoch milliseconds)");
+        }
+    }
+
+    public static Instant instant(long millis) {
+        return Instant.ofEpochMilli(millis);
+    }
+
+    /** A unique or primary-key violation (SQLState class 23). */
+    public static boolean isUniqueViolation(SQLException e) {
+        String state = e.getSQLState();
+        return e instanceof SQLIntegrityConstraintViolationException || (state != null && state.startsWith("23"));
+    }
+
+    private static boolean isTransactionConflict(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && state.startsWith("40");
+    }
+
+    /**
+     * The exception every storage failure becomes. The message names the operation and the SQLState, never a
+     * value, a URL or a credential; the driver's exception is the cause.
+     */
+    public StoreUnavailableException unavailable(String operation, SQLException e) {
+        String state = e == null ? null : e.getSQLState();
+        StringBuilder msg = new StringBuilder(component).append('.').append(operation).append(" failed: ");
+        if (e instanceof SQLTimeoutException) {
+            msg.append("the database did not answer within the query time-out of ").append(queryTimeoutSeconds).append(" s");
+        } else if (state != null && state.startsWith("08")) {
+            msg.append("cannot reach the database");
+        } else {
+            msg.append("database error");
+        }
+        msg.append(" (SQLState ").append(state == null ? "none" : state);
+        if (e != null) {
+            msg.append(", ").append(e.getClass().getSimpleName());
+        }
+        msg.append(')');
+        if (state != null && state.startsWith("42")) {
+            msg.append("; is the schema installed with the same table prefix? See SchemaInstaller or the scripts under"
+                    + " dev/latchkey/jdbc/schema");
+        }
+        return new StoreUnavailableException(msg.toString(), e);
+    }
+}

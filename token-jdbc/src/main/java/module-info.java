@@ -1,0 +1,12 @@
+/**
+ * Latchkey's JDBC storage: {@code JdbcTokenStore} and {@code JdbcAuditLog} over a host-provided
+ * {@link javax.sql.DataSource} (H2, PostgreSQL, MariaDB), plus versioned schema scripts and an opt-in
+ * {@code SchemaInstaller}. No connection pool and no JDBC driver are dependencies: the host brings both.
+ */
+module dev.latchkey.jdbc {
+    requires transitive java.sql;
+    requires transitive dev.latchkey.spi;
+    requires org.slf4j;
+
+    exports dev.latchkey.jdbc;
+}

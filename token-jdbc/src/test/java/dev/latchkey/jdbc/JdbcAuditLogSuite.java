@@ -1,0 +1,67 @@
+package dev.latchkey.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.latchkey.spi.AuditEvent;
+import dev.latchkey.spi.AuditEventType;
+import dev.latchkey.spi.AuditLog;
+import dev.latchkey.spi.AuditOutcome;
+import dev.latchkey.spi.AuditQuery;
+import dev.latchkey.tck.AuditLogContract;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** The audit TCK plus JDBC-specific behaviour, run once per database by the subclasses. */
+abstract class JdbcAuditLogSuite extends AuditLogContract {
+
+    private final List<String> prefixes = Collections.synchronizedList(new ArrayList<>());
+
+    abstract TestDatabase database();
+
+    @Override
+    protected AuditLog createAuditLog() {
+        String prefix = database().freshSchema();
+        prefixes.add(prefix);
+        return JdbcAuditLog.builder(database().dataSource).dialect(database().dialect).tablePrefix(prefix).build();
+    }
+
+    @AfterEach
+    void dropSchemas() {
+        prefixes.forEach(database()::drop);
+        prefixes.clear();
+    }
+
+    @Test
+    @DisplayName("JdbcAuditLog.record: hostile request values are never rejected — cut to the column and made storable")
+    void recordWhenValuesAreHugeOrMalformedThenSanitisedAndStored() {
+        String hugeActor = "a".repeat(10_000);
+        AuditEvent event = new AuditEvent(AuditEventType.AUTHENTICATION_REFUSED, Instant.parse("2030-01-01T00:00:00Z"),
+                hugeActor, Optional.of("t\u0000ok"), Optional.of("half \uD83D"), Optional.of("x".repeat(500)),
+                AuditOutcome.FAILURE, Optional.of("r".repeat(5000)), Map.of("k\u0000", "v\uDC00"));
+
+        auditLog().record(event);
+
+        AuditEvent stored = auditLog().query(AuditQuery.all()).items().get(0);
+        assertThat(stored.actor()).hasSize(255).startsWith("aaaa").endsWith("…");
+        assertThat(stored.tokenId()).contains("t\uFFFDok");
+        assertThat(stored.tokenOwner()).contains("half \uFFFD");
+        assertThat(stored.clientIp().orElseThrow()).hasSize(100);
+        assertThat(stored.reason().orElseThrow()).hasSize(1000);
+        assertThat(stored.details()).containsEntry("k\uFFFD", "v\uFFFD");
+    }
+
+    @Test
+    @DisplayName("JdbcAuditLog.toString: dialect and prefix, never the data source")
+    void toStringWhenBuiltThenShowsNoDataSource() {
+        assertThat(auditLog().toString()).contains(database().dialect.name()).doesNotContain("jdbc:");
+    }
+}
