@@ -250,6 +250,9 @@ final class Engine implements Authenticator {
 
     private CachedToken lookup(String digest) {
         if (!trustCaches()) {
+            // degraded: the feed could not be read within the bound, so nothing cached is trusted — not the
+            // record, and not the policy either
+            reloadPolicy();
             return s.store().findByDigest(digest).map(this::compile).orElse(null);
         }
         CachedToken ct = records.getIfPresent(digest);
