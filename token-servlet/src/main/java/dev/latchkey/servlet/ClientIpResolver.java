@@ -1,0 +1,254 @@
+package dev.latchkey.servlet;
+
+import dev.latchkey.servlet.internal.ForwardingHops;
+import dev.latchkey.servlet.internal.IpText;
+import inet.ipaddr.IPAddress;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides which IP address a request came from.
+ *
+ * <p>By default that is the peer address ({@code getRemoteAddr()}). When the peer lies inside one of the
+ * {@linkplain Builder#trustedProxies(String...) trusted proxy ranges}, the configured forwarding header is
+ * read and walked from right (nearest proxy) to left, skipping hops that are themselves trusted proxies; the
+ * first untrusted hop is the client. So a forwarding header sent by anybody else changes nothing.
+ *
+ * <ul>
+ *   <li>IPv4-mapped IPv6 ({@code ::ffff:192.0.2.1}) is reported as IPv4; IPv6 is reported in canonical
+ *       compressed form; brackets, ports and zone ids are dropped.</li>
+ *   <li>An {@code unknown} hop or an RFC 7239 obfuscated identifier ({@code for=_hidden}), or an element
+ *       without {@code for}, stops the walk: the address of the last trusted hop is used (the nearest point
+ *       that is known).</li>
+ *   <li>A malformed or oversized header (more than {@value ForwardingHops#MAX_HEADER_CHARS} characters or
+ *       {@value ForwardingHops#MAX_HOPS} hops), even from a trusted proxy, is ignored: the peer address is used
+ *       and the problem is logged at DEBUG. Resolution never throws.</li>
+ *   <li>When every hop is a trusted proxy, the leftmost one is used.</li>
+ * </ul>
+ *
+ * Immutable and thread-safe.
+ */
+public final class ClientIpResolver {
+    private static final Logger LOG = LoggerFactory.getLogger(ClientIpResolver.class);
+    private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}");
+    private static final ClientIpResolver PEER_ONLY = new ClientIpResolver(List.of(), ForwardedHeader.X_FORWARDED_FOR,
+            ForwardedHeader.X_FORWARDED_FOR.headerName());
+
+    private final List<IPAddress> trusted;
+    private final ForwardedHeader syntax;
+    private final String headerName;
+
+    private ClientIpResolver(List<IPAddress> trusted, ForwardedHeader syntax, String headerName) {
+        this.trusted = trusted;
+        this.syntax = syntax;
+        this.headerName = headerName;
+    }
+
+    /** Uses the peer address only; forwarding headers are never read. */
+    public static ClientIpResolver peerAddressOnly() {
+        return PEER_ONLY;
+    }
+
+    /** A new builder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The client IP of {@code request}, as described above; never null. */
+    public String resolve(HttpServletRequest request) {
+        Objects.requireNonNull(request, "request");
+        String peerText = request.getRemoteAddr();
+        IPAddress peer = IpText.parseHost(peerText);
+        if (peer == null) {
+            return peerText == null ? "" : peerText;
+        }
+        if (trusted.isEmpty() || !isTrusted(peer)) {
+            return IpText.canonical(peer);
+        }
+        Enumeration<String> values = request.getHeaders(headerName);
+        List<String> lines = values == null ? List.of() : Collections.list(values);
+        return IpText.canonical(walk(peer, lines));
+    }
+
+    /**
+     * The client address for a request whose peer is {@code peer} and whose forwarding header lines are
+     * {@code headerLines} (in the order received). The servlet-free core of {@link #resolve}; exposed for
+     * hosts that are not servlet applications.
+     */
+    public String resolve(String peerAddress, List<String> headerLines) {
+        IPAddress peer = IpText.parseHost(peerAddress);
+        if (peer == null) {
+            return peerAddress == null ? "" : peerAddress;
+        }
+        if (trusted.isEmpty() || !isTrusted(peer)) {
+            return IpText.canonical(peer);
+        }
+        return IpText.canonical(walk(peer, List.copyOf(headerLines)));
+    }
+
+    private IPAddress walk(IPAddress peer, List<String> lines) {
+        if (lines.isEmpty()) {
+            return peer;
+        }
+        List<String> hops;
+        switch (syntax) {
+            case FORWARDED:
+                hops = ForwardingHops.forwarded(lines);
+                break;
+            case X_REAL_IP:
+                hops = lines.size() == 1 ? List.of(lines.get(0).strip()) : null;
+                break;
+            default:
+                hops = ForwardingHops.commaList(lines);
+                break;
+        }
+        if (hops == null) {
+            LOG.debug("ignoring a malformed {} header from trusted proxy {}; using the peer address", headerName,
+                    peer);
+            return peer;
+        }
+        IPAddress current = peer;
+        for (int i = hops.size() - 1; i >= 0; i--) {
+            String hop = hops.get(i);
+            if (hop.equals(ForwardingHops.OBFUSCATED)) {
+                return current;
+            }
+            IPAddress address = IpText.parseHost(hop);
+            if (address == null) {
+                LOG.debug("ignoring a {} header with an unparseable hop from trusted proxy {}; using the peer "
+                        + "address", headerName, peer);
+                return peer;
+            }
+            if (!isTrusted(address)) {
+                return address;
+            }
+            current = address;
+        }
+        return current;
+    }
+
+    private boolean isTrusted(IPAddress address) {
+        for (IPAddress block : trusted) {
+            if (block.getIPVersion() == address.getIPVersion() && block.contains(address)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public String toString() {
+        List<String> blocks = new ArrayList<>();
+        trusted.forEach(b -> blocks.add(b.toCanonicalString()));
+        return "ClientIpResolver[trustedProxies=" + blocks + ", header=" + headerName + "]";
+    }
+
+    /** Configures a resolver. Each option may be set once. Not thread-safe. */
+    public static final class Builder {
+        private List<IPAddress> trusted;
+        private ForwardedHeader syntax;
+        private String headerName;
+
+        private Builder() {
+        }
+
+        /**
+         * The proxies (CIDR blocks or single addresses) whose forwarding header is believed. Default: none.
+         *
+         * @throws IllegalArgumentException if an entry is not an address or CIDR block
+         * @throws IllegalStateException    if already set
+         */
+        public Builder trustedProxies(String... cidrs) {
+            Objects.requireNonNull(cidrs, "cidrs");
+            return trustedProxies(List.of(cidrs));
+        }
+
+        /** As {@link #trustedProxies(String...)}. */
+        public Builder trustedProxies(List<String> cidrs) {
+            if (trusted != null) {
+                throw new IllegalStateException("trustedProxies was already set");
+            }
+            List<IPAddress> blocks = new ArrayList<>();
+            for (String c : Objects.requireNonNull(cidrs, "cidrs")) {
+                blocks.add(IpText.parseCidr("trustedProxies", Objects.requireNonNull(c, "cidr")));
+            }
+            this.trusted = List.copyOf(blocks);
+            return this;
+        }
+
+        /**
+         * The forwarding header to read from trusted proxies. Default {@link ForwardedHeader#X_FORWARDED_FOR}.
+         *
+         * @throws IllegalStateException if a header was already set
+         */
+        public Builder header(ForwardedHeader header) {
+            if (syntax != null) {
+                throw new IllegalStateException("the forwarding header was already set");
+            }
+            this.syntax = Objects.requireNonNull(header, "header");
+            this.headerName = header.headerName();
+            return this;
+        }
+
+        /**
+         * A custom forwarding header with {@code X-Forwarded-For} syntax (e.g. {@code X-Client-IP},
+         * {@code CF-Connecting-IP}). The well-known names map to their own syntax.
+         *
+         * @throws IllegalArgumentException if {@code name} is not a valid header name
+         * @throws IllegalStateException    if a header was already set
+         */
+        public Builder customHeader(String name) {
+            Objects.requireNonNull(name, "name");
+            if (!HEADER_NAME.matcher(name).matches()) {
+                throw new IllegalArgumentException("'" + name + "' is not an HTTP header name");
+            }
+            for (ForwardedHeader h : ForwardedHeader.values()) {
+                if (h.headerName().equalsIgnoreCase(name)) {
+                    return header(h);
+                }
+            }
+            if (syntax != null) {
+                throw new IllegalStateException("the forwarding header was already set");
+            }
+            this.syntax = ForwardedHeader.X_FORWARDED_FOR;
+            this.headerName = name;
+            return this;
+        }
+
+        /** Parses {@code X-Forwarded-For}, {@code Forwarded}, {@code X-Real-IP} or a custom header name. */
+        Builder headerByName(String name) {
+            String n = name.strip();
+            if (n.toLowerCase(Locale.ROOT).equals("forwarded")) {
+                return header(ForwardedHeader.FORWARDED);
+            }
+            return customHeader(n);
+        }
+
+        /**
+         * Builds the resolver (immutable and thread-safe).
+         *
+         * @throws IllegalStateException if a header was set without trusted proxies (it would never be read)
+         */
+        public ClientIpResolver build() {
+            List<IPAddress> t = trusted == null ? List.of() : trusted;
+            if (t.isEmpty() && syntax != null) {
+                throw new IllegalStateException("a forwarding header (" + headerName + ") was set but no "
+                        + "trustedProxies; the header would never be read. Set trustedProxies(...) to the "
+                        + "addresses of your reverse proxies, or drop the header setting");
+            }
+            if (t.isEmpty()) {
+                return PEER_ONLY;
+            }
+            ForwardedHeader s = syntax == null ? ForwardedHeader.X_FORWARDED_FOR : syntax;
+            return new ClientIpResolver(t, s, headerName == null ? s.headerName() : headerName);
+        }
+    }
+}

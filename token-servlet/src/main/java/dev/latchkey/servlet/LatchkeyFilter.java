@@ -1,0 +1,553 @@
+package dev.latchkey.servlet;
+
+import dev.latchkey.core.Decision;
+import dev.latchkey.core.Latchkey;
+import dev.latchkey.core.RequestFacts;
+import dev.latchkey.core.Slf4jAuditSink;
+import dev.latchkey.servlet.internal.AuditText;
+import dev.latchkey.servlet.internal.AuthError;
+import dev.latchkey.servlet.internal.CredentialResolver;
+import dev.latchkey.servlet.internal.IpText;
+import dev.latchkey.servlet.internal.PathPatterns;
+import dev.latchkey.servlet.internal.Presented;
+import dev.latchkey.servlet.internal.TokenAuthenticatedRequest;
+import dev.latchkey.spi.AuditEvent;
+import dev.latchkey.spi.AuditEventType;
+import dev.latchkey.spi.AuditOutcome;
+import dev.latchkey.spi.AuditSink;
+import dev.latchkey.spi.DirectoryUser;
+import dev.latchkey.spi.UserDirectory;
+import inet.ipaddr.IPAddress;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Authenticates requests that present an API token, in front of the host's own authentication.
+ *
+ * <ul>
+ *   <li>{@code Authorization: Bearer <token>}, or {@code Authorization: Basic} with the token as the
+ *       password (personal tokens: the user name must be the owner unless the engine was built with
+ *       {@code basicUsernameMustMatch(false)}; service tokens: {@value LatchkeyAttributes#SERVICE_BASIC_USERNAME}).
+ *       A {@code Bearer} header is always Latchkey's; other schemes are left to the host.</li>
+ *   <li>Accepted: the request continues wrapped, so {@code getRemoteUser()} / {@code getUserPrincipal()} are
+ *       the token's principal, {@code getAuthType()} is {@code Bearer} or {@code BASIC}, and the request
+ *       attribute {@value LatchkeyAttributes#TOKEN} holds the {@link dev.latchkey.core.TokenInfo}. No HTTP
+ *       session is created.</li>
+ *   <li>Refused: 401 {@code invalid_token} (with Bearer and Basic challenges), 403 {@code insufficient_scope},
+ *       503 when the store cannot be reached; several, broken or oversized credentials: 400
+ *       {@code invalid_request}. The body is {@code {"error": code, "message": text}}; the precise reason goes
+ *       to the audit log and the DEBUG log.</li>
+ *   <li>No token: the request passes through untouched, unless password authentication is disabled for the
+ *       path ({@link Builder#disablePasswordAuthFor}) or the global allowlist applies to it
+ *       ({@link Builder#applyGlobalAllowlistToPasswordAuth}).</li>
+ * </ul>
+ *
+ * <p>Register it programmatically with {@link #builder(Latchkey)}, or declaratively in {@code web.xml} with
+ * the engine in the servlet-context attribute {@value LatchkeyAttributes#LATCHKEY} and these optional
+ * init-params: {@code trustedProxies} (comma-separated CIDRs), {@code clientIpHeader}
+ * ({@code X-Forwarded-For}, {@code Forwarded}, {@code X-Real-IP} or a custom name),
+ * {@code passwordAuthDisabledPaths}, {@code passwordAuthExemptUsers}, {@code passwordAuthExemptGroups},
+ * {@code passwordAuthAllowlistPaths} (comma-separated), {@code allowTokensInQueryString} ({@code true}),
+ * {@code maxAuthorizationHeaderLength}, {@code realm}, and {@code latchkeyAttribute} (another context
+ * attribute name for the engine). The audit sink and user directory come from the context attributes
+ * {@value LatchkeyAttributes#AUDIT_SINK} (or {@value LatchkeyAttributes#AUDIT_LOG}) and
+ * {@value LatchkeyAttributes#USER_DIRECTORY}. Unknown init-params fail {@code init}.
+ *
+ * <p>A filter from the builder is immutable and thread-safe.
+ */
+public final class LatchkeyFilter implements Filter {
+    private static final Logger LOG = LoggerFactory.getLogger(LatchkeyFilter.class);
+    /** The default limit on a Bearer or Basic Authorization header, in characters. */
+    public static final int DEFAULT_MAX_AUTHORIZATION_HEADER_LENGTH = 8192;
+    private static final Pattern REALM = Pattern.compile("[\\x20-\\x7e&&[^\"\\\\]]{1,64}");
+    private static final Set<String> INIT_PARAMS = Set.of("latchkeyAttribute", "trustedProxies", "clientIpHeader",
+            "passwordAuthDisabledPaths", "passwordAuthExemptUsers", "passwordAuthExemptGroups",
+            "passwordAuthAllowlistPaths", "allowTokensInQueryString", "maxAuthorizationHeaderLength", "realm");
+
+    private volatile Settings settings;
+    private volatile Allowlist allowlist = new Allowlist(List.of(), List.of());
+
+    /** For {@code web.xml}: the configuration is read in {@link #init(FilterConfig)}. */
+    public LatchkeyFilter() {
+    }
+
+    private LatchkeyFilter(Settings settings) {
+        this.settings = settings;
+    }
+
+    /** A builder for a filter using {@code latchkey}. */
+    public static Builder builder(Latchkey latchkey) {
+        return new Builder(latchkey);
+    }
+
+    private record Settings(Latchkey latchkey, ClientIpResolver ipResolver, CredentialResolver credentials,
+                            PathPatterns passwordDisabled, Set<String> exemptUsers, Set<String> exemptGroups,
+                            Optional<UserDirectory> directory, PathPatterns passwordAllowlist, AuditSink audit,
+                            Clock clock, String realm) {
+    }
+
+    /** The global allowlist compiled from the policy in force (recompiled when the policy changes). */
+    private record Allowlist(List<String> source, List<IPAddress> blocks) {
+    }
+
+    @Override
+    public void init(FilterConfig config) throws ServletException {
+        if (settings != null) {
+            return; // built programmatically
+        }
+        try {
+            settings = fromInitParams(config);
+        } catch (RuntimeException e) {
+            throw new ServletException("LatchkeyFilter '" + config.getFilterName() + "' is misconfigured: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static Settings fromInitParams(FilterConfig config) throws ServletException {
+        for (String name : Collections.list(config.getInitParameterNames())) {
+            if (!INIT_PARAMS.contains(name)) {
+                throw new ServletException("unknown init-param '" + name + "'; known ones are "
+                        + new java.util.TreeSet<>(INIT_PARAMS));
+            }
+        }
+        ServletContext ctx = config.getServletContext();
+        String attr = param(config, "latchkeyAttribute").orElse(LatchkeyAttributes.LATCHKEY);
+        Object engine = ctx.getAttribute(attr);
+        if (!(engine instanceof Latchkey)) {
+            throw new ServletException("no Latchkey engine in the servlet-context attribute '" + attr + "'; build "
+                    + "one with Latchkey.builder() and set it there from a ServletContextListener before filters "
+                    + "are initialised");
+        }
+        Builder b = builder((Latchkey) engine);
+        Optional<List<String>> proxies = param(config, "trustedProxies").map(LatchkeyFilter::list);
+        Optional<String> header = param(config, "clientIpHeader");
+        if (proxies.isPresent() || header.isPresent()) {
+            ClientIpResolver.Builder rb = ClientIpResolver.builder();
+            proxies.ifPresent(rb::trustedProxies);
+            header.ifPresent(rb::headerByName);
+            b.clientIpResolver(rb.build());
+        }
+        param(config, "passwordAuthDisabledPaths").map(LatchkeyFilter::list)
+                .ifPresent(l -> b.disablePasswordAuthFor(l.toArray(String[]::new)));
+        param(config, "passwordAuthExemptUsers").map(LatchkeyFilter::list)
+                .ifPresent(l -> b.passwordAuthExemptUsers(l.toArray(String[]::new)));
+        param(config, "passwordAuthExemptGroups").map(LatchkeyFilter::list)
+                .ifPresent(l -> b.passwordAuthExemptGroups(l.toArray(String[]::new)));
+        param(config, "passwordAuthAllowlistPaths").map(LatchkeyFilter::list)
+                .ifPresent(l -> b.applyGlobalAllowlistToPasswordAuth(l.toArray(String[]::new)));
+        Optional<String> query = param(config, "allowTokensInQueryString");
+        if (query.isPresent()) {
+            if (query.get().equalsIgnoreCase("true")) {
+                b.allowTokensInQueryString();
+            } else if (!query.get().equalsIgnoreCase("false")) {
+                throw new ServletException("allowTokensInQueryString must be true or false, was '" + query.get() + "'");
+            }
+        }
+        Optional<String> max = param(config, "maxAuthorizationHeaderLength");
+        if (max.isPresent()) {
+            try {
+                b.maxAuthorizationHeaderLength(Integer.parseInt(max.get()));
+            } catch (NumberFormatException e) {
+                throw new ServletException("maxAuthorizationHeaderLength must be a whole number, was '" + max.get() + "'");
+            }
+        }
+        param(config, "realm").ifPresent(b::realm);
+        Object sink = ctx.getAttribute(LatchkeyAttributes.AUDIT_SINK);
+        if (sink == null) {
+            sink = ctx.getAttribute(LatchkeyAttributes.AUDIT_LOG);
+        }
+        if (sink instanceof AuditSink) {
+            b.auditSink((AuditSink) sink);
+        }
+        Object dir = ctx.getAttribute(LatchkeyAttributes.USER_DIRECTORY);
+        if (dir instanceof UserDirectory) {
+            b.userDirectory((UserDirectory) dir);
+        }
+        return b.settings();
+    }
+
+    private static Optional<String> param(FilterConfig config, String name) {
+        String v = config.getInitParameter(name);
+        return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.strip());
+    }
+
+    static List<String> list(String commaSeparated) {
+        List<String> out = new ArrayList<>();
+        for (String p : commaSeparated.split(",", -1)) {
+            if (!p.isBlank()) {
+                out.add(p.strip());
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        if (!(request instanceof HttpServletRequest) || !(response instanceof HttpServletResponse)) {
+            chain.doFilter(request, response);
+            return;
+        }
+        HttpServletRequest req = (HttpServletRequest) request;
+        HttpServletResponse res = (HttpServletResponse) response;
+        Settings s = settings;
+        if (s == null) {
+            LOG.error("LatchkeyFilter was not initialised; refusing the request");
+            AuthError.notConfigured().write(res, "latchkey");
+            return;
+        }
+        if (req.getAttribute(LatchkeyAttributes.TOKEN) != null) {
+            chain.doFilter(request, response); // already authenticated (another dispatch, or registered twice)
+            return;
+        }
+        Presented presented = s.credentials().resolve(req.getHeaders("Authorization"), req.getQueryString());
+        if (presented instanceof Presented.Token) {
+            authenticate(s, (Presented.Token) presented, req, res, chain);
+        } else if (presented instanceof Presented.Password) {
+            password(s, ((Presented.Password) presented).username(), req, res, chain);
+        } else if (presented instanceof Presented.Invalid) {
+            String why = ((Presented.Invalid) presented).description();
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("invalid credentials on {} {}: {}", req.getMethod(), AuditText.printable(path(req)), why);
+            }
+            AuthError.invalidRequest(why).write(res, s.realm());
+        } else {
+            chain.doFilter(request, response);
+        }
+    }
+
+    private void authenticate(Settings s, Presented.Token token, HttpServletRequest req, HttpServletResponse res,
+                              FilterChain chain) throws IOException, ServletException {
+        String ip = s.ipResolver().resolve(req);
+        String query = req.getQueryString();
+        RequestFacts facts = new RequestFacts(req.getMethod(), path(req), query == null ? "" : query, ip);
+        Decision decision = s.latchkey().authenticator().authenticate(token.credential(), facts);
+        if (decision instanceof Decision.Allowed) {
+            Decision.Allowed allowed = (Decision.Allowed) decision;
+            TokenAuthenticatedRequest wrapped = new TokenAuthenticatedRequest(req, allowed.principal(),
+                    token.authType());
+            wrapped.setAttribute(LatchkeyAttributes.TOKEN, allowed.token());
+            wrapped.setAttribute(LatchkeyAttributes.CLIENT_IP, ip);
+            chain.doFilter(wrapped, res);
+            return;
+        }
+        Decision.Refused refused = (Decision.Refused) decision;
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("refused token {} on {} {} from {}: {}", refused.tokenId().orElse("-"), req.getMethod(),
+                    AuditText.printable(facts.path()), ip, refused.reason());
+        }
+        AuthError.refused(refused.reason()).write(res, s.realm());
+    }
+
+    private void password(Settings s, String username, HttpServletRequest req, HttpServletResponse res,
+                          FilterChain chain) throws IOException, ServletException {
+        boolean disabled = !s.passwordDisabled().isEmpty();
+        boolean allowlisted = !s.passwordAllowlist().isEmpty();
+        if (!disabled && !allowlisted) {
+            chain.doFilter(req, res);
+            return;
+        }
+        String path = path(req);
+        disabled = disabled && s.passwordDisabled().matches(path);
+        allowlisted = allowlisted && s.passwordAllowlist().matches(path);
+        if (!disabled && !allowlisted) {
+            chain.doFilter(req, res);
+            return;
+        }
+        String ip = s.ipResolver().resolve(req);
+        if (disabled && !exempt(s, username)) {
+            refusePassword(s, req, username, ip, path, "PASSWORD_AUTH_DISABLED");
+            AuthError.tokenRequired().write(res, s.realm());
+            return;
+        }
+        if (allowlisted && !insideGlobalAllowlist(s, ip)) {
+            refusePassword(s, req, username, ip, path, "IP_NOT_ALLOWED");
+            AuthError.addressNotAllowed().write(res, s.realm());
+            return;
+        }
+        chain.doFilter(req, res);
+    }
+
+    private static boolean exempt(Settings s, String username) {
+        if (s.exemptUsers().contains(username)) {
+            return true;
+        }
+        if (s.exemptGroups().isEmpty() || s.directory().isEmpty() || username.isEmpty()) {
+            return false;
+        }
+        try {
+            Optional<DirectoryUser> u = s.directory().get().findUser(username);
+            if (u.isPresent() && u.get().active()) {
+                for (String g : u.get().groups()) {
+                    if (s.exemptGroups().contains(g)) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        } catch (RuntimeException e) {
+            LOG.warn("the user directory failed while checking a password exemption; not exempt: {}", e.toString());
+            return false;
+        }
+    }
+
+    private boolean insideGlobalAllowlist(Settings s, String ip) {
+        List<String> cidrs = s.latchkey().policy().current().globalAllowedCidrs();
+        if (cidrs.isEmpty()) {
+            return true;
+        }
+        Allowlist a = allowlist;
+        if (!a.source().equals(cidrs)) {
+            List<IPAddress> blocks = new ArrayList<>();
+            for (String c : cidrs) {
+                blocks.add(IpText.parseCidr("globalAllowedCidrs", c));
+            }
+            a = new Allowlist(cidrs, List.copyOf(blocks));
+            allowlist = a;
+        }
+        IPAddress client = IpText.parseHost(ip);
+        if (client == null) {
+            return false;
+        }
+        for (IPAddress block : a.blocks()) {
+            if (block.getIPVersion() == client.getIPVersion() && block.contains(client)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void refusePassword(Settings s, HttpServletRequest req, String username, String ip, String path,
+                                       String reason) {
+        String user = AuditText.printable(username);
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("refused password authentication of '{}' on {} {} from {}: {}", user, req.getMethod(),
+                    AuditText.printable(path), ip, reason);
+        }
+        try {
+            s.audit().record(new AuditEvent(AuditEventType.PASSWORD_AUTH_REFUSED, s.clock().instant(),
+                    user.isEmpty() ? "anonymous" : user, Optional.empty(), Optional.empty(),
+                    Optional.of(AuditText.printable(ip)), AuditOutcome.FAILURE, Optional.of(reason),
+                    Map.of("method", AuditText.printable(req.getMethod()), "path", AuditText.printable(path))));
+        } catch (RuntimeException e) {
+            LOG.error("the audit sink failed to record a refused password request: {}", e.toString());
+        }
+    }
+
+    /** The context-relative path the host routes on: servlet path + path info. */
+    static String path(HttpServletRequest req) {
+        String sp = req.getServletPath();
+        String pi = req.getPathInfo();
+        String p = sp == null ? "" : sp;
+        if (pi != null) {
+            p = p.isEmpty() ? pi : p + pi;
+        }
+        return p.isEmpty() ? "/" : p;
+    }
+
+    @Override
+    public void destroy() {
+        // the engine belongs to the host; nothing to release
+    }
+
+    @Override
+    public String toString() {
+        Settings s = settings;
+        return s == null ? "LatchkeyFilter[not initialised]"
+                : "LatchkeyFilter[ip=" + s.ipResolver() + ", passwordAuthDisabledFor=" + s.passwordDisabled()
+                + ", exemptUsers=" + s.exemptUsers() + ", exemptGroups=" + s.exemptGroups()
+                + ", passwordAllowlistFor=" + s.passwordAllowlist() + ", realm=" + s.realm() + "]";
+    }
+
+    /**
+     * Configures a {@link LatchkeyFilter}. Each option may be set once ({@link IllegalStateException}
+     * otherwise); arguments are checked at once. Not thread-safe.
+     */
+    public static final class Builder {
+        private final Latchkey latchkey;
+        private ClientIpResolver ipResolver;
+        private PathPatterns passwordDisabled;
+        private Set<String> exemptUsers;
+        private Set<String> exemptGroups;
+        private UserDirectory directory;
+        private PathPatterns passwordAllowlist;
+        private AuditSink audit;
+        private Clock clock;
+        private String realm;
+        private Integer maxHeader;
+        private boolean allowQuery;
+
+        private Builder(Latchkey latchkey) {
+            this.latchkey = Objects.requireNonNull(latchkey, "latchkey");
+        }
+
+        private static void once(Object current, String option) {
+            if (current != null) {
+                throw new IllegalStateException(option + " was already set");
+            }
+        }
+
+        /** How the client IP is found. Default: {@link ClientIpResolver#peerAddressOnly()}. */
+        public Builder clientIpResolver(ClientIpResolver resolver) {
+            once(ipResolver, "clientIpResolver");
+            this.ipResolver = Objects.requireNonNull(resolver, "resolver");
+            return this;
+        }
+
+        /**
+         * Refuse password Basic authentication on these servlet URL patterns (context-relative:
+         * {@code /rest/*}, {@code /exact}, {@code *.json}, {@code /*}): a Basic credential whose password is not a
+         * token gets 401 {@code token_required}, audited as {@code PASSWORD_AUTH_REFUSED}. Default: none.
+         *
+         * @throws IllegalArgumentException if a pattern is not a servlet URL pattern
+         */
+        public Builder disablePasswordAuthFor(String... pathPatterns) {
+            once(passwordDisabled, "disablePasswordAuthFor");
+            this.passwordDisabled = PathPatterns.compile("disablePasswordAuthFor", List.of(pathPatterns));
+            return this;
+        }
+
+        /** Users who may still use their password where it is disabled (break-glass administrators). */
+        public Builder passwordAuthExemptUsers(String... users) {
+            once(exemptUsers, "passwordAuthExemptUsers");
+            this.exemptUsers = Set.of(users);
+            return this;
+        }
+
+        /**
+         * Members of these groups may still use their password where it is disabled. Needs
+         * {@link #userDirectory(UserDirectory)}.
+         */
+        public Builder passwordAuthExemptGroups(String... groups) {
+            once(exemptGroups, "passwordAuthExemptGroups");
+            this.exemptGroups = Set.of(groups);
+            return this;
+        }
+
+        /** The user directory, for {@link #passwordAuthExemptGroups}: pass the one the engine uses. */
+        public Builder userDirectory(UserDirectory directory) {
+            once(this.directory, "userDirectory");
+            this.directory = Objects.requireNonNull(directory, "directory");
+            return this;
+        }
+
+        /**
+         * Also apply the policy's global IP allowlist ({@code globalAllowedCidrs}) to password Basic requests on
+         * these servlet URL patterns: from outside it they get 403 {@code address_not_allowed}, audited as
+         * {@code PASSWORD_AUTH_REFUSED}. Exempt users are not exempt from this. Off by default (an empty allowlist
+         * also means no limit).
+         */
+        public Builder applyGlobalAllowlistToPasswordAuth(String... pathPatterns) {
+            once(passwordAllowlist, "applyGlobalAllowlistToPasswordAuth");
+            this.passwordAllowlist = PathPatterns.compile("applyGlobalAllowlistToPasswordAuth", List.of(pathPatterns));
+            return this;
+        }
+
+        /**
+         * Where refused password requests are audited. Pass the engine's sink (the engine does not expose it).
+         * Default: a {@link Slf4jAuditSink}.
+         */
+        public Builder auditSink(AuditSink sink) {
+            once(audit, "auditSink");
+            this.audit = Objects.requireNonNull(sink, "sink");
+            return this;
+        }
+
+        /** The clock for audit timestamps. Default: the system UTC clock. */
+        public Builder clock(Clock clock) {
+            once(this.clock, "clock");
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** The realm in {@code WWW-Authenticate} challenges. Default {@code latchkey}. */
+        public Builder realm(String realm) {
+            once(this.realm, "realm");
+            Objects.requireNonNull(realm, "realm");
+            if (!REALM.matcher(realm).matches()) {
+                throw new IllegalArgumentException("realm must be 1-64 printable ASCII characters without '\"' or '\\'");
+            }
+            this.realm = realm;
+            return this;
+        }
+
+        /**
+         * The longest Bearer or Basic {@code Authorization} header accepted; longer ones get 400. Default
+         * {@value LatchkeyFilter#DEFAULT_MAX_AUTHORIZATION_HEADER_LENGTH} characters.
+         *
+         * @throws IllegalArgumentException outside 256..65536
+         */
+        public Builder maxAuthorizationHeaderLength(int chars) {
+            once(maxHeader, "maxAuthorizationHeaderLength");
+            if (chars < 256 || chars > 65536) {
+                throw new IllegalArgumentException("maxAuthorizationHeaderLength must be 256..65536, was " + chars);
+            }
+            this.maxHeader = chars;
+            return this;
+        }
+
+        /**
+         * Accept a token in the {@code access_token} query parameter. Dangerous, so off by default: URLs end up
+         * in access logs, proxies and browser history. When off, a query parameter holding one of this host's
+         * tokens is refused with 400 (so the leak is noticed); other values are left to the host.
+         */
+        public Builder allowTokensInQueryString() {
+            if (allowQuery) {
+                throw new IllegalStateException("allowTokensInQueryString was already set");
+            }
+            this.allowQuery = true;
+            return this;
+        }
+
+        Settings settings() {
+            if (exemptGroups != null && !exemptGroups.isEmpty() && directory == null) {
+                throw new IllegalStateException("passwordAuthExemptGroups needs userDirectory(...) to look up group "
+                        + "membership; pass the engine's UserDirectory");
+            }
+            boolean hasDisabled = passwordDisabled != null && !passwordDisabled.isEmpty();
+            if (!hasDisabled && ((exemptUsers != null && !exemptUsers.isEmpty())
+                    || (exemptGroups != null && !exemptGroups.isEmpty()))) {
+                throw new IllegalStateException("password-auth exemptions were set but disablePasswordAuthFor(...) "
+                        + "was not; exemptions only matter where password authentication is disabled");
+            }
+            int max = maxHeader != null ? maxHeader : DEFAULT_MAX_AUTHORIZATION_HEADER_LENGTH;
+            return new Settings(latchkey, ipResolver != null ? ipResolver : ClientIpResolver.peerAddressOnly(),
+                    new CredentialResolver(max, allowQuery, latchkey.authenticator()::looksLikeToken),
+                    passwordDisabled != null ? passwordDisabled : PathPatterns.none(),
+                    exemptUsers != null ? exemptUsers : Set.of(), exemptGroups != null ? exemptGroups : Set.of(),
+                    Optional.ofNullable(directory),
+                    passwordAllowlist != null ? passwordAllowlist : PathPatterns.none(),
+                    audit != null ? audit : new Slf4jAuditSink(), clock != null ? clock : Clock.systemUTC(),
+                    realm != null ? realm : "latchkey");
+        }
+
+        /**
+         * Builds the filter (immutable and thread-safe).
+         *
+         * @throws IllegalStateException if exempt groups are set without a user directory, or exemptions without
+         *                               disabled paths
+         */
+        public LatchkeyFilter build() {
+            return new LatchkeyFilter(settings());
+        }
+    }
+}

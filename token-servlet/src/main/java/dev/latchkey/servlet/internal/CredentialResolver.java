@@ -1,0 +1,223 @@
+package dev.latchkey.servlet.internal;
+
+import dev.latchkey.core.Credential;
+import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Enumeration;
+import java.util.function.Predicate;
+
+/**
+ * Extracts the credential from a request: {@code Authorization: Bearer <token>}, {@code Authorization: Basic}
+ * with a token as the password, and (only when allowed) the {@code access_token} query parameter. Pure and
+ * thread-safe; allocation is limited to what the credential itself needs.
+ *
+ * <p>Bearer and Basic headers longer than the limit, with control or non-ASCII characters, with an empty or
+ * non-token68 value, broken base64, or no {@code :} in the Basic credentials are {@link Presented.Invalid};
+ * so are several Authorization headers, or a header and a query token together. Other schemes are left to the
+ * host. The query string is parsed by hand: {@code getParameter} would consume a form body the host needs.
+ */
+public final class CredentialResolver {
+    /** The query parameter carrying a token (RFC 6750 section 2.3), honoured only when allowed. */
+    public static final String QUERY_PARAMETER = "access_token";
+
+    private static final Presented.Invalid SEVERAL = new Presented.Invalid("several credentials were sent; send one");
+    private static final Presented.Invalid BAD_CHARS = new Presented.Invalid(
+            "the Authorization header contains control or non-ASCII characters");
+    private static final Presented.Invalid EMPTY_BEARER = new Presented.Invalid("the Bearer token is empty");
+    private static final Presented.Invalid BAD_BEARER = new Presented.Invalid(
+            "the Bearer token has characters a token cannot have");
+    private static final Presented.Invalid BAD_BASIC = new Presented.Invalid(
+            "the Basic credentials are not valid base64 of user:password");
+    private static final Presented.Invalid QUERY_REFUSED = new Presented.Invalid(
+            "tokens in the query string are not accepted (they end up in logs and browser history); "
+                    + "send the token in the Authorization header");
+    private static final Presented.Invalid BAD_QUERY = new Presented.Invalid(
+            "the access_token query parameter is malformed or repeated");
+
+    private final int maxHeaderLength;
+    private final boolean allowQuery;
+    private final Presented.Invalid tooLong;
+    private final Predicate<String> looksLikeToken;
+
+    public CredentialResolver(int maxHeaderLength, boolean allowQuery, Predicate<String> looksLikeToken) {
+        this.maxHeaderLength = maxHeaderLength;
+        this.allowQuery = allowQuery;
+        this.looksLikeToken = looksLikeToken;
+        this.tooLong = new Presented.Invalid("the Authorization header is longer than " + maxHeaderLength
+                + " characters");
+    }
+
+    /** What the request presents, from its Authorization header lines and raw query string (may be null). */
+    public Presented resolve(Enumeration<String> authorization, String rawQuery) {
+        String header = null;
+        if (authorization != null && authorization.hasMoreElements()) {
+            header = authorization.nextElement();
+            if (authorization.hasMoreElements()) {
+                return SEVERAL;
+            }
+        }
+        String queryToken = null;
+        if (rawQuery != null && rawQuery.contains("access")) {
+            Object q = queryToken(rawQuery);
+            if (q instanceof Presented.Invalid) {
+                return (Presented) q;
+            }
+            queryToken = (String) q;
+        }
+        Presented fromHeader = header == null ? Presented.Nothing.INSTANCE : fromHeader(header);
+        if (queryToken == null) {
+            return fromHeader;
+        }
+        if (!allowQuery) {
+            // a value that is not one of our tokens is the host's business (e.g. its own OAuth)
+            return looksLikeToken.test(queryToken) ? QUERY_REFUSED : fromHeader;
+        }
+        if (header != null) {
+            return SEVERAL;
+        }
+        if (queryToken.isEmpty()) {
+            return EMPTY_BEARER;
+        }
+        return new Presented.Token(Credential.bearer(queryToken), "Bearer");
+    }
+
+    /** The decoded access_token value, null when absent, or Invalid. */
+    private static Object queryToken(String rawQuery) {
+        String found = null;
+        int start = 0;
+        int n = rawQuery.length();
+        while (start <= n) {
+            int amp = rawQuery.indexOf('&', start);
+            int end = amp < 0 ? n : amp;
+            int eq = rawQuery.indexOf('=', start);
+            int keyEnd = eq < 0 || eq > end ? end : eq;
+            String key = rawQuery.substring(start, keyEnd);
+            if (key.indexOf('%') >= 0 || key.indexOf('+') >= 0) {
+                key = decode(key);
+                if (key == null) {
+                    key = "";
+                }
+            }
+            if (key.equals(QUERY_PARAMETER)) {
+                if (found != null) {
+                    return BAD_QUERY;
+                }
+                String value = decode(keyEnd < end ? rawQuery.substring(keyEnd + 1, end) : "");
+                if (value == null) {
+                    return BAD_QUERY;
+                }
+                found = value;
+            }
+            if (amp < 0) {
+                break;
+            }
+            start = amp + 1;
+        }
+        return found;
+    }
+
+    private static String decode(String s) {
+        try {
+            return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private Presented fromHeader(String header) {
+        int sp = header.indexOf(' ');
+        String scheme = sp < 0 ? header : header.substring(0, sp);
+        boolean bearer = scheme.equalsIgnoreCase("Bearer");
+        boolean basic = !bearer && scheme.equalsIgnoreCase("Basic");
+        if (!bearer && !basic) {
+            return Presented.Nothing.INSTANCE; // Negotiate, Digest, ...: the host's own business
+        }
+        if (header.length() > maxHeaderLength) {
+            return tooLong;
+        }
+        for (int i = 0; i < header.length(); i++) {
+            char c = header.charAt(i);
+            if ((c < 0x20 && c != '\t') || c >= 0x7f) {
+                return BAD_CHARS;
+            }
+        }
+        String value = sp < 0 ? "" : header.substring(sp + 1).strip();
+        if (value.isEmpty()) {
+            return bearer ? EMPTY_BEARER : BAD_BASIC;
+        }
+        if (!isToken68(value)) {
+            return bearer ? BAD_BEARER : BAD_BASIC;
+        }
+        if (bearer) {
+            return new Presented.Token(Credential.bearer(value), "Bearer");
+        }
+        byte[] raw;
+        try {
+            raw = Base64.getDecoder().decode(value);
+        } catch (IllegalArgumentException e) {
+            return BAD_BASIC;
+        }
+        String pair = decodeText(raw);
+        int colon = pair.indexOf(':');
+        if (colon < 0) {
+            return BAD_BASIC;
+        }
+        String user = pair.substring(0, colon);
+        String password = pair.substring(colon + 1);
+        if (looksLikeToken.test(password)) {
+            if (hasControl(user)) {
+                return BAD_BASIC;
+            }
+            return new Presented.Token(Credential.basic(user, password), "BASIC");
+        }
+        return new Presented.Password(user);
+    }
+
+    /** UTF-8 when it is valid UTF-8 (RFC 7617 charset), else ISO-8859-1 (what older clients send). */
+    private static String decodeText(byte[] raw) {
+        try {
+            CharBuffer cb = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(raw));
+            return cb.toString();
+        } catch (CharacterCodingException e) {
+            return new String(raw, StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    private static boolean hasControl(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** RFC 7235 token68: 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"=". */
+    static boolean isToken68(String v) {
+        int n = v.length();
+        int i = 0;
+        while (i < n) {
+            char c = v.charAt(i);
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/') {
+                i++;
+            } else {
+                break;
+            }
+        }
+        if (i == 0) {
+            return false;
+        }
+        while (i < n && v.charAt(i) == '=') {
+            i++;
+        }
+        return i == n;
+    }
+}

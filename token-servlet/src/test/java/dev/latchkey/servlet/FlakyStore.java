@@ -1,0 +1,45 @@
+package dev.latchkey.servlet;
+
+import dev.latchkey.spi.ChangeEvent;
+import dev.latchkey.spi.LastUse;
+import dev.latchkey.spi.Page;
+import dev.latchkey.spi.StoreUnavailableException;
+import dev.latchkey.spi.StoredPolicy;
+import dev.latchkey.spi.TokenQuery;
+import dev.latchkey.spi.TokenRecord;
+import dev.latchkey.spi.TokenStore;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** A store that can be switched off: every call then throws {@link StoreUnavailableException}. */
+final class FlakyStore implements TokenStore {
+    private final TokenStore delegate;
+    volatile boolean down;
+
+    FlakyStore(TokenStore delegate) {
+        this.delegate = delegate;
+    }
+
+    private void check() {
+        if (down) {
+            throw new StoreUnavailableException("test store is down");
+        }
+    }
+
+    @Override public void insert(TokenRecord r) { check(); delegate.insert(r); }
+    @Override public Optional<TokenRecord> findByDigest(String d) { check(); return delegate.findByDigest(d); }
+    @Override public Optional<TokenRecord> findById(String id) { check(); return delegate.findById(id); }
+    @Override public TokenRecord update(TokenRecord r, long v) { check(); return delegate.update(r, v); }
+    @Override public Page<TokenRecord> query(TokenQuery q) { check(); return delegate.query(q); }
+    @Override public long countActive(String o, Instant a) { check(); return delegate.countActive(o, a); }
+    @Override public void recordLastUse(Collection<LastUse> u) { check(); delegate.recordLastUse(u); }
+    @Override public int purge(Instant b) { check(); return delegate.purge(b); }
+    @Override public Optional<StoredPolicy> loadPolicy() { check(); return delegate.loadPolicy(); }
+    @Override public StoredPolicy savePolicy(Map<String, String> s, long v) { check(); return delegate.savePolicy(s, v); }
+    @Override public List<ChangeEvent> changesSince(long a, int l) { check(); return delegate.changesSince(a, l); }
+    @Override public long latestChangeSequence() { check(); return delegate.latestChangeSequence(); }
+    @Override public int pruneChanges(Instant b) { check(); return delegate.pruneChanges(b); }
+}
