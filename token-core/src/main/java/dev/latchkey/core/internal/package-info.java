@@ -1,0 +1,2 @@
+/** Implementation details of the engine. Not exported; not API. */
+package dev.latchkey.core.internal;
