@@ -1,0 +1,196 @@
+package dev.latchkey.servlet;
+
+import dev.latchkey.core.Latchkey;
+import dev.latchkey.servlet.internal.TokenApi;
+import dev.latchkey.spi.AuditLog;
+import dev.latchkey.spi.AuditSink;
+import jakarta.servlet.ServletConfig;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.Collections;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The token management REST API (JSON), mounted by the host at {@code /rest/latchkey/1.0/*}; it routes on the
+ * path info, so any mount point works.
+ *
+ * <ul>
+ *   <li>{@code GET|POST /tokens}, {@code GET|PATCH|DELETE /tokens/{id}}, {@code POST /tokens/{id}/rotate}: the
+ *       caller's own tokens;</li>
+ *   <li>{@code GET|POST /admin/tokens}, {@code GET|DELETE /admin/tokens/{id}}, {@code POST /admin/tokens/revoke}:
+ *       the token manager;</li>
+ *   <li>{@code GET|PUT /admin/policy} (policy administrators) and {@code GET /admin/audit} (token managers and
+ *       policy administrators; needs an {@link AuditLog}, otherwise 501).</li>
+ * </ul>
+ *
+ * The caller is the host's authenticated user ({@code getRemoteUser()}); unauthenticated requests get 401. A
+ * request authenticated by a token (request attribute {@value LatchkeyAttributes#TOKEN}) may manage tokens only
+ * when the policy's {@code tokensMayManageTokens} allows it. Every body-carrying request must have
+ * {@code Content-Type: application/json} (415 otherwise; this also keeps cross-site HTML forms out). Errors are
+ * {@code {"error": code, "message": text}} plus {@code "field"} for 400s. Responses are never cached.
+ *
+ * <p>For {@code web.xml}: the engine comes from the context attribute {@value LatchkeyAttributes#LATCHKEY}, the
+ * audit log from {@value LatchkeyAttributes#AUDIT_LOG} (or {@value LatchkeyAttributes#AUDIT_SINK} if that is an
+ * {@link AuditLog}); init-params {@code trustedProxies} and {@code clientIpHeader} as for {@link LatchkeyFilter}
+ * (behind the filter, the client IP it resolved is used anyway).
+ *
+ * <p>An instance from the builder is immutable and thread-safe.
+ */
+public final class TokenRestServlet extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+    /** The default limit on a request body, in bytes. */
+    public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+    private static final Set<String> INIT_PARAMS = Set.of("trustedProxies", "clientIpHeader", "latchkeyAttribute");
+
+    private transient volatile TokenApi api;
+
+    /** For {@code web.xml}: the configuration is read in {@link #init()}. */
+    public TokenRestServlet() {
+    }
+
+    private TokenRestServlet(TokenApi api) {
+        this.api = api;
+    }
+
+    /** A builder for a servlet using {@code latchkey}. */
+    public static Builder builder(Latchkey latchkey) {
+        return new Builder(latchkey);
+    }
+
+    @Override
+    public void init() throws ServletException {
+        if (api != null) {
+            return;
+        }
+        ServletConfig config = getServletConfig();
+        for (String name : Collections.list(config.getInitParameterNames())) {
+            if (!INIT_PARAMS.contains(name)) {
+                throw new ServletException("unknown init-param '" + name + "' for TokenRestServlet; known ones are "
+                        + new java.util.TreeSet<>(INIT_PARAMS));
+            }
+        }
+        ServletContext ctx = config.getServletContext();
+        String attr = Optional.ofNullable(config.getInitParameter("latchkeyAttribute")).orElse(LatchkeyAttributes.LATCHKEY);
+        Object engine = ctx.getAttribute(attr);
+        if (!(engine instanceof Latchkey)) {
+            throw new ServletException("no Latchkey engine in the servlet-context attribute '" + attr + "'; set it "
+                    + "from a ServletContextListener before servlets are initialised");
+        }
+        Builder b = builder((Latchkey) engine);
+        Object log = ctx.getAttribute(LatchkeyAttributes.AUDIT_LOG);
+        if (!(log instanceof AuditLog)) {
+            log = ctx.getAttribute(LatchkeyAttributes.AUDIT_SINK);
+        }
+        if (log instanceof AuditLog) {
+            b.auditLog((AuditLog) log);
+        }
+        String proxies = config.getInitParameter("trustedProxies");
+        String header = config.getInitParameter("clientIpHeader");
+        try {
+            if (proxies != null || header != null) {
+                ClientIpResolver.Builder rb = ClientIpResolver.builder();
+                if (proxies != null) {
+                    rb.trustedProxies(LatchkeyFilter.list(proxies));
+                }
+                if (header != null) {
+                    rb.headerByName(header);
+                }
+                b.clientIpResolver(rb.build());
+            }
+        } catch (RuntimeException e) {
+            throw new ServletException("TokenRestServlet is misconfigured: " + e.getMessage(), e);
+        }
+        api = b.api();
+    }
+
+    @Override
+    protected void service(HttpServletRequest req, HttpServletResponse res) throws IOException {
+        TokenApi a = api;
+        if (a == null) {
+            res.sendError(503, "TokenRestServlet was not initialised");
+            return;
+        }
+        a.handle(req, res);
+    }
+
+    /** Configures a {@link TokenRestServlet}. Each option may be set once. Not thread-safe. */
+    public static final class Builder {
+        private final Latchkey latchkey;
+        private AuditLog auditLog;
+        private ClientIpResolver ipResolver;
+        private Clock clock;
+        private Integer maxBody;
+
+        private Builder(Latchkey latchkey) {
+            this.latchkey = Objects.requireNonNull(latchkey, "latchkey");
+        }
+
+        private static void once(Object current, String option) {
+            if (current != null) {
+                throw new IllegalStateException(option + " was already set");
+            }
+        }
+
+        /** The queryable audit log behind {@code GET /admin/audit}. Without it that endpoint answers 501. */
+        public Builder auditLog(AuditLog log) {
+            once(auditLog, "auditLog");
+            this.auditLog = Objects.requireNonNull(log, "log");
+            return this;
+        }
+
+        /** Uses {@code sink} as the audit log if it is one (for example the sink given to the engine). */
+        public Builder auditLogIfQueryable(AuditSink sink) {
+            Objects.requireNonNull(sink, "sink");
+            return sink instanceof AuditLog ? auditLog((AuditLog) sink) : this;
+        }
+
+        /**
+         * How the client IP is found for the audit log when the request did not pass {@link LatchkeyFilter}
+         * (which otherwise supplies it). Default: the peer address.
+         */
+        public Builder clientIpResolver(ClientIpResolver resolver) {
+            once(ipResolver, "clientIpResolver");
+            this.ipResolver = Objects.requireNonNull(resolver, "resolver");
+            return this;
+        }
+
+        /** The clock for token states and query reference times. Default: the system UTC clock. */
+        public Builder clock(Clock clock) {
+            once(this.clock, "clock");
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * The largest request body accepted (413 above it). Default {@value TokenRestServlet#DEFAULT_MAX_BODY_BYTES}.
+         *
+         * @throws IllegalArgumentException outside 1 KiB..16 MiB
+         */
+        public Builder maxBodyBytes(int bytes) {
+            once(maxBody, "maxBodyBytes");
+            if (bytes < 1024 || bytes > 16 * 1024 * 1024) {
+                throw new IllegalArgumentException("maxBodyBytes must be 1024..16777216, was " + bytes);
+            }
+            this.maxBody = bytes;
+            return this;
+        }
+
+        TokenApi api() {
+            ClientIpResolver r = ipResolver != null ? ipResolver : ClientIpResolver.peerAddressOnly();
+            return new TokenApi(latchkey, Optional.ofNullable(auditLog), r::resolve,
+                    clock != null ? clock : Clock.systemUTC(), maxBody != null ? maxBody : DEFAULT_MAX_BODY_BYTES);
+        }
+
+        /** Builds the servlet (immutable and thread-safe). */
+        public TokenRestServlet build() {
+            return new TokenRestServlet(api());
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package dev.latchkey.servlet.internal;
+
+import dev.latchkey.spi.AccessLevel;
+import dev.latchkey.spi.TokenKind;
+import dev.latchkey.spi.TokenQuery;
+import dev.latchkey.spi.TokenSort;
+import dev.latchkey.spi.TokenState;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.Set;
+
+/** Parsing of query parameters and filter values; every bad value is 400 naming the parameter. */
+final class Params {
+    /** The token-manager filters, shared by {@code GET /admin/tokens} and {@code POST /admin/tokens/revoke}. */
+    static final Set<String> TOKEN_FILTERS = Set.of("owner", "q", "kind", "state", "createdAfter", "createdBefore",
+            "expiresBefore", "lastUsedBefore", "neverUsed");
+    static final int DEFAULT_SIZE = 50;
+
+    private Params() {
+    }
+
+    static Instant instant(String field, String text) {
+        String t = text.strip();
+        try {
+            if (t.length() == 10) {
+                return LocalDate.parse(t).atStartOfDay(ZoneOffset.UTC).toInstant();
+            }
+            return OffsetDateTime.parse(t).toInstant();
+        } catch (DateTimeParseException e) {
+            throw ApiException.invalid(field, "'" + shorten(t) + "' is not an ISO-8601 instant such as "
+                    + "2030-01-31T12:00:00Z (or a date such as 2030-01-31)");
+        }
+    }
+
+    static AccessLevel level(String field, String text) {
+        switch (text) {
+            case "READ":
+                return AccessLevel.READ;
+            case "WRITE":
+                return AccessLevel.WRITE;
+            case "ADMIN":
+                return AccessLevel.ADMIN;
+            default:
+                throw ApiException.invalid(field, "'" + shorten(text) + "' is not a level; use READ, WRITE or ADMIN");
+        }
+    }
+
+    static int intIn(String field, String text, int min, int max) {
+        try {
+            int v = Integer.parseInt(text.strip());
+            if (v >= min && v <= max) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // fall through
+        }
+        throw ApiException.invalid(field, "must be a whole number from " + min + " to " + max);
+    }
+
+    static boolean bool(String field, String text) {
+        if (text.equals("true")) {
+            return true;
+        }
+        if (text.equals("false")) {
+            return false;
+        }
+        throw ApiException.invalid(field, "must be true or false");
+    }
+
+    static <E extends Enum<E>> E enumValue(String field, String text, Class<E> type) {
+        for (E e : type.getEnumConstants()) {
+            if (e.name().equalsIgnoreCase(text.strip())) {
+                return e;
+            }
+        }
+        throw ApiException.invalid(field, "'" + shorten(text) + "' is not one of " + java.util.Arrays.toString(type.getEnumConstants()));
+    }
+
+    /** Applies the token-manager filters in {@code values} (already checked for unknown names) to {@code b}. */
+    static void applyFilters(Map<String, String> values, TokenQuery.Builder b) {
+        values.forEach((k, v) -> {
+            switch (k) {
+                case "owner":
+                    b.owner(v);
+                    break;
+                case "q":
+                    b.nameContains(v);
+                    break;
+                case "kind":
+                    b.kind(enumValue(k, v, TokenKind.class));
+                    break;
+                case "state":
+                    b.state(enumValue(k, v, TokenState.class));
+                    break;
+                case "createdAfter":
+                    b.createdAfter(instant(k, v));
+                    break;
+                case "createdBefore":
+                    b.createdBefore(instant(k, v));
+                    break;
+                case "expiresBefore":
+                    b.expiresBefore(instant(k, v));
+                    break;
+                case "lastUsedBefore":
+                    b.lastUsedBefore(instant(k, v));
+                    break;
+                case "neverUsed":
+                    b.neverUsed(bool(k, v));
+                    break;
+                default:
+                    break;
+            }
+        });
+    }
+
+    /**
+     * {@code createdAt|expiresAt|lastUsedAt|name|owner}, ascending, or with a {@code -} prefix descending.
+     */
+    static void applySort(String text, TokenQuery.Builder b) {
+        boolean desc = text.startsWith("-");
+        String key = desc ? text.substring(1) : text;
+        TokenSort sort;
+        switch (key) {
+            case "createdAt":
+                sort = TokenSort.CREATED_AT;
+                break;
+            case "expiresAt":
+                sort = TokenSort.EXPIRES_AT;
+                break;
+            case "lastUsedAt":
+                sort = TokenSort.LAST_USED_AT;
+                break;
+            case "name":
+                sort = TokenSort.NAME;
+                break;
+            case "owner":
+                sort = TokenSort.OWNER;
+                break;
+            default:
+                throw ApiException.invalid("sort", "'" + shorten(text) + "' is not a sort key; use createdAt, "
+                        + "expiresAt, lastUsedAt, name or owner, prefixed with '-' for descending");
+        }
+        b.sort(sort, desc);
+    }
+
+    static String shorten(String s) {
+        return AuditText.printable(s.length() > 64 ? s.substring(0, 64) + "…" : s);
+    }
+}
