@@ -256,4 +256,30 @@ abstract class JdbcTokenStoreSuite extends TokenStoreContract {
         assertThat(store.query(TokenQuery.builder(base).neverUsed(true).build()).total()).isZero();
         assertThat(store.findById("b123").orElseThrow().lastUse()).contains(new LastUse("b123", base.plusSeconds(2123), "10.1.1.2"));
     }
+
+    @Test
+    @DisplayName("JdbcTokenStore: a statement that waits past the query time-out is StoreUnavailableException; the store works once the lock is gone")
+    void insertWhenBlockedPastQueryTimeoutThenStoreUnavailableAndLaterSucceeds() throws Exception {
+        String prefix = newSchema();
+        JdbcTokenStore store = JdbcTokenStore.builder(database().dataSource).dialect(database().dialect)
+                .tablePrefix(prefix).queryTimeout(java.time.Duration.ofSeconds(1)).build();
+        try (java.sql.Connection blocker = database().dataSource.getConnection()) {
+            blocker.setAutoCommit(false);
+            try (java.sql.Statement s = blocker.createStatement()) {
+                s.executeQuery(store.sql().lockSequence).close();
+            }
+            long started = System.nanoTime();
+
+            assertThatThrownBy(() -> store.insert(record("blocked", "alice")))
+                    .isInstanceOf(dev.latchkey.spi.StoreUnavailableException.class)
+                    .hasMessageStartingWith("JdbcTokenStore.insert failed");
+
+            assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).isLessThan(java.time.Duration.ofSeconds(30));
+            blocker.rollback();
+        }
+        store.insert(record("unblocked", "alice"));
+        assertThat(store.findById("blocked")).isEmpty();
+        assertThat(store.findById("unblocked")).isPresent();
+        assertThat(store.changesSince(0, 10)).hasSize(1);
+    }
 }

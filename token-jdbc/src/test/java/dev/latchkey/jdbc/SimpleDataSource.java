@@ -9,7 +9,7 @@ import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /** A DriverManager-backed DataSource: one new physical connection per call, as the store expects of any pool. */
-final class SimpleDataSource implements DataSource {
+class SimpleDataSource implements DataSource {
     private final String url;
     private final String user;
     private final String password;
