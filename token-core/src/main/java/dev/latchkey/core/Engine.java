@@ -303,11 +303,15 @@ final class Engine implements Authenticator {
             LOG.debug("refused token {} for {} {} from {}: {}", tokenId.orElse("-"), request.method(), request.path(),
                     request.clientIp(), reason);
         }
-        audit(new AuditEvent(AuditEventType.AUTHENTICATION_REFUSED, s.clock().instant(),
-                credential.basicUsername().map(this::safeText).orElse("anonymous"), tokenId,
+        // the actor of a refused attempt is unknown: the Basic user name is only a claim, so it goes into the
+        // details and never into the actor field an auditor filters on
+        Map<String, String> details = new java.util.HashMap<>(4);
+        details.put("method", safeText(request.method()));
+        details.put("path", safeText(request.path()));
+        credential.basicUsername().ifPresent(u -> details.put("claimedUser", safeText(u)));
+        audit(new AuditEvent(AuditEventType.AUTHENTICATION_REFUSED, s.clock().instant(), "anonymous", tokenId,
                 rec == null ? Optional.empty() : Optional.of(rec.owner()),
-                Optional.of(safeText(request.clientIp())), AuditOutcome.FAILURE, Optional.of(reason.name()),
-                Map.of("method", safeText(request.method()), "path", safeText(request.path()))));
+                Optional.of(safeText(request.clientIp())), AuditOutcome.FAILURE, Optional.of(reason.name()), details));
         return rec == null ? anonymousRefusals.get(reason) : new Decision.Refused(reason, tokenId);
     }
 

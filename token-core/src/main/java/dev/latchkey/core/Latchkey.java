@@ -29,6 +29,9 @@ import java.util.Optional;
  * flushes pending last-use records and stops it.
  */
 public final class Latchkey implements AutoCloseable {
+    /** The Basic user name a service token is sent with ({@code x-token-auth}, as Bitbucket's access tokens). */
+    public static final String SERVICE_BASIC_USERNAME = Engine.SERVICE_BASIC_USERNAME;
+
     private final Engine engine;
 
     private Latchkey(Engine engine) {
@@ -53,6 +56,16 @@ public final class Latchkey implements AutoCloseable {
     /** The policy. */
     public PolicyService policy() {
         return engine.policyAdmin();
+    }
+
+    /** The audit sink this engine writes to (so a host's filter can add its own events to the same log). */
+    public AuditSink auditSink() {
+        return engine.settings().audit();
+    }
+
+    /** The user directory this engine decides permissions from. */
+    public UserDirectory directory() {
+        return engine.settings().directory();
     }
 
     /** The token format in use (prefixes). */
@@ -237,7 +250,7 @@ public final class Latchkey implements AutoCloseable {
 
         /**
          * Whether a personal token sent as a Basic password needs the owner's name as the Basic user name.
-         * Default true. Service tokens always need {@value Engine#SERVICE_BASIC_USERNAME}.
+         * Default true. Service tokens always need {@link #SERVICE_BASIC_USERNAME} ({@code x-token-auth}).
          */
         public Builder basicUsernameMustMatch(boolean mustMatch) {
             once(this.basicUsernameMustMatch, "basicUsernameMustMatch");
