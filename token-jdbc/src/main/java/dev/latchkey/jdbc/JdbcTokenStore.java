@@ -596,7 +596,8 @@ public final class JdbcTokenStore implements TokenStore {
         /**
          * The time-out of every statement (default 30 s; {@link Duration#ZERO} for none). JDBC counts whole
          * seconds, so a fraction rounds up. A statement that times out throws
-         * {@link dev.latchkey.spi.StoreUnavailableException}.
+         * {@link dev.latchkey.spi.StoreUnavailableException}. (H2 does not apply it to lock waits, which its own
+         * {@code LOCK_TIMEOUT} setting bounds instead.)
          *
          * @throws IllegalArgumentException if negative or longer than {@link Integer#MAX_VALUE} seconds
          * @throws IllegalStateException    if the time-out was already set

@@ -36,7 +36,7 @@ abstract class JdbcAuditLogSuite extends AuditLogContract {
 
     @AfterEach
     void dropSchemas() {
-        prefixes.forEach(database()::drop);
+        prefixes.forEach(p -> database().drop(p));
         prefixes.clear();
     }
 

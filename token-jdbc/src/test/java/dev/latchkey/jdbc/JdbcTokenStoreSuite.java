@@ -60,7 +60,7 @@ abstract class JdbcTokenStoreSuite extends TokenStoreContract {
 
     @AfterEach
     void dropSchemas() {
-        prefixes.forEach(database()::drop);
+        prefixes.forEach(p -> database().drop(p));
         prefixes.clear();
     }
 
