@@ -1,0 +1,370 @@
+package dev.latchkey.demo;
+
+import dev.latchkey.core.Actor;
+import dev.latchkey.core.Latchkey;
+import dev.latchkey.core.Policy;
+import dev.latchkey.core.Slf4jAuditSink;
+import dev.latchkey.core.classify.BitbucketRequestClassifier;
+import dev.latchkey.jdbc.JdbcAuditLog;
+import dev.latchkey.jdbc.JdbcTokenStore;
+import dev.latchkey.jdbc.SchemaInstaller;
+import dev.latchkey.servlet.ClientIpResolver;
+import dev.latchkey.servlet.LatchkeyAttributes;
+import dev.latchkey.servlet.LatchkeyFilter;
+import dev.latchkey.servlet.TokenRestServlet;
+import dev.latchkey.spi.AuditEvent;
+import dev.latchkey.spi.AuditLog;
+import dev.latchkey.spi.AuditQuery;
+import dev.latchkey.spi.AuditSink;
+import dev.latchkey.spi.Page;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.h2.jdbcx.JdbcConnectionPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The demo host, startable in-process: embedded Jetty 12 on 127.0.0.1 with the Latchkey filter, the host's
+ * password authentication, git over HTTP (JGit), a small Bitbucket-like REST API and the token REST API, on
+ * token-jdbc (H2 file database in the data directory by default).
+ *
+ * <pre>{@code
+ * try (DemoServer demo = new DemoServer(DemoServer.Options.defaults(Path.of("data")).withPort(0))) {
+ *     int port = demo.start();
+ *     ...
+ * }
+ * }</pre>
+ *
+ * Not thread-safe to start and close concurrently; once started, it serves requests concurrently.
+ */
+public final class DemoServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DemoServer.class);
+    /** The realm in authentication challenges. */
+    static final String REALM = "Latchkey demo";
+    /** The project and repository created on first start. */
+    public static final String DEMO_PROJECT = "DEMO";
+    public static final String DEMO_REPO = "demo-repo";
+
+    /**
+     * How to start the demo.
+     *
+     * @param port         TCP port on 127.0.0.1; 0 picks a free one
+     * @param dataDir      configuration, H2 database and git repositories
+     * @param jdbcUrl      an external database (PostgreSQL or MariaDB) instead of the embedded H2
+     * @param jdbcUser     its user (may be empty)
+     * @param jdbcPassword its password (may be empty; never printed)
+     */
+    public record Options(int port, Path dataDir, Optional<String> jdbcUrl, String jdbcUser, String jdbcPassword) {
+        public Options {
+            Objects.requireNonNull(dataDir, "dataDir");
+            Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+            Objects.requireNonNull(jdbcUser, "jdbcUser");
+            Objects.requireNonNull(jdbcPassword, "jdbcPassword");
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be 0..65535, was " + port);
+            }
+        }
+
+        /** Port 8080, embedded H2 in {@code dataDir}. */
+        public static Options defaults(Path dataDir) {
+            return new Options(8080, dataDir, Optional.empty(), "", "");
+        }
+
+        public Options withPort(int p) {
+            return new Options(p, dataDir, jdbcUrl, jdbcUser, jdbcPassword);
+        }
+
+        @Override
+        public String toString() {
+            return "Options[port=" + port + ", dataDir=" + dataDir + ", jdbcUrl=" + jdbcUrl.orElse("(embedded H2)")
+                    + ", jdbcUser=" + jdbcUser + ", jdbcPassword=" + (jdbcPassword.isEmpty() ? "" : "***") + "]";
+        }
+    }
+
+    private final Options options;
+    private DemoConfig config;
+    private DemoDirectory directory;
+    private Latchkey latchkey;
+    private JdbcAuditLog auditLog;
+    private DataSource dataSource;
+    private JdbcConnectionPool h2Pool;
+    private Server jetty;
+    private int port = -1;
+
+    public DemoServer(Options options) {
+        this.options = Objects.requireNonNull(options, "options");
+    }
+
+    /**
+     * Reads (or writes) the configuration, opens the database (installing the schema on first start),
+     * creates project {@value #DEMO_PROJECT} with {@value #DEMO_REPO} on first start, and starts Jetty.
+     *
+     * @return the bound port
+     * @throws DemoConfig.DemoConfigException on a bad configuration value
+     * @throws Exception                      when the database, the repositories or Jetty cannot start
+     */
+    public int start() throws Exception {
+        if (jetty != null) {
+            throw new IllegalStateException("already started");
+        }
+        try {
+            return doStart();
+        } catch (Exception | Error e) {
+            close();
+            throw e;
+        }
+    }
+
+    private int doStart() throws Exception {
+        Path data = options.dataDir().toAbsolutePath().normalize();
+        Files.createDirectories(data);
+        boolean firstStart = DemoConfig.writeDefaultIfAbsent(data.resolve(DemoConfig.FILE_NAME));
+        config = DemoConfig.load(data.resolve(DemoConfig.FILE_NAME));
+        if (firstStart) {
+            LOG.info("wrote the demo configuration {}", data.resolve(DemoConfig.FILE_NAME));
+        }
+        directory = new DemoDirectory(config.users().values());
+
+        dataSource = openDatabase(data);
+        JdbcTokenStore store = JdbcTokenStore.builder(dataSource).build();
+        SchemaInstaller.install(dataSource, store.dialect());
+        auditLog = JdbcAuditLog.builder(dataSource).dialect(store.dialect()).build();
+        AuditSink audit = new TeeAuditLog(auditLog, new Slf4jAuditSink());
+
+        latchkey = Latchkey.builder()
+                .store(store)
+                .directory(directory)
+                .auditSink(audit)
+                .initialPolicy(config.policy())
+                .classifier(new BitbucketRequestClassifier())
+                .directoryCacheTtl(config.directoryCacheTtl())
+                .build();
+        applyConfigPolicy();
+
+        DemoRepositories repos = new DemoRepositories(data.resolve("repos"));
+        if (repos.find(DEMO_PROJECT, DEMO_REPO).isEmpty() && !Files.exists(data.resolve("repos"))) {
+            repos.createProject(DEMO_PROJECT);
+            repos.create(DEMO_PROJECT, DEMO_REPO, Optional.of(README));
+            LOG.info("created project {} with repository {}", DEMO_PROJECT, DEMO_REPO);
+        }
+
+        ClientIpResolver ipResolver = config.trustedProxies().isEmpty() ? ClientIpResolver.peerAddressOnly()
+                : ClientIpResolver.builder().trustedProxies(config.trustedProxies())
+                        .customHeader(config.clientIpHeader()).build();
+        LatchkeyFilter.Builder fb = LatchkeyFilter.builder(latchkey)
+                .clientIpResolver(ipResolver)
+                .auditSink(audit)
+                .realm(REALM);
+        if (!config.passwordAuthDisabledPaths().isEmpty()) {
+            fb.disablePasswordAuthFor(config.passwordAuthDisabledPaths().toArray(String[]::new));
+        }
+        if (!config.passwordAuthExemptUsers().isEmpty()) {
+            fb.passwordAuthExemptUsers(config.passwordAuthExemptUsers().toArray(String[]::new));
+        }
+        HostRights rights = new HostRights(directory, config);
+
+        ServletContextHandler ctx = new ServletContextHandler();
+        ctx.setContextPath("/");
+        ctx.setAttribute(LatchkeyAttributes.LATCHKEY, latchkey);
+        ctx.setAttribute(LatchkeyAttributes.AUDIT_LOG, auditLog);
+        ctx.setAttribute(LatchkeyAttributes.USER_DIRECTORY, directory);
+        ctx.addFilter(new FilterHolder(fb.build()), "/*", EnumSet.of(DispatcherType.REQUEST));
+        ctx.addFilter(new FilterHolder(new HostAuthFilter(directory, REALM)), "/*", EnumSet.of(DispatcherType.REQUEST));
+        ctx.addServlet(new ServletHolder("git", DemoGit.servlet(repos, rights)), "/scm/*");
+        ctx.addServlet(new ServletHolder("bitbucket-api", new BitbucketApiServlet(repos, rights)), "/rest/api/1.0/*");
+        ctx.addServlet(new ServletHolder("latchkey-api", TokenRestServlet.builder(latchkey)
+                .auditLog(auditLog)
+                .clientIpResolver(ipResolver)
+                .build()), "/rest/latchkey/1.0/*");
+        ctx.addServlet(new ServletHolder("home", new HomeServlet()), "/");
+
+        Server server = new Server();
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setHost("127.0.0.1");
+        connector.setPort(options.port());
+        server.addConnector(connector);
+        server.setHandler(ctx);
+        server.setStopAtShutdown(false);
+        jetty = server;
+        server.start();
+        port = connector.getLocalPort();
+        LOG.info("started on port {} with data in {} ({})", port, data,
+                options.jdbcUrl().isPresent() ? "external database" : "embedded H2");
+        return port;
+    }
+
+    private DataSource openDatabase(Path data) {
+        if (options.jdbcUrl().isPresent()) {
+            return new DriverManagerDataSource(options.jdbcUrl().get(), options.jdbcUser(), options.jdbcPassword());
+        }
+        Path db = data.resolve("db").resolve("latchkey");
+        // DB_CLOSE_ON_EXIT=FALSE: the demo closes the database itself, after the engine flushed last-use records
+        h2Pool = JdbcConnectionPool.create("jdbc:h2:file:" + db.toString().replace('\\', '/') + ";DB_CLOSE_ON_EXIT=FALSE",
+                "sa", "");
+        h2Pool.setMaxConnections(20);
+        return h2Pool;
+    }
+
+    /**
+     * The policy lives in the database (shared by every node); the config file is the demo's source of truth,
+     * so settings that differ are saved on start, as a change by the first user allowed to make it (audited).
+     */
+    private void applyConfigPolicy() {
+        Map<String, String> wanted = config.policy().toSettings();
+        Policy current = latchkey.policy().current();
+        Map<String, String> diff = new LinkedHashMap<>();
+        current.toSettings().forEach((k, v) -> {
+            if (!Objects.equals(wanted.get(k), v)) {
+                diff.put(k, wanted.get(k));
+            }
+        });
+        if (diff.isEmpty()) {
+            return;
+        }
+        for (DemoConfig.DemoUser u : config.users().values()) {
+            if (u.active() && current.administerPolicy().admits(u.groups())) {
+                latchkey.policy().update(Actor.user(u.name()), diff);
+                LOG.info("applied policy settings {} from {} (as {})", diff.keySet(), DemoConfig.FILE_NAME, u.name());
+                return;
+            }
+        }
+        LOG.warn("the policy settings {} in {} differ from the stored policy, but no active configured user may "
+                + "administer the stored policy; keeping the stored values", diff.keySet(), DemoConfig.FILE_NAME);
+    }
+
+    /** The bound port (after {@link #start()}). */
+    public int port() {
+        if (port < 0) {
+            throw new IllegalStateException("not started");
+        }
+        return port;
+    }
+
+    /** {@code http://127.0.0.1:PORT}. */
+    public URI baseUri() {
+        return URI.create("http://127.0.0.1:" + port());
+    }
+
+    /** The demo users, changeable at run time (e.g. to deactivate a user). */
+    public DemoDirectory directory() {
+        return directory;
+    }
+
+    /** The configuration read at start. */
+    public DemoConfig config() {
+        return config;
+    }
+
+    /** The engine. */
+    public Latchkey latchkey() {
+        return latchkey;
+    }
+
+    /** The queryable audit log. */
+    public AuditLog auditLog() {
+        return auditLog;
+    }
+
+    /** Stops Jetty, flushes and stops the engine, closes the database. Idempotent. */
+    @Override
+    public void close() throws Exception {
+        Exception failure = null;
+        if (jetty != null) {
+            try {
+                jetty.stop();
+            } catch (Exception e) {
+                failure = e;
+            }
+            jetty = null;
+        }
+        if (latchkey != null) {
+            latchkey.close();
+            latchkey = null;
+        }
+        if (h2Pool != null) {
+            h2Pool.dispose();
+            h2Pool = null;
+        }
+        port = -1;
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /** Writes to the queryable log and to the console log. */
+    private static final class TeeAuditLog implements AuditLog {
+        private final AuditLog log;
+        private final AuditSink console;
+
+        TeeAuditLog(AuditLog log, AuditSink console) {
+            this.log = log;
+            this.console = console;
+        }
+
+        @Override
+        public void record(AuditEvent event) {
+            console.record(event);
+            log.record(event);
+        }
+
+        @Override
+        public Page<AuditEvent> query(AuditQuery query) {
+            return log.query(query);
+        }
+    }
+
+    /** {@code GET /}: what this is and how to try it. */
+    private final class HomeServlet extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void doGet(HttpServletRequest req, HttpServletResponse res) throws IOException {
+            if (!"/".equals(DemoJson.path(req))) {
+                DemoJson.write(res, 404, Map.of("error", "not_found", "message", "No such resource"));
+                return;
+            }
+            List<String> lines = new ArrayList<>();
+            lines.add("Latchkey demo host");
+            lines.add("");
+            lines.addAll(DemoMain.howToTry(port));
+            byte[] body = (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8);
+            res.setContentType("text/plain;charset=UTF-8");
+            res.setContentLength(body.length);
+            res.getOutputStream().write(body);
+        }
+    }
+
+    private static final String README = """
+            # demo-repo
+
+            A repository of the Latchkey demo host. Clone it with an API token:
+
+                git -c http.extraHeader="Authorization: Bearer $TOKEN" clone http://127.0.0.1:8080/scm/DEMO/demo-repo.git
+
+            A READ token can clone and fetch; pushing needs a WRITE token.
+            """;
+}
