@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * Runs every {@code curl} command of the {@code bash} blocks in {@code README-section.md} with the real curl
+ * Runs every {@code curl} command of the {@code bash} blocks in the token-servlet section of the root
+ * {@code README.md} (between the {@code token-servlet:begin/end} markers) with the real curl
  * binary against a test server, in order, and checks the status code given by the {@code # → NNN} line above
  * each one. So the documented contract cannot drift from the code.
  */
@@ -59,7 +60,7 @@ class ReadmeCurlTest {
                 }
                 cmd.append(l);
                 if (expected == null) {
-                    throw new AssertionError("README-section.md line " + (start + 1)
+                    throw new AssertionError("README.md token-servlet section, line " + (start + 1)
                             + ": a curl command without a '# → NNN' expected-status line above it");
                 }
                 out.add(new Example(expected, cmd.toString(), start + 1));
@@ -69,11 +70,19 @@ class ReadmeCurlTest {
         return out;
     }
 
+    /** The token-servlet section of the root README. */
+    static String section() throws java.io.IOException {
+        String readme = Files.readString(Path.of("..", "README.md"), StandardCharsets.UTF_8);
+        int begin = readme.indexOf("<!-- token-servlet:begin");
+        int end = readme.indexOf("<!-- token-servlet:end -->");
+        assertThat(begin).as("README.md has the token-servlet:begin marker").isNotNegative();
+        assertThat(end).as("README.md has the token-servlet:end marker").isGreaterThan(begin);
+        return readme.substring(begin, end);
+    }
+
     @Test
     void readmeWhenCurlExamplesRunThenStatusCodesMatch() throws Exception {
-        Path readme = Path.of("README-section.md");
-        assertThat(readme).exists();
-        List<Example> examples = examples(Files.readString(readme, StandardCharsets.UTF_8));
+        List<Example> examples = examples(section());
         assertThat(examples).hasSizeGreaterThanOrEqualTo(20);
 
         File curl = new File("/usr/bin/curl");
@@ -103,7 +112,7 @@ class ReadmeCurlTest {
                     Process p = pb.start();
                     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
                     assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
-                    assertThat(out).as("README-section.md line %d: %s", e.line(), e.command())
+                    assertThat(out).as("README.md token-servlet section, line %d: %s", e.line(), e.command())
                             .isEqualTo(Integer.toString(e.expected()));
                 }
             }
@@ -112,7 +121,7 @@ class ReadmeCurlTest {
 
     @Test
     void readmeWhenParsedThenEveryEndpointIsDocumentedWithAnExample() throws Exception {
-        String md = Files.readString(Path.of("README-section.md"), StandardCharsets.UTF_8);
+        String md = section();
         List<String> commands = examples(md).stream().map(Example::command).toList();
         for (String endpoint : new String[] {"/tokens\"", "/tokens?", "/tokens/$ID\"", "/rotate\"", "-X PATCH",
                 "-X DELETE", "/admin/tokens?", "/admin/tokens\"", "/admin/tokens/revoke\"", "/admin/tokens/$OTHER_ID\"",
