@@ -1,0 +1,57 @@
+package dev.latchkey.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.latchkey.spi.AccessLevel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DemoConfigTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void loadOrCreateWhenAbsentThenWritesTheCommentedDefaultsTheIssueDescribes() throws Exception {
+        DemoConfig c = DemoConfig.loadOrCreate(tmp);
+        String text = Files.readString(tmp.resolve(DemoConfig.FILE_NAME));
+        assertThat(text).contains("THIS IS A DEMO");
+        assertThat(c.users().keySet()).containsExactlyInAnyOrder("admin", "alice", "bob", "carol", "dave");
+        assertThat(c.users().get("dave").active()).isFalse();
+        assertThat(c.users().get("alice").groups()).containsExactly("developers");
+        assertThat(c.passwordAuthDisabledPaths()).containsExactly("/rest/api/*", "/scm/*");
+        assertThat(c.trustedProxies()).isEmpty();
+        assertThat(c.directoryCacheTtl()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(c.policy().maxLevelFor(Set.of("developers"))).contains(AccessLevel.WRITE);
+        assertThat(c.policy().maxLevelFor(Set.of("readers"))).contains(AccessLevel.READ);
+        assertThat(c.policy().useTokens().admits(Set.of("contractors"))).isFalse();
+        assertThat(c.policy().manageTokens().admits(Set.of("admins"))).isTrue();
+        assertThat(c.policy().administerPolicy().admits(Set.of("admins"))).isTrue();
+        assertThat(c.users().get("alice").toString()).doesNotContain("password=alice");
+    }
+
+    @Test
+    void loadWhenAValueIsBadThenTheMessageNamesTheKey() throws Exception {
+        DemoConfig.loadOrCreate(tmp);
+        Path file = tmp.resolve(DemoConfig.FILE_NAME);
+        String original = Files.readString(file);
+        for (List<String> c : List.of(
+                List.of("user.bob.active=true", "user.bob.active=maybe", "user.bob.active"),
+                List.of("policy.levelGrants=developers=WRITE", "policy.levelGrants=developers=SUPER", "policy.levelGrants"),
+                List.of("latchkey.trustedProxies=\n", "latchkey.trustedProxies=proxy.example\n", "latchkey.trustedProxies"),
+                List.of("latchkey.directoryCacheTtl=PT2S", "latchkey.directoryCacheTtl=2s", "latchkey.directoryCacheTtl"),
+                List.of("host.projectAdminGroups=admins", "host.projectAdminGroups=admins\nhost.typo=1", "host.typo"),
+                List.of("policy.expiryRequired=true", "policy.expiryRequired=true\npolicy.expiry=1", "policy.expiry"),
+                List.of("user.carol.password=carol", "user.carol.password=", "user.carol.password"))) {
+            Files.writeString(file, original.replace(c.get(0), c.get(1)));
+            assertThatThrownBy(() -> DemoConfig.load(file)).as(c.get(2))
+                    .isInstanceOf(DemoConfig.DemoConfigException.class)
+                    .hasMessageContaining(c.get(2));
+        }
+    }
+}
