@@ -36,6 +36,11 @@ final class TestDatabase {
         this.url = url;
     }
 
+    /** A database the caller set up itself (e.g. an H2 server started by the test). */
+    static TestDatabase of(String label, SqlDialect dialect, DataSource dataSource, String url) {
+        return new TestDatabase(label, dialect, dataSource, url);
+    }
+
     static TestDatabase h2() {
         return CACHE.computeIfAbsent("h2", k -> {
             String url = "jdbc:h2:mem:latchkey;DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000";
