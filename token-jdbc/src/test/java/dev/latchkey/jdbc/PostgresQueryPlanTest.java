@@ -50,8 +50,9 @@ class PostgresQueryPlanTest {
         prefix = db.freshSchema();
         store = JdbcTokenStore.builder(db.dataSource).dialect(SqlDialect.POSTGRESQL).tablePrefix(prefix).build();
         DataSource bulk = new SimpleDataSource(db.url + (db.url.contains("?") ? "&" : "?") + "reWriteBatchedInserts=true",
-                System.getProperty("latchkey.test.postgres.user", System.getenv("LATCHKEY_TEST_POSTGRES_USER")),
-                password());
+                TestDatabase.setting("latchkey.test.postgres.user", "LATCHKEY_TEST_POSTGRES_USER"),
+                java.util.Objects.requireNonNullElse(
+                        TestDatabase.setting("latchkey.test.postgres.password", "LATCHKEY_TEST_POSTGRES_PASSWORD"), ""));
         long started = System.nanoTime();
         try (Connection c = bulk.getConnection()) {
             c.setAutoCommit(false);
@@ -76,14 +77,6 @@ class PostgresQueryPlanTest {
         }
         System.err.printf("[latchkey-test] loaded %d tokens into PostgreSQL in %d ms%n", OWNERS * PER_OWNER,
                 (System.nanoTime() - started) / 1_000_000);
-    }
-
-    private static String password() {
-        String p = System.getProperty("latchkey.test.postgres.password");
-        if (p == null || p.isBlank()) {
-            p = System.getenv("LATCHKEY_TEST_POSTGRES_PASSWORD");
-        }
-        return p == null ? "" : p;
     }
 
     private static TokenRecord token(int n, int owner, int i) {

@@ -60,7 +60,8 @@ final class TestDatabase {
         return "true".equalsIgnoreCase(setting("latchkey.test.requireServers", "LATCHKEY_TEST_REQUIRE_SERVERS"));
     }
 
-    private static String setting(String property, String env) {
+    /** A setting from the system property, else the environment variable; null when neither is set or blank. */
+    static String setting(String property, String env) {
         String v = System.getProperty(property);
         if (v == null || v.isBlank()) {
             v = System.getenv(env);
