@@ -24,7 +24,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * CIDR rules: the engine's compiled structure ({@link CidrSet}: one binary trie per address family) against
- * a linear scan over the same parsed ranges, for a matching and a non-matching IPv4 client among 10, 1,000
+ * a linear scan over the same parsed ranges, for a matching and a near-miss IPv4 client among 10, 1,000
  * and 100,000 rules, half IPv4 and half IPv6 (seeded, so every run sees the same rules).
  * <ul>
  *   <li>{@code trie}: {@code CidrSet.contains}, what the engine calls for per-token CIDRs and the global
@@ -68,14 +68,11 @@ public class CidrBenchmark {
         }
         String ip = switch (address) {
             case "match" -> matchingAddress(texts);
-            case "miss" -> MISS;
+            case "miss" -> missingAddress(texts, trie);
             default -> throw new IllegalArgumentException("address must be match or miss, was " + address);
         };
         client = CidrSet.parseClientIp(ip).orElseThrow();
     }
-
-    /** Outside every generated IPv4 rule (those start with 11..126). */
-    static final String MISS = "192.0.2.77";
 
     /**
      * {@code count} distinct prefix blocks, alternating IPv4 (first octet 11..126, /16 to /30) and IPv6
@@ -110,6 +107,19 @@ public class CidrBenchmark {
         String rule = rules.get(rules.size() / 2);
         IPAddress block = new IPAddressString(rule).getAddress();
         return block.getLower().withoutPrefixLength().increment(1).toCanonicalString();
+    }
+
+    /**
+     * The first address after the middle rule's block that no rule holds: a near miss, sharing a long prefix
+     * with stored rules, so the trie walks as deep as for a match (an address far from every rule would leave
+     * it at the root and flatter it).
+     */
+    static String missingAddress(List<String> rules, CidrSet set) {
+        IPAddress a = new IPAddressString(rules.get(rules.size() / 2)).getAddress().getUpper().withoutPrefixLength();
+        do {
+            a = a.increment(1);
+        } while (set.contains(a));
+        return a.toCanonicalString();
     }
 
     @Benchmark
