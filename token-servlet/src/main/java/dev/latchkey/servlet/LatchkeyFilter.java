@@ -3,7 +3,6 @@ package dev.latchkey.servlet;
 import dev.latchkey.core.Decision;
 import dev.latchkey.core.Latchkey;
 import dev.latchkey.core.RequestFacts;
-import dev.latchkey.core.Slf4jAuditSink;
 import dev.latchkey.servlet.internal.AuditText;
 import dev.latchkey.servlet.internal.AuthError;
 import dev.latchkey.servlet.internal.CredentialResolver;
@@ -434,8 +433,8 @@ public final class LatchkeyFilter implements Filter {
         }
 
         /**
-         * Members of these groups may still use their password where it is disabled. Needs
-         * {@link #userDirectory(UserDirectory)}.
+         * Members of these groups may still use their password where it is disabled (looked up in
+         * {@link #userDirectory(UserDirectory)}, by default the engine's directory).
          */
         public Builder passwordAuthExemptGroups(String... groups) {
             once(exemptGroups, "passwordAuthExemptGroups");
@@ -443,7 +442,7 @@ public final class LatchkeyFilter implements Filter {
             return this;
         }
 
-        /** The user directory, for {@link #passwordAuthExemptGroups}: pass the one the engine uses. */
+        /** The user directory for {@link #passwordAuthExemptGroups}. Default: the engine's ({@code Latchkey.directory()}). */
         public Builder userDirectory(UserDirectory directory) {
             once(this.directory, "userDirectory");
             this.directory = Objects.requireNonNull(directory, "directory");
@@ -463,8 +462,8 @@ public final class LatchkeyFilter implements Filter {
         }
 
         /**
-         * Where refused password requests are audited. Pass the engine's sink (the engine does not expose it).
-         * Default: a {@link Slf4jAuditSink}.
+         * Where refused password requests are audited. Default: the engine's sink ({@code Latchkey.auditSink()}),
+         * so they land in the same audit log as everything else.
          */
         public Builder auditSink(AuditSink sink) {
             once(audit, "auditSink");
@@ -519,10 +518,6 @@ public final class LatchkeyFilter implements Filter {
         }
 
         Settings settings() {
-            if (exemptGroups != null && !exemptGroups.isEmpty() && directory == null) {
-                throw new IllegalStateException("passwordAuthExemptGroups needs userDirectory(...) to look up group "
-                        + "membership; pass the engine's UserDirectory");
-            }
             boolean hasDisabled = passwordDisabled != null && !passwordDisabled.isEmpty();
             if (!hasDisabled && ((exemptUsers != null && !exemptUsers.isEmpty())
                     || (exemptGroups != null && !exemptGroups.isEmpty()))) {
@@ -534,9 +529,9 @@ public final class LatchkeyFilter implements Filter {
                     new CredentialResolver(max, allowQuery, latchkey.authenticator()::looksLikeToken),
                     passwordDisabled != null ? passwordDisabled : PathPatterns.none(),
                     exemptUsers != null ? exemptUsers : Set.of(), exemptGroups != null ? exemptGroups : Set.of(),
-                    Optional.ofNullable(directory),
+                    Optional.of(directory != null ? directory : latchkey.directory()),
                     passwordAllowlist != null ? passwordAllowlist : PathPatterns.none(),
-                    audit != null ? audit : new Slf4jAuditSink(), clock != null ? clock : Clock.systemUTC(),
+                    audit != null ? audit : latchkey.auditSink(), clock != null ? clock : Clock.systemUTC(),
                     realm != null ? realm : "latchkey");
         }
 

@@ -138,7 +138,10 @@ public final class TokenRestServlet extends HttpServlet {
             }
         }
 
-        /** The queryable audit log behind {@code GET /admin/audit}. Without it that endpoint answers 501. */
+        /**
+         * The queryable audit log behind {@code GET /admin/audit}. Default: the engine's audit sink when it is an
+         * {@link AuditLog}; without one that endpoint answers 501.
+         */
         public Builder auditLog(AuditLog log) {
             once(auditLog, "auditLog");
             this.auditLog = Objects.requireNonNull(log, "log");
@@ -184,7 +187,10 @@ public final class TokenRestServlet extends HttpServlet {
 
         TokenApi api() {
             ClientIpResolver r = ipResolver != null ? ipResolver : ClientIpResolver.peerAddressOnly();
-            return new TokenApi(latchkey, Optional.ofNullable(auditLog), r::resolve,
+            // by default the engine's own sink serves GET /admin/audit when it can be queried (e.g. JdbcAuditLog)
+            Optional<AuditLog> log = auditLog != null ? Optional.of(auditLog)
+                    : latchkey.auditSink() instanceof AuditLog engineLog ? Optional.of(engineLog) : Optional.empty();
+            return new TokenApi(latchkey, log, r::resolve,
                     clock != null ? clock : Clock.systemUTC(), maxBody != null ? maxBody : DEFAULT_MAX_BODY_BYTES);
         }
 

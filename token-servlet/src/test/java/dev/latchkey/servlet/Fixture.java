@@ -40,10 +40,16 @@ final class Fixture implements AutoCloseable {
     }
 
     Fixture(Map<String, String> policy) {
+        this(policy, true);
+    }
+
+    /** With {@code queryableAudit} false the engine's sink is a plain AuditSink (records into {@link #audit}). */
+    Fixture(Map<String, String> policy, boolean queryableAudit) {
         Map<String, String> settings = new java.util.HashMap<>(Map.of("manageTokens", "admins",
                 "administerPolicy", "admins", "levelGrants", "*=WRITE,admins=ADMIN"));
         settings.putAll(policy);
-        latchkey = Latchkey.builder().store(store).directory(directory).auditSink(audit)
+        dev.latchkey.spi.AuditSink sink = queryableAudit ? audit : audit::record;
+        latchkey = Latchkey.builder().store(store).directory(directory).auditSink(sink)
                 .classifier(new dev.latchkey.core.classify.BitbucketRequestClassifier())
                 .initialPolicy(Policy.defaults().with(settings)).build();
     }

@@ -358,8 +358,17 @@ class TokenRestServletTest {
 
     @Test
     void auditWhenNoAuditLogThen501() throws Exception {
-        start(false);
+        start(new Fixture(Map.of(), false), false);
         assertError(call("GET", "/admin/audit", null, ADMIN), 501, "not_implemented", null);
+    }
+
+    @Test
+    void auditWhenEngineSinkIsAnAuditLogThenServedWithoutConfiguration() throws Exception {
+        start(false);
+        fx.token("alice", AccessLevel.READ);
+        var r = call("GET", "/admin/audit?type=TOKEN_CREATED", null, ADMIN);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(json(r).get("total").asLong()).isEqualTo(1);
     }
 
     @Test
