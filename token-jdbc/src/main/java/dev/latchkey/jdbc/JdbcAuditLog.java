@@ -1,9 +1,8 @@
 package dev.latchkey.jdbc;
 
 import dev.latchkey.jdbc.internal.BoundSql;
-import dev.latchkey.jdbc.internal.Dialects;
 import dev.latchkey.jdbc.internal.Jdbc;
-import dev.latchkey.jdbc.internal.TablePrefix;
+import dev.latchkey.jdbc.internal.JdbcOptions;
 import dev.latchkey.jdbc.internal.Text;
 import dev.latchkey.jdbc.internal.TextCodec;
 import dev.latchkey.spi.AuditEvent;
@@ -15,7 +14,6 @@ import dev.latchkey.spi.Page;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,12 +44,11 @@ public final class JdbcAuditLog implements AuditLog {
 
     private JdbcAuditLog(Builder b, SqlDialect dialect) {
         this.dialect = dialect;
-        this.tablePrefix = b.tablePrefix;
-        this.queryTimeout = b.queryTimeout;
+        this.tablePrefix = b.options.tablePrefix();
+        this.queryTimeout = b.options.queryTimeout();
         this.table = tablePrefix + "audit";
         this.insert = "INSERT INTO " + table + " (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
-        int seconds = queryTimeout.isZero() ? 0 : (int) (queryTimeout.getSeconds() + (queryTimeout.getNano() > 0 ? 1 : 0));
-        this.jdbc = new Jdbc(b.dataSource, seconds, "JdbcAuditLog");
+        this.jdbc = new Jdbc(b.options.dataSource(), b.options.queryTimeoutSeconds(), "JdbcAuditLog");
     }
 
     /**
@@ -151,15 +148,10 @@ public final class JdbcAuditLog implements AuditLog {
 
     /** Configures a {@link JdbcAuditLog}. Each option may be set once; not thread-safe. */
     public static final class Builder {
-        private final DataSource dataSource;
-        private SqlDialect dialect;
-        private String tablePrefix = TablePrefix.DEFAULT;
-        private boolean tablePrefixSet;
-        private Duration queryTimeout = Duration.ofSeconds(30);
-        private boolean queryTimeoutSet;
+        private final JdbcOptions options;
 
         private Builder(DataSource dataSource) {
-            this.dataSource = dataSource;
+            this.options = new JdbcOptions(dataSource);
         }
 
         /**
@@ -168,11 +160,7 @@ public final class JdbcAuditLog implements AuditLog {
          * @throws IllegalStateException if already set
          */
         public Builder dialect(SqlDialect dialect) {
-            Objects.requireNonNull(dialect, "dialect");
-            if (this.dialect != null) {
-                throw new IllegalStateException("dialect was already set to " + this.dialect);
-            }
-            this.dialect = dialect;
+            options.dialect(dialect);
             return this;
         }
 
@@ -183,12 +171,7 @@ public final class JdbcAuditLog implements AuditLog {
          * @throws IllegalStateException    if already set
          */
         public Builder tablePrefix(String tablePrefix) {
-            String checked = TablePrefix.check(tablePrefix);
-            if (tablePrefixSet) {
-                throw new IllegalStateException("tablePrefix was already set to " + this.tablePrefix);
-            }
-            this.tablePrefix = checked;
-            this.tablePrefixSet = true;
+            options.tablePrefix(tablePrefix);
             return this;
         }
 
@@ -199,16 +182,7 @@ public final class JdbcAuditLog implements AuditLog {
          * @throws IllegalStateException    if already set
          */
         public Builder queryTimeout(Duration queryTimeout) {
-            Objects.requireNonNull(queryTimeout, "queryTimeout");
-            if (queryTimeout.isNegative() || queryTimeout.compareTo(Duration.ofSeconds(Integer.MAX_VALUE - 1)) > 0) {
-                throw new IllegalArgumentException("queryTimeout must be between 0 (none) and " + (Integer.MAX_VALUE - 1)
-                        + " seconds, was " + queryTimeout);
-            }
-            if (queryTimeoutSet) {
-                throw new IllegalStateException("queryTimeout was already set to " + this.queryTimeout);
-            }
-            this.queryTimeout = queryTimeout;
-            this.queryTimeoutSet = true;
+            options.queryTimeout(queryTimeout);
             return this;
         }
 
@@ -218,8 +192,7 @@ public final class JdbcAuditLog implements AuditLog {
          * @throws dev.latchkey.spi.StoreUnavailableException if no dialect was set and the database is unreachable
          */
         public JdbcAuditLog build() {
-            SqlDialect d = dialect != null ? dialect : Dialects.detect(dataSource, "JdbcAuditLog");
-            return new JdbcAuditLog(this, d);
+            return new JdbcAuditLog(this, options.dialectOrDetect("JdbcAuditLog"));
         }
     }
 }

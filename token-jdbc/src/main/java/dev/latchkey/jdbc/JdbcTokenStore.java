@@ -1,8 +1,7 @@
 package dev.latchkey.jdbc;
 
-import dev.latchkey.jdbc.internal.Dialects;
 import dev.latchkey.jdbc.internal.Jdbc;
-import dev.latchkey.jdbc.internal.TablePrefix;
+import dev.latchkey.jdbc.internal.JdbcOptions;
 import dev.latchkey.jdbc.internal.Text;
 import dev.latchkey.jdbc.internal.TextCodec;
 import dev.latchkey.jdbc.internal.TokenSql;
@@ -83,11 +82,11 @@ public final class JdbcTokenStore implements TokenStore {
 
     private JdbcTokenStore(Builder b, SqlDialect dialect) {
         this.dialect = dialect;
-        this.tablePrefix = b.tablePrefix;
-        this.queryTimeout = b.queryTimeout;
+        this.tablePrefix = b.options.tablePrefix();
+        this.queryTimeout = b.options.queryTimeout();
         this.clock = b.clock;
         this.sql = new TokenSql(tablePrefix);
-        this.jdbc = new Jdbc(b.dataSource, timeoutSeconds(queryTimeout), "JdbcTokenStore");
+        this.jdbc = new Jdbc(b.options.dataSource(), b.options.queryTimeoutSeconds(), "JdbcTokenStore");
     }
 
     /**
@@ -528,14 +527,6 @@ public final class JdbcTokenStore implements TokenStore {
         return rs.wasNull() ? Optional.empty() : Optional.of(Jdbc.instant(v));
     }
 
-    private static int timeoutSeconds(Duration d) {
-        if (d.isZero()) {
-            return 0;
-        }
-        long s = d.getSeconds() + (d.getNano() > 0 ? 1 : 0);
-        return (int) s;
-    }
-
     /** Shows the dialect, prefix and time-out; never the data source (its URL may carry credentials). */
     @Override
     public String toString() {
@@ -547,17 +538,12 @@ public final class JdbcTokenStore implements TokenStore {
      * start-up).
      */
     public static final class Builder {
-        private final DataSource dataSource;
-        private SqlDialect dialect;
-        private String tablePrefix = TablePrefix.DEFAULT;
-        private boolean tablePrefixSet;
-        private Duration queryTimeout = Duration.ofSeconds(30);
-        private boolean queryTimeoutSet;
+        private final JdbcOptions options;
         private Clock clock = Clock.systemUTC();
         private boolean clockSet;
 
         private Builder(DataSource dataSource) {
-            this.dataSource = dataSource;
+            this.options = new JdbcOptions(dataSource);
         }
 
         /**
@@ -568,11 +554,7 @@ public final class JdbcTokenStore implements TokenStore {
          * @throws IllegalStateException if the dialect was already set
          */
         public Builder dialect(SqlDialect dialect) {
-            Objects.requireNonNull(dialect, "dialect");
-            if (this.dialect != null) {
-                throw new IllegalStateException("dialect was already set to " + this.dialect);
-            }
-            this.dialect = dialect;
+            options.dialect(dialect);
             return this;
         }
 
@@ -584,12 +566,7 @@ public final class JdbcTokenStore implements TokenStore {
          * @throws IllegalStateException    if the prefix was already set
          */
         public Builder tablePrefix(String tablePrefix) {
-            String checked = TablePrefix.check(tablePrefix);
-            if (tablePrefixSet) {
-                throw new IllegalStateException("tablePrefix was already set to " + this.tablePrefix);
-            }
-            this.tablePrefix = checked;
-            this.tablePrefixSet = true;
+            options.tablePrefix(tablePrefix);
             return this;
         }
 
@@ -603,16 +580,7 @@ public final class JdbcTokenStore implements TokenStore {
          * @throws IllegalStateException    if the time-out was already set
          */
         public Builder queryTimeout(Duration queryTimeout) {
-            Objects.requireNonNull(queryTimeout, "queryTimeout");
-            if (queryTimeout.isNegative() || queryTimeout.compareTo(Duration.ofSeconds(Integer.MAX_VALUE - 1)) > 0) {
-                throw new IllegalArgumentException("queryTimeout must be between 0 (none) and " + (Integer.MAX_VALUE - 1)
-                        + " seconds, was " + queryTimeout);
-            }
-            if (queryTimeoutSet) {
-                throw new IllegalStateException("queryTimeout was already set to " + this.queryTimeout);
-            }
-            this.queryTimeout = queryTimeout;
-            this.queryTimeoutSet = true;
+            options.queryTimeout(queryTimeout);
             return this;
         }
 
@@ -639,8 +607,7 @@ public final class JdbcTokenStore implements TokenStore {
          * @throws IllegalStateException                      if the detected database is not supported
          */
         public JdbcTokenStore build() {
-            SqlDialect d = dialect != null ? dialect : Dialects.detect(dataSource, "JdbcTokenStore");
-            return new JdbcTokenStore(this, d);
+            return new JdbcTokenStore(this, options.dialectOrDetect("JdbcTokenStore"));
         }
     }
 }
