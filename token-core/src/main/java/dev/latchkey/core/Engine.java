@@ -92,11 +92,12 @@ final class Engine implements Authenticator {
         // cache expiry follows the injected clock, so tests (and hosts) control time in one place
         Ticker ticker = () -> TimeUnit.MILLISECONDS.toNanos(s.clock().millis());
         Duration recordTtl = s.cluster().isPresent() ? Duration.ofMinutes(10) : Duration.ofMinutes(5);
-        this.records = Caffeine.newBuilder().ticker(ticker).maximumSize(s.cacheMaximumSize())
+        // maintenance runs on the calling thread: cheap, and it spares a common-pool wake-up per cache write
+        this.records = Caffeine.newBuilder().ticker(ticker).executor(Runnable::run).maximumSize(s.cacheMaximumSize())
                 .expireAfterWrite(recordTtl).build();
-        this.unknown = Caffeine.newBuilder().ticker(ticker).maximumSize(10_000)
+        this.unknown = Caffeine.newBuilder().ticker(ticker).executor(Runnable::run).maximumSize(10_000)
                 .expireAfterWrite(Duration.ofSeconds(30)).build();
-        this.users = Caffeine.newBuilder().ticker(ticker).maximumSize(10_000)
+        this.users = Caffeine.newBuilder().ticker(ticker).executor(Runnable::run).maximumSize(10_000)
                 .expireAfterWrite(s.directoryCacheTtl()).build();
         this.lastUse = new LastUseRecorder(s.store());
         this.policy = loadOrSavePolicy();
@@ -283,7 +284,8 @@ final class Engine implements Authenticator {
         if (!trustCaches() || s.directoryCacheTtl().isZero()) {
             return s.directory().findUser(name);
         }
-        return users.get(name, n -> s.directory().findUser(n));
+        Optional<DirectoryUser> cached = users.getIfPresent(name);
+        return cached != null ? cached : users.get(name, n -> s.directory().findUser(n));
     }
 
     private boolean trustCaches() {

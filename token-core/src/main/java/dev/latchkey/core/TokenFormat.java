@@ -93,7 +93,9 @@ public final class TokenFormat {
         for (int i = 0; i < RANDOM_LENGTH; i++) {
             b.append(ALPHABET[random.nextInt(ALPHABET.length)]);
         }
-        appendChecksum(b, checksum(b, b.length()));
+        CRC32 crc = new CRC32();
+        crc.update(b.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        appendChecksum(b, crc.getValue());
         return new TokenSecret(b.toString());
     }
 
@@ -116,13 +118,24 @@ public final class TokenFormat {
         }
         int bodyEnd = n - CHECKSUM_LENGTH;
         int bodyStart = (kind == TokenKind.PERSONAL ? personalPrefix : servicePrefix).length() + 1;
+        // one pass: check the alphabet and copy to bytes, so the CRC runs over an array (the JDK's intrinsic)
+        // rather than one call per character
+        byte[] bytes = new byte[bodyEnd];
+        for (int i = 0; i < bodyStart; i++) {
+            bytes[i] = (byte) text.charAt(i); // the prefix and '_' matched above: ASCII
+        }
         for (int i = bodyStart; i < n; i++) {
             char c = text.charAt(i);
             if (c >= 128 || INDEX[c] < 0) {
                 return Optional.empty();
             }
+            if (i < bodyEnd) {
+                bytes[i] = (byte) c;
+            }
         }
-        long expected = checksum(text, bodyEnd);
+        CRC32 crc = new CRC32();
+        crc.update(bytes, 0, bodyEnd);
+        long expected = crc.getValue();
         long actual = 0;
         for (int i = bodyEnd; i < n; i++) {
             actual = actual * 62 + INDEX[text.charAt(i)];
@@ -134,14 +147,6 @@ public final class TokenFormat {
     static String hint(String token) {
         int us = token.indexOf('_');
         return token.substring(0, us + 1) + "…" + token.substring(token.length() - 4);
-    }
-
-    private static long checksum(CharSequence s, int end) {
-        CRC32 crc = new CRC32();
-        for (int i = 0; i < end; i++) {
-            crc.update(s.charAt(i)); // ASCII only by construction (or rejected before)
-        }
-        return crc.getValue();
     }
 
     private static void appendChecksum(StringBuilder b, long value) {

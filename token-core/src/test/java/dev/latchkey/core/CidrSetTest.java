@@ -23,7 +23,7 @@ class CidrSetTest {
         List<String> hostile = List.of("", " ", "10.0.0.0/-1", "10.0.0.0/33", "::/129", "10.0.0.0/8/8", "*",
                 "10.*.0.0", "10.0.0.0-10.0.0.255", "10.0.0.0 /8", "0x0a000000/8", "010.0.0.0/8", "10.0.0/24",
                 "fe80::1%eth0/64", "10.0.0.0/255.0.0.0", "10.0.0.0/8\u0000", "localhost", "x".repeat(10_000),
-                "1.2.3.4/8", "::ffff:0:0/80", "2001:db8::1/32", "'; DROP TABLE tokens; --");
+                "1.2.3.4/8", "::ffff:0:0/80", "10.0.0.0/08", "0.0.0.0/00", "2001:db8::1/32", "'; DROP TABLE tokens; --");
         for (String h : hostile) {
             assertThatThrownBy(() -> CidrSet.compile("allowedCidrs", List.of(h))).as(h)
                     .isInstanceOf(ValidationException.class)
@@ -33,7 +33,49 @@ class CidrSetTest {
     }
 
     @Test
-    void containsWhenRandomAddressesThenTrieAgreesWithLinearScan() {
+    void containsWhenEdgesOfTheAddressSpaceThenExact() {
+        CidrSet all = CidrSet.compile("r", List.of("0.0.0.0/0", "::/0"));
+        assertThat(all.contains(CidrSet.parseClientIp("255.255.255.255").orElseThrow())).isTrue();
+        assertThat(all.contains(CidrSet.parseClientIp("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff").orElseThrow())).isTrue();
+        CidrSet ends = CidrSet.compile("r", List.of("255.255.255.255/32", "0.0.0.0/32",
+                "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128", "::/128", "8000::/1"));
+        assertThat(ends.contains(CidrSet.parseClientIp("255.255.255.254").orElseThrow())).isFalse();
+        assertThat(ends.contains(CidrSet.parseClientIp("0.0.0.1").orElseThrow())).isFalse();
+        assertThat(ends.contains(CidrSet.parseClientIp("0.0.0.0").orElseThrow())).isTrue();
+        assertThat(ends.contains(CidrSet.parseClientIp("::1").orElseThrow())).isFalse();
+        assertThat(ends.contains(CidrSet.parseClientIp("7fff:ffff:ffff:ffff:ffff:ffff:ffff:ffff").orElseThrow())).isFalse();
+        assertThat(ends.contains(CidrSet.parseClientIp("8000::").orElseThrow())).isTrue();
+        // adjacent and nested ranges merge without swallowing their neighbours
+        CidrSet merged = CidrSet.compile("r", List.of("10.0.0.0/25", "10.0.0.128/25", "10.0.0.64/26", "10.0.2.0/24"));
+        assertThat(merged.contains(CidrSet.parseClientIp("10.0.0.255").orElseThrow())).isTrue();
+        assertThat(merged.contains(CidrSet.parseClientIp("10.0.1.0").orElseThrow())).isFalse();
+        assertThat(merged.contains(CidrSet.parseClientIp("10.0.2.9").orElseThrow())).isTrue();
+    }
+
+    @Test
+    void containsWhenSmallRandomSetsThenAgreesWithLinearScan() {
+        Random rnd = new Random(7);
+        for (int round = 0; round < 200; round++) {
+            List<String> rules = new ArrayList<>();
+            for (int i = 0, n = 1 + rnd.nextInt(12); i < n; i++) {
+                int prefix = 1 + rnd.nextInt(32);
+                int addr = rnd.nextInt() & (prefix == 32 ? -1 : ~((1 << (32 - prefix)) - 1));
+                rules.add(((addr >>> 24) & 255) + "." + ((addr >>> 16) & 255) + "." + ((addr >>> 8) & 255) + "."
+                        + (addr & 255) + "/" + prefix);
+            }
+            CidrSet set = CidrSet.compile("r", rules);
+            List<IPAddress> ranges = set.ranges();
+            for (int i = 0; i < 50; i++) {
+                IPAddress a = CidrSet.parseClientIp(rnd.nextInt(256) + "." + rnd.nextInt(256) + "." + rnd.nextInt(256)
+                        + "." + rnd.nextInt(256)).orElseThrow();
+                assertThat(set.contains(a)).as("%s in %s", a, rules)
+                        .isEqualTo(ranges.stream().anyMatch(r -> r.isIPv4() && r.contains(a)));
+            }
+        }
+    }
+
+    @Test
+    void containsWhenManyRandomRulesThenIndexedLookupAgreesWithLinearScan() {
         Random rnd = new Random(42);
         List<String> rules = new ArrayList<>();
         for (int i = 0; i < 2000; i++) {

@@ -1,24 +1,60 @@
 package dev.latchkey.core.classify;
 
-/** Refuses paths whose meaning could differ between the classifier and the host's router. */
+/**
+ * Refuses paths whose meaning could differ between the classifier and the host's router. One pass over the
+ * characters, no allocation: it runs on every request.
+ */
 final class PathCheck {
     private PathCheck() {
     }
 
     static void requireNormalised(String path) {
-        if (path.isEmpty() || path.charAt(0) != '/') {
+        int n = path.length();
+        if (n == 0 || path.charAt(0) != '/') {
             throw new UnclassifiableRequestException("the path does not start with '/'");
         }
-        for (int i = 0; i < path.length(); i++) {
-            char c = path.charAt(i);
-            if (c < 0x20 || c == 0x7f || c == ';' || c == '\\' || c == '%') {
+        int segmentStart = 1; // index after the last '/'
+        for (int i = 1; i <= n; i++) {
+            char c = i < n ? path.charAt(i) : '/';
+            if (c == '/') {
+                int len = i - segmentStart;
+                // empty segment ("//"), "." or ".." — a trailing '/' (len 0 at the end) is fine
+                if ((len == 0 && i < n) || (len == 1 && path.charAt(segmentStart) == '.')
+                        || (len == 2 && path.charAt(segmentStart) == '.' && path.charAt(segmentStart + 1) == '.')) {
+                    throw new UnclassifiableRequestException("the path is not normalised");
+                }
+                segmentStart = i + 1;
+            } else if (c < 0x20 || c == 0x7f || c == ';' || c == '\\' || c == '%') {
                 throw new UnclassifiableRequestException("the path contains a character (" + (int) c
                         + ") that makes its meaning ambiguous");
             }
         }
-        if (path.contains("//") || path.contains("/./") || path.contains("/../") || path.endsWith("/.")
-                || path.endsWith("/..")) {
-            throw new UnclassifiableRequestException("the path is not normalised");
+    }
+
+    /** Whether {@code s[from, to)} is a project key: an optional {@code ~}, then 1-128 of [A-Za-z0-9_-]. */
+    static boolean isKey(String s, int from, int to) {
+        int start = from < to && s.charAt(from) == '~' ? from + 1 : from;
+        return run(s, start, to, false);
+    }
+
+    /** Whether {@code s[from, to)} is a repository slug: 1-128 of [A-Za-z0-9._-]. */
+    static boolean isSlug(String s, int from, int to) {
+        return run(s, from, to, true);
+    }
+
+    private static boolean run(String s, int from, int to, boolean dot) {
+        int len = to - from;
+        if (len < 1 || len > 128) {
+            return false;
         }
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'
+                    || c == '-' || (dot && c == '.');
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 }
