@@ -165,14 +165,27 @@ public class ColdPathBenchmark {
         if (!d.isAllowed()) {
             throw new IllegalStateException("a stored token is refused: " + d);
         }
-        // Loading a million rows leaves a heap full of garbage and the read path cold; in the quick profile's
-        // 3 s of warm-up the first measured iteration still paid for both (4x the steady state). Collect,
-        // then read the whole sample once (a few hundred ms), as a running host would have.
+        // Loading a million rows leaves a heap full of garbage and the read path unsettled: with H2 at 1M the
+        // first 5-8 s of reads ran 4-5x slower than the steady state (no GC in that window: JIT and H2 warming
+        // up), which the quick profile's 3 s of warm-up did not cover. Collect, then read for at least 10 s and
+        // until two passes in a row take about the same time (at most 40 s), as a host that has been running
+        // would see it.
         System.gc();
         Cursor warm = new Cursor();
         warm.next = 1;
-        for (int i = 0; i < sample.length; i++) {
-            miss(warm);
+        long begin = System.nanoTime();
+        long minimum = begin + TimeUnit.SECONDS.toNanos(10);
+        long deadline = begin + TimeUnit.SECONDS.toNanos(40);
+        long previous = Long.MAX_VALUE;
+        int steady = 0;
+        while ((steady < 2 || System.nanoTime() < minimum) && System.nanoTime() < deadline) {
+            long start = System.nanoTime();
+            for (int i = 0; i < Math.min(sample.length, 2_000); i++) {
+                miss(warm);
+            }
+            long took = System.nanoTime() - start;
+            steady = took < previous * 1.15 && took > previous * 0.85 ? steady + 1 : 0;
+            previous = took;
         }
     }
 
