@@ -7,7 +7,6 @@ module dev.latchkey.servlet {
     requires transitive dev.latchkey.core;
     requires static jakarta.servlet;
     requires com.fasterxml.jackson.databind;
-    requires inet.ipaddr;
     requires org.slf4j;
 
     exports dev.latchkey.servlet;

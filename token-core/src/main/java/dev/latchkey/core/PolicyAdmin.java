@@ -1,5 +1,6 @@
 package dev.latchkey.core;
 
+import dev.latchkey.core.internal.CidrSet;
 import dev.latchkey.spi.AuditEvent;
 import dev.latchkey.spi.AuditEventType;
 import dev.latchkey.spi.AuditOutcome;
@@ -23,6 +24,15 @@ final class PolicyAdmin implements PolicyService {
     @Override
     public Policy current() {
         return engine.policyState().policy();
+    }
+
+    @Override
+    public boolean allowsClientIp(String clientIp) {
+        CidrSet global = engine.policyState().globalCidrs();
+        if (global.isEmpty()) {
+            return true;
+        }
+        return clientIp != null && CidrSet.parseClientIp(clientIp).map(global::contains).orElse(false);
     }
 
     @Override

@@ -12,6 +12,13 @@ public interface PolicyService {
     Policy current();
 
     /**
+     * Whether the policy's global allowlist admits {@code clientIp} (true when the allowlist is empty). Uses
+     * the allowlist the engine compiled, so hosts applying it elsewhere (password requests) get the same
+     * answer as the token path; an unparseable address is not admitted.
+     */
+    boolean allowsClientIp(String clientIp);
+
+    /**
      * Replaces the named settings (see {@link Policy#toSettings()}) and saves the result.
      *
      * @throws ValidationException       naming the first bad or unknown setting (nothing is saved)

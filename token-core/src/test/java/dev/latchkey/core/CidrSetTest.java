@@ -109,4 +109,35 @@ class CidrSetTest {
         assertThat(CidrSet.parseClientIp("256.1.1.1")).isEmpty();
         assertThat(CidrSet.parseClientIp("1.2.3.4.5")).isEmpty();
     }
+
+    @Test
+    void cidrRulesWhenPublicApiThenSameStrictRulesAsTheEngine() {
+        CidrRules rules = CidrRules.compile("trustedProxies", List.of("10.0.0.0/8", "2001:db8::/32"));
+        assertThat(rules.contains("10.1.2.3")).isTrue();
+        assertThat(rules.contains("::ffff:10.1.2.3")).isTrue();
+        assertThat(rules.contains("[2001:db8::1]")).isTrue();
+        for (String hostile : List.of("", "10.1.2.3:80", "010.1.2.3", "10.1", "10.1.2.3\u0000", "10.0.0.0/8",
+                "x".repeat(10_000), "192.0.2.1")) {
+            assertThat(rules.contains(hostile)).as(hostile).isFalse();
+        }
+        assertThat(CidrRules.canonicalAddress("::FFFF:10.1.2.3")).contains("10.1.2.3");
+        assertThat(CidrRules.canonicalAddress("2001:DB8:0::1")).contains("2001:db8::1");
+        assertThat(CidrRules.canonicalAddress("10.1.2.3/32")).isEmpty();
+        assertThatThrownBy(() -> CidrRules.compile("trustedProxies", List.of("10.1.2.3/8")))
+                .isInstanceOf(ValidationException.class).hasMessageContaining("trustedProxies");
+        assertThat(CidrRules.none().contains("10.1.2.3")).isFalse();
+    }
+
+    @Test
+    void allowsClientIpWhenGlobalAllowlistSetThenSameAnswerAsTheTokenPath() {
+        try (Fixture f = new Fixture()) {
+            assertThat(f.latchkey.policy().allowsClientIp("192.0.2.1")).as("empty allowlist admits all").isTrue();
+            f.latchkey.policy().update(Actor.user("admin"), java.util.Map.of("globalAllowedCidrs", "10.0.0.0/8"));
+            assertThat(f.latchkey.policy().allowsClientIp("10.9.9.9")).isTrue();
+            assertThat(f.latchkey.policy().allowsClientIp("::ffff:10.9.9.9")).isTrue();
+            for (String hostile : new String[] {"192.0.2.1", "", "unknown", "10.9.9.9, 192.0.2.1", "010.9.9.9", null}) {
+                assertThat(f.latchkey.policy().allowsClientIp(hostile)).as(String.valueOf(hostile)).isFalse();
+            }
+        }
+    }
 }

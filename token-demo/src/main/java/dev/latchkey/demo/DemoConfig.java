@@ -1,5 +1,6 @@
 package dev.latchkey.demo;
 
+import dev.latchkey.core.CidrRules;
 import dev.latchkey.core.Policy;
 import dev.latchkey.core.ValidationException;
 import java.io.IOException;
@@ -197,11 +198,11 @@ public record DemoConfig(Map<String, DemoUser> users, Set<String> projectWriteGr
                     + "authentication is disabled; set latchkey.passwordAuthDisabledPaths too, or clear this");
         }
         List<String> proxies = list(m.getOrDefault("latchkey.trustedProxies", ""));
-        for (String proxy : proxies) {
-            if (!proxy.matches("[0-9A-Fa-f.:]+(/[0-9]{1,3})?")) {
-                throw bad(source, "latchkey.trustedProxies", "'" + proxy + "' is not an IP address or CIDR block "
-                        + "such as 127.0.0.1/32 or 10.0.0.0/8");
-            }
+        try {
+            // the engine's own parser, so the file is judged by the rules the filter will apply
+            CidrRules.compile("latchkey.trustedProxies", proxies);
+        } catch (ValidationException e) {
+            throw new DemoConfigException(source + ": " + e.getMessage()); // the message names the key already
         }
         String header = m.getOrDefault("latchkey.clientIpHeader", "X-Forwarded-For");
         if (!header.matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+")) {

@@ -2,9 +2,8 @@ package dev.latchkey.servlet;
 
 import dev.latchkey.servlet.internal.ForwardingHops;
 import dev.latchkey.servlet.internal.IpText;
-import inet.ipaddr.IPAddress;
+import dev.latchkey.core.CidrRules;
 import jakarta.servlet.http.HttpServletRequest;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
@@ -39,14 +38,14 @@ import org.slf4j.LoggerFactory;
 public final class ClientIpResolver {
     private static final Logger LOG = LoggerFactory.getLogger(ClientIpResolver.class);
     private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}");
-    private static final ClientIpResolver PEER_ONLY = new ClientIpResolver(List.of(), ForwardedHeader.X_FORWARDED_FOR,
+    private static final ClientIpResolver PEER_ONLY = new ClientIpResolver(CidrRules.none(), ForwardedHeader.X_FORWARDED_FOR,
             ForwardedHeader.X_FORWARDED_FOR.headerName());
 
-    private final List<IPAddress> trusted;
+    private final CidrRules trusted;
     private final ForwardedHeader syntax;
     private final String headerName;
 
-    private ClientIpResolver(List<IPAddress> trusted, ForwardedHeader syntax, String headerName) {
+    private ClientIpResolver(CidrRules trusted, ForwardedHeader syntax, String headerName) {
         this.trusted = trusted;
         this.syntax = syntax;
         this.headerName = headerName;
@@ -66,16 +65,16 @@ public final class ClientIpResolver {
     public String resolve(HttpServletRequest request) {
         Objects.requireNonNull(request, "request");
         String peerText = request.getRemoteAddr();
-        IPAddress peer = IpText.parseHost(peerText);
+        String peer = IpText.parseHost(peerText);
         if (peer == null) {
             return peerText == null ? "" : peerText;
         }
-        if (trusted.isEmpty() || !isTrusted(peer)) {
-            return IpText.canonical(peer);
+        if (!trusted.contains(peer)) {
+            return peer;
         }
         Enumeration<String> values = request.getHeaders(headerName);
         List<String> lines = values == null ? List.of() : Collections.list(values);
-        return IpText.canonical(walk(peer, lines));
+        return walk(peer, lines);
     }
 
     /**
@@ -84,17 +83,17 @@ public final class ClientIpResolver {
      * hosts that are not servlet applications.
      */
     public String resolve(String peerAddress, List<String> headerLines) {
-        IPAddress peer = IpText.parseHost(peerAddress);
+        String peer = IpText.parseHost(peerAddress);
         if (peer == null) {
             return peerAddress == null ? "" : peerAddress;
         }
-        if (trusted.isEmpty() || !isTrusted(peer)) {
-            return IpText.canonical(peer);
+        if (!trusted.contains(peer)) {
+            return peer;
         }
-        return IpText.canonical(walk(peer, List.copyOf(headerLines)));
+        return walk(peer, List.copyOf(headerLines));
     }
 
-    private IPAddress walk(IPAddress peer, List<String> lines) {
+    private String walk(String peer, List<String> lines) {
         if (lines.isEmpty()) {
             return peer;
         }
@@ -115,19 +114,19 @@ public final class ClientIpResolver {
                     peer);
             return peer;
         }
-        IPAddress current = peer;
+        String current = peer;
         for (int i = hops.size() - 1; i >= 0; i--) {
             String hop = hops.get(i);
             if (hop.equals(ForwardingHops.OBFUSCATED)) {
                 return current;
             }
-            IPAddress address = IpText.parseHost(hop);
+            String address = IpText.parseHost(hop);
             if (address == null) {
                 LOG.debug("ignoring a {} header with an unparseable hop from trusted proxy {}; using the peer "
                         + "address", headerName, peer);
                 return peer;
             }
-            if (!isTrusted(address)) {
+            if (!trusted.contains(address)) {
                 return address;
             }
             current = address;
@@ -135,25 +134,14 @@ public final class ClientIpResolver {
         return current;
     }
 
-    private boolean isTrusted(IPAddress address) {
-        for (IPAddress block : trusted) {
-            if (block.getIPVersion() == address.getIPVersion() && block.contains(address)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     @Override
     public String toString() {
-        List<String> blocks = new ArrayList<>();
-        trusted.forEach(b -> blocks.add(b.toCanonicalString()));
-        return "ClientIpResolver[trustedProxies=" + blocks + ", header=" + headerName + "]";
+        return "ClientIpResolver[trustedProxies=" + trusted.canonical() + ", header=" + headerName + "]";
     }
 
     /** Configures a resolver. Each option may be set once. Not thread-safe. */
     public static final class Builder {
-        private List<IPAddress> trusted;
+        private CidrRules trusted;
         private ForwardedHeader syntax;
         private String headerName;
 
@@ -163,7 +151,8 @@ public final class ClientIpResolver {
         /**
          * The proxies (CIDR blocks or single addresses) whose forwarding header is believed. Default: none.
          *
-         * @throws IllegalArgumentException if an entry is not an address or CIDR block
+         * @throws dev.latchkey.core.ValidationException naming {@code trustedProxies} if an entry is not an address
+         *                                               or CIDR block (host bits set below the prefix included)
          * @throws IllegalStateException    if already set
          */
         public Builder trustedProxies(String... cidrs) {
@@ -176,11 +165,10 @@ public final class ClientIpResolver {
             if (trusted != null) {
                 throw new IllegalStateException("trustedProxies was already set");
             }
-            List<IPAddress> blocks = new ArrayList<>();
             for (String c : Objects.requireNonNull(cidrs, "cidrs")) {
-                blocks.add(IpText.parseCidr("trustedProxies", Objects.requireNonNull(c, "cidr")));
+                Objects.requireNonNull(c, "cidr");
             }
-            this.trusted = List.copyOf(blocks);
+            this.trusted = CidrRules.compile("trustedProxies", cidrs);
             return this;
         }
 
@@ -238,7 +226,7 @@ public final class ClientIpResolver {
          * @throws IllegalStateException if a header was set without trusted proxies (it would never be read)
          */
         public ClientIpResolver build() {
-            List<IPAddress> t = trusted == null ? List.of() : trusted;
+            CidrRules t = trusted == null ? CidrRules.none() : trusted;
             if (t.isEmpty() && syntax != null) {
                 throw new IllegalStateException("a forwarding header (" + headerName + ") was set but no "
                         + "trustedProxies; the header would never be read. Set trustedProxies(...) to the "

@@ -6,7 +6,6 @@ import dev.latchkey.core.RequestFacts;
 import dev.latchkey.servlet.internal.AuditText;
 import dev.latchkey.servlet.internal.AuthError;
 import dev.latchkey.servlet.internal.CredentialResolver;
-import dev.latchkey.servlet.internal.IpText;
 import dev.latchkey.servlet.internal.PathPatterns;
 import dev.latchkey.servlet.internal.Presented;
 import dev.latchkey.servlet.internal.TokenAuthenticatedRequest;
@@ -16,7 +15,6 @@ import dev.latchkey.spi.AuditOutcome;
 import dev.latchkey.spi.AuditSink;
 import dev.latchkey.spi.DirectoryUser;
 import dev.latchkey.spi.UserDirectory;
-import inet.ipaddr.IPAddress;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
@@ -83,7 +81,6 @@ public final class LatchkeyFilter implements Filter {
             "passwordAuthAllowlistPaths", "allowTokensInQueryString", "maxAuthorizationHeaderLength", "realm");
 
     private volatile Settings settings;
-    private volatile Allowlist allowlist = new Allowlist(List.of(), List.of());
 
     /** For {@code web.xml}: the configuration is read in {@link #init(FilterConfig)}. */
     public LatchkeyFilter() {
@@ -102,10 +99,6 @@ public final class LatchkeyFilter implements Filter {
                             PathPatterns passwordDisabled, Set<String> exemptUsers, Set<String> exemptGroups,
                             Optional<UserDirectory> directory, PathPatterns passwordAllowlist, AuditSink audit,
                             Clock clock, String realm) {
-    }
-
-    /** The global allowlist compiled from the policy in force (recompiled when the policy changes). */
-    private record Allowlist(List<String> source, List<IPAddress> blocks) {
     }
 
     @Override
@@ -309,30 +302,9 @@ public final class LatchkeyFilter implements Filter {
         }
     }
 
-    private boolean insideGlobalAllowlist(Settings s, String ip) {
-        List<String> cidrs = s.latchkey().policy().current().globalAllowedCidrs();
-        if (cidrs.isEmpty()) {
-            return true;
-        }
-        Allowlist a = allowlist;
-        if (!a.source().equals(cidrs)) {
-            List<IPAddress> blocks = new ArrayList<>();
-            for (String c : cidrs) {
-                blocks.add(IpText.parseCidr("globalAllowedCidrs", c));
-            }
-            a = new Allowlist(cidrs, List.copyOf(blocks));
-            allowlist = a;
-        }
-        IPAddress client = IpText.parseHost(ip);
-        if (client == null) {
-            return false;
-        }
-        for (IPAddress block : a.blocks()) {
-            if (block.getIPVersion() == client.getIPVersion() && block.contains(client)) {
-                return true;
-            }
-        }
-        return false;
+    private static boolean insideGlobalAllowlist(Settings s, String ip) {
+        // the engine's compiled allowlist: the same answer as on the token path
+        return s.latchkey().policy().allowsClientIp(ip);
     }
 
     private static void refusePassword(Settings s, HttpServletRequest req, String username, String ip, String path,

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
+import dev.latchkey.core.ValidationException;
 import org.junit.jupiter.api.Test;
 
 /** The client IP resolver without HTTP: trusted hops, header syntaxes, hostile headers. */
@@ -115,9 +116,16 @@ class ClientIpResolverTest {
     @Test
     void builderWhenBadSettingsThenRejected() {
         assertThatThrownBy(() -> ClientIpResolver.builder().trustedProxies("10.0.0.0/33"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("trustedProxies");
+                .isInstanceOf(ValidationException.class).hasMessageContaining("trustedProxies");
         assertThatThrownBy(() -> ClientIpResolver.builder().trustedProxies("proxy.example"))
-                .isInstanceOf(IllegalArgumentException.class);
+                .isInstanceOf(ValidationException.class);
+        // a range with host bits set is refused, never silently widened to the whole block it falls in
+        assertThatThrownBy(() -> ClientIpResolver.builder().trustedProxies("10.1.2.3/8"))
+                .isInstanceOf(ValidationException.class).hasMessageContaining("did you mean 10.0.0.0/8");
+        for (String hostile : new String[] {"10.0.0.0/08", "010.0.0.0/8", "10.0.0.0/8\u0000", "*", "10.0.0.0-10.0.0.9"}) {
+            assertThatThrownBy(() -> ClientIpResolver.builder().trustedProxies(hostile)).as(hostile)
+                    .isInstanceOf(ValidationException.class);
+        }
         assertThatThrownBy(() -> ClientIpResolver.builder().customHeader("X Bad"))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> ClientIpResolver.builder().header(ForwardedHeader.FORWARDED).build())
@@ -134,8 +142,10 @@ class ClientIpResolverTest {
     }
 
     @Test
-    void trustedProxiesWhenHostBitsSetThenWholeBlockTrusted() {
-        ClientIpResolver r = ClientIpResolver.builder().trustedProxies("10.1.2.3/8").build();
+    void resolveWhenProxyRangeIsIpv4MappedThenMatchesIpv4Peers() {
+        ClientIpResolver r = ClientIpResolver.builder().trustedProxies("::ffff:10.0.0.0/104").build();
         assertThat(r.resolve("10.200.0.1", List.of("203.0.113.1"))).isEqualTo("203.0.113.1");
+        assertThat(r.resolve("::ffff:10.200.0.1", List.of("203.0.113.1"))).isEqualTo("203.0.113.1");
+        assertThat(r.resolve("11.0.0.1", List.of("203.0.113.1"))).isEqualTo("11.0.0.1");
     }
 }
