@@ -317,48 +317,9 @@ final class Engine implements Authenticator {
         return rec == null ? anonymousRefusals.get(reason) : new Decision.Refused(reason, tokenId);
     }
 
-    /**
-     * Caller-supplied text for the audit log: anything shaped like one of our tokens masked (a client may put
-     * a token where a user name or path goes), then bounded and escaped.
-     */
+    /** Caller-supplied text for the audit log: this host's token shapes masked, bounded, escaped. */
     String safeText(String text) {
-        return printable(redactTokens(text, s.format()));
-    }
-
-    /** Masks every {@code <prefix>_<body>} of this host's prefixes, whether or not its checksum is right. */
-    static String redactTokens(String text, TokenFormat format) {
-        String out = text;
-        for (String prefix : new String[] {format.personalPrefix(), format.servicePrefix()}) {
-            String marker = prefix + "_";
-            int at = out.indexOf(marker);
-            while (at >= 0) {
-                int end = at + marker.length();
-                while (end < out.length() && Character.isLetterOrDigit(out.charAt(end))) {
-                    end++;
-                }
-                out = out.substring(0, at + marker.length()) + "[redacted]" + out.substring(end);
-                at = out.indexOf(marker, at + marker.length() + 10);
-            }
-        }
-        return out;
-    }
-
-    /** Caller-supplied text for audit: bounded, control characters escaped. */
-    static String printable(String text) {
-        String t = text.length() > 200 ? text.substring(0, 200) + "…" : text;
-        StringBuilder b = null;
-        for (int i = 0; i < t.length(); i++) {
-            char c = t.charAt(i);
-            if (c < 0x20 || c == 0x7f) {
-                if (b == null) {
-                    b = new StringBuilder(t.substring(0, i));
-                }
-                b.append(String.format("\\u%04x", (int) c));
-            } else if (b != null) {
-                b.append(c);
-            }
-        }
-        return b == null ? t : b.toString();
+        return SafeText.forAudit(text, s.format());
     }
 
     void audit(AuditEvent event) {

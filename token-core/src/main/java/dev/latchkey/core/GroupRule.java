@@ -1,6 +1,5 @@
 package dev.latchkey.core;
 
-import dev.latchkey.core.internal.Echo;
 import java.util.Collection;
 import java.util.Objects;
 import java.util.Set;
@@ -69,7 +68,7 @@ public record GroupRule(boolean all, Set<String> groups) {
         for (String part : t.split(",", -1)) {
             String g = part.strip();
             if (g.isEmpty() || g.equals("*")) {
-                throw new ValidationException(setting, Echo.quote(text) + " is not a group list: use '*' for everyone, "
+                throw new ValidationException(setting, SafeText.quote(text) + " is not a group list: use '*' for everyone, "
                         + "an empty value for nobody, or group names separated by commas");
             }
             gs.add(g);

@@ -1,7 +1,6 @@
 package dev.latchkey.core;
 
 import dev.latchkey.core.internal.CidrSet;
-import dev.latchkey.core.internal.Echo;
 import dev.latchkey.spi.AccessLevel;
 import dev.latchkey.spi.AuditEvent;
 import dev.latchkey.spi.AuditEventType;
@@ -141,7 +140,7 @@ final class Lifecycle implements TokenService {
                                     + actor.user() + " does not have");
                 }
                 ownerUser = s().directory().findUser(owner).filter(DirectoryUser::active).orElseThrow(() ->
-                        new ValidationException("owner", Echo.quote(owner) + " is not an active user of the directory"));
+                        new ValidationException("owner", SafeText.quote(owner) + " is not an active user of the directory"));
             } else if (!p.createTokens().admits(actorUser.groups())) {
                 throw denied(actor, AuditEventType.TOKEN_CREATE_DENIED, Optional.empty(), Optional.of(owner),
                         actor.user() + " is not in a group that may create tokens");
@@ -182,7 +181,7 @@ final class Lifecycle implements TokenService {
         Map<String, String> details = new LinkedHashMap<>();
         details.put("createdBy", actor.user());
         details.put("kind", r.kind().name());
-        details.put("name", Engine.printable(r.name()));
+        details.put("name", SafeText.printable(r.name()));
         details.put("level", r.scope().level().name());
         details.put("resources", String.join(",", r.scope().resources()));
         details.put("allowedCidrs", String.join(",", r.allowedCidrs()));
@@ -366,7 +365,7 @@ final class Lifecycle implements TokenService {
                     throw new ValidationException("name", "a service token's name is its principal and cannot change");
                 }
                 next = next.withName(changes.name().get());
-                details.put("name", Engine.printable(changes.name().get()));
+                details.put("name", SafeText.printable(changes.name().get()));
             }
             if (changes.level().isPresent() || changes.resources().isPresent()) {
                 AccessLevel level = changes.level().orElse(r.scope().level());
@@ -485,7 +484,7 @@ final class Lifecycle implements TokenService {
         if (r.length() > MAX_REASON) {
             throw new ValidationException("reason", "is " + r.length() + " characters; at most " + MAX_REASON);
         }
-        return Engine.printable(r);
+        return SafeText.printable(r);
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.latchkey.core;
 
 import dev.latchkey.core.internal.CidrSet;
-import dev.latchkey.core.internal.Echo;
 import dev.latchkey.spi.AccessLevel;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -156,7 +155,7 @@ public record Policy(
         Map<String, String> m = new LinkedHashMap<>(toSettings());
         for (Map.Entry<String, String> e : settings.entrySet()) {
             if (!SETTINGS.contains(e.getKey())) {
-                throw new ValidationException(Echo.quote(String.valueOf(e.getKey())),
+                throw new ValidationException(SafeText.quote(String.valueOf(e.getKey())),
                         "unknown policy setting; known settings are " + SETTINGS);
             }
             m.put(e.getKey(), Objects.requireNonNull(e.getValue(), e.getKey()));
@@ -182,7 +181,7 @@ public record Policy(
         try {
             return Optional.of(Duration.parse(t));
         } catch (RuntimeException e) {
-            throw new ValidationException(field, Echo.quote(text) + " is not an ISO-8601 duration such as P90D or PT12H");
+            throw new ValidationException(field, SafeText.quote(text) + " is not an ISO-8601 duration such as P90D or PT12H");
         }
     }
 
@@ -194,7 +193,7 @@ public record Policy(
         if (t.equals("false")) {
             return false;
         }
-        throw new ValidationException(field, Echo.quote(text) + " is not true or false");
+        throw new ValidationException(field, SafeText.quote(text) + " is not true or false");
     }
 
     private static OptionalInt positiveInt(String field, String text) {
@@ -205,7 +204,7 @@ public record Policy(
         try {
             return OptionalInt.of(Integer.parseInt(t));
         } catch (NumberFormatException e) {
-            throw new ValidationException(field, Echo.quote(text) + " is not a whole number");
+            throw new ValidationException(field, SafeText.quote(text) + " is not a whole number");
         }
     }
 
@@ -224,14 +223,14 @@ public record Policy(
         for (String part : list(text)) {
             int eq = part.indexOf('=');
             if (eq <= 0) {
-                throw new ValidationException("levelGrants", Echo.quote(part) + " is not group=LEVEL (e.g. developers=WRITE, *=READ)");
+                throw new ValidationException("levelGrants", SafeText.quote(part) + " is not group=LEVEL (e.g. developers=WRITE, *=READ)");
             }
             String group = part.substring(0, eq).strip();
             String level = part.substring(eq + 1).strip().toUpperCase(Locale.ROOT);
             try {
                 out.put(group, AccessLevel.valueOf(level));
             } catch (IllegalArgumentException e) {
-                throw new ValidationException("levelGrants", Echo.quote(part.substring(eq + 1).strip())
+                throw new ValidationException("levelGrants", SafeText.quote(part.substring(eq + 1).strip())
                         + " is not a level; use READ, WRITE or ADMIN");
             }
         }

@@ -1,9 +1,9 @@
 package dev.latchkey.servlet;
 
+import dev.latchkey.core.SafeText;
 import dev.latchkey.core.Decision;
 import dev.latchkey.core.Latchkey;
 import dev.latchkey.core.RequestFacts;
-import dev.latchkey.servlet.internal.AuditText;
 import dev.latchkey.servlet.internal.AuthError;
 import dev.latchkey.servlet.internal.CredentialResolver;
 import dev.latchkey.servlet.internal.PathPatterns;
@@ -219,7 +219,7 @@ public final class LatchkeyFilter implements Filter {
         } else if (presented instanceof Presented.Invalid) {
             String why = ((Presented.Invalid) presented).description();
             if (LOG.isDebugEnabled()) {
-                LOG.debug("invalid credentials on {} {}: {}", req.getMethod(), AuditText.printable(path(req)), why);
+                LOG.debug("invalid credentials on {} {}: {}", req.getMethod(), safe(s, path(req)), why);
             }
             AuthError.invalidRequest(why).write(res, s.realm());
         } else {
@@ -245,7 +245,7 @@ public final class LatchkeyFilter implements Filter {
         Decision.Refused refused = (Decision.Refused) decision;
         if (LOG.isDebugEnabled()) {
             LOG.debug("refused token {} on {} {} from {}: {}", refused.tokenId().orElse("-"), req.getMethod(),
-                    AuditText.printable(facts.path()), ip, refused.reason());
+                    safe(s, facts.path()), ip, refused.reason());
         }
         AuthError.refused(refused.reason()).write(res, s.realm());
     }
@@ -309,16 +309,16 @@ public final class LatchkeyFilter implements Filter {
 
     private static void refusePassword(Settings s, HttpServletRequest req, String username, String ip, String path,
                                        String reason) {
-        String user = AuditText.printable(username);
+        String user = safe(s, username);
         if (LOG.isDebugEnabled()) {
             LOG.debug("refused password authentication of '{}' on {} {} from {}: {}", user, req.getMethod(),
-                    AuditText.printable(path), ip, reason);
+                    safe(s, path), ip, reason);
         }
         try {
             s.audit().record(new AuditEvent(AuditEventType.PASSWORD_AUTH_REFUSED, s.clock().instant(),
                     user.isEmpty() ? "anonymous" : user, Optional.empty(), Optional.empty(),
-                    Optional.of(AuditText.printable(ip)), AuditOutcome.FAILURE, Optional.of(reason),
-                    Map.of("method", AuditText.printable(req.getMethod()), "path", AuditText.printable(path))));
+                    Optional.of(safe(s, ip)), AuditOutcome.FAILURE, Optional.of(reason),
+                    Map.of("method", safe(s, req.getMethod()), "path", safe(s, path))));
         } catch (RuntimeException e) {
             LOG.error("the audit sink failed to record a refused password request: {}", e.toString());
         }
@@ -333,6 +333,11 @@ public final class LatchkeyFilter implements Filter {
             p = p.isEmpty() ? pi : p + pi;
         }
         return p.isEmpty() ? "/" : p;
+    }
+
+    /** Caller text for a log line or audit event: this host's token shapes masked, bounded, escaped. */
+    private static String safe(Settings s, String text) {
+        return SafeText.forAudit(text, s.latchkey().tokenFormat());
     }
 
     @Override

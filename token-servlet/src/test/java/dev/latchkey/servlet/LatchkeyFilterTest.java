@@ -343,6 +343,20 @@ class LatchkeyFilterTest {
     }
 
     @Test
+    void doFilterWhenTokenSentAsBasicUserNameOrPathOfRefusedPasswordThenNeverAuditedOrLogged() throws Exception {
+        fx = new Fixture();
+        start(LatchkeyFilter.builder(fx.latchkey).disablePasswordAuthFor("/rest/*").build());
+        String token = fx.token("alice", AccessLevel.READ);
+        // user and password swapped: the token lands in the user-name field, a password in the password field
+        HttpResponse<String> r = fx.get(uri("/rest/" + token), "Authorization", Fixture.basic(token, "alice-pw"));
+        assertThat(r.statusCode()).isEqualTo(401);
+        AuditEvent e = fx.audit.events().stream().filter(ev -> ev.type() == AuditEventType.PASSWORD_AUTH_REFUSED)
+                .findFirst().orElseThrow();
+        assertThat(e.toString()).doesNotContain(token.substring(4)).contains("[redacted]");
+        assertThat(r.body()).doesNotContain(token.substring(4));
+    }
+
+    @Test
     void doFilterWhenPasswordFromOutsideGlobalAllowlistThen403() throws Exception {
         fx = new Fixture(Map.of("globalAllowedCidrs", "10.0.0.0/8"));
         start(LatchkeyFilter.builder(fx.latchkey).applyGlobalAllowlistToPasswordAuth("/rest/*")

@@ -1,8 +1,8 @@
 package dev.latchkey.core.classify;
 
+import dev.latchkey.core.SafeText;
 import dev.latchkey.core.RequestFacts;
 import dev.latchkey.core.ValidationException;
-import dev.latchkey.core.internal.Echo;
 import dev.latchkey.spi.AccessLevel;
 import dev.latchkey.spi.Scope;
 import java.util.Locale;
@@ -149,7 +149,7 @@ public class BitbucketRequestClassifier implements RequestClassifier {
         if (slash > 0 && PathCheck.isKey(resource, 0, slash) && PathCheck.isSlug(resource, slash + 1, resource.length())) {
             return resource(resource, 0, slash, slash + 1, resource.length());
         }
-        throw new ValidationException("resources", Echo.quote(resource) + " is not a project key (PROJ) or a "
+        throw new ValidationException("resources", SafeText.quote(resource) + " is not a project key (PROJ) or a "
                 + "repository (PROJ/repo-slug)");
     }
 
@@ -157,7 +157,7 @@ public class BitbucketRequestClassifier implements RequestClassifier {
     public void validateScope(Scope scope) {
         for (String domain : scope.domainLevels().keySet()) {
             if (!domain.equals(PROJECT) && !domain.equals(REPOSITORY)) {
-                throw new ValidationException("domainLevels", "unknown domain " + Echo.quote(domain) + "; use "
+                throw new ValidationException("domainLevels", "unknown domain " + SafeText.quote(domain) + "; use "
                         + PROJECT + " or " + REPOSITORY);
             }
         }

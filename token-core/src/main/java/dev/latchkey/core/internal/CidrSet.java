@@ -1,5 +1,6 @@
 package dev.latchkey.core.internal;
 
+import dev.latchkey.core.SafeText;
 import dev.latchkey.core.ValidationException;
 import inet.ipaddr.AddressStringParameters.RangeParameters;
 import inet.ipaddr.IPAddress;
@@ -190,25 +191,25 @@ public final class CidrSet {
         }
         String t = text.strip();
         if (t.isEmpty() || t.length() > MAX_TEXT) {
-            throw new ValidationException(field, Echo.quote(text) + " is not a CIDR range such as 10.0.0.0/8 or 2001:db8::/32");
+            throw new ValidationException(field, SafeText.quote(text) + " is not a CIDR range such as 10.0.0.0/8 or 2001:db8::/32");
         }
         // the library's own leading-zero switch for prefix lengths also refuses "/0", so that check is ours
         int slash = t.indexOf('/');
         boolean paddedPrefix = slash >= 0 && t.length() - slash > 2 && t.charAt(slash + 1) == '0';
         IPAddress addr = onlyAddressCharacters(t, true) && !paddedPrefix ? new IPAddressString(t, STRICT).getAddress() : null;
         if (addr == null) {
-            throw new ValidationException(field, Echo.quote(text) + " is not a CIDR range such as 10.0.0.0/8 or 2001:db8::/32");
+            throw new ValidationException(field, SafeText.quote(text) + " is not a CIDR range such as 10.0.0.0/8 or 2001:db8::/32");
         }
         Integer prefix = addr.getNetworkPrefixLength();
         if (prefix != null && !addr.isPrefixBlock()) {
-            throw new ValidationException(field, Echo.quote(t) + " has host bits set below its /" + prefix
+            throw new ValidationException(field, SafeText.quote(t) + " has host bits set below its /" + prefix
                     + "; did you mean " + addr.toPrefixBlock().toCanonicalString() + "?");
         }
         if (addr.isIPv6()) {
             IPv6Address v6 = addr.toIPv6();
             if (v6.isIPv4Mapped()) {
                 if (prefix != null && prefix < 96) {
-                    throw new ValidationException(field, Echo.quote(t) + " is an IPv4-mapped range shorter than /96; "
+                    throw new ValidationException(field, SafeText.quote(t) + " is an IPv4-mapped range shorter than /96; "
                             + "write the IPv4 range instead");
                 }
                 IPv4Address v4 = v6.getEmbeddedIPv4Address();

@@ -1,5 +1,6 @@
 package dev.latchkey.servlet.internal;
 
+import dev.latchkey.core.SafeText;
 import dev.latchkey.spi.AccessLevel;
 import dev.latchkey.spi.TokenKind;
 import dev.latchkey.spi.TokenQuery;
@@ -31,7 +32,7 @@ final class Params {
             }
             return OffsetDateTime.parse(t).toInstant();
         } catch (DateTimeParseException e) {
-            throw ApiException.invalid(field, "'" + shorten(t) + "' is not an ISO-8601 instant such as "
+            throw ApiException.invalid(field, SafeText.quote(t) + " is not an ISO-8601 instant such as "
                     + "2030-01-31T12:00:00Z (or a date such as 2030-01-31)");
         }
     }
@@ -45,7 +46,7 @@ final class Params {
             case "ADMIN":
                 return AccessLevel.ADMIN;
             default:
-                throw ApiException.invalid(field, "'" + shorten(text) + "' is not a level; use READ, WRITE or ADMIN");
+                throw ApiException.invalid(field, SafeText.quote(text) + " is not a level; use READ, WRITE or ADMIN");
         }
     }
 
@@ -77,7 +78,7 @@ final class Params {
                 return e;
             }
         }
-        throw ApiException.invalid(field, "'" + shorten(text) + "' is not one of " + java.util.Arrays.toString(type.getEnumConstants()));
+        throw ApiException.invalid(field, SafeText.quote(text) + " is not one of " + java.util.Arrays.toString(type.getEnumConstants()));
     }
 
     /** Applies the token-manager filters in {@code values} (already checked for unknown names) to {@code b}. */
@@ -141,13 +142,9 @@ final class Params {
                 sort = TokenSort.OWNER;
                 break;
             default:
-                throw ApiException.invalid("sort", "'" + shorten(text) + "' is not a sort key; use createdAt, "
+                throw ApiException.invalid("sort", SafeText.quote(text) + " is not a sort key; use createdAt, "
                         + "expiresAt, lastUsedAt, name or owner, prefixed with '-' for descending");
         }
         b.sort(sort, desc);
-    }
-
-    static String shorten(String s) {
-        return AuditText.printable(s.length() > 64 ? s.substring(0, 64) + "…" : s);
     }
 }

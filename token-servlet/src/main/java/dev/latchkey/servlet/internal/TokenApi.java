@@ -1,5 +1,6 @@
 package dev.latchkey.servlet.internal;
 
+import dev.latchkey.core.SafeText;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -197,7 +198,7 @@ public final class TokenApi {
                 return;
             }
         }
-        throw new ApiException(404, "not_found", "no such resource: " + Params.shorten(path)
+        throw new ApiException(404, "not_found", "no such resource: " + SafeText.quote(path)
                 + "; see the REST API documentation for the endpoints", null);
     }
 
@@ -490,7 +491,7 @@ public final class TokenApi {
         for (Map.Entry<String, String[]> e : req.getParameterMap().entrySet()) {
             String k = e.getKey();
             if (!allowed.contains(k)) {
-                throw ApiException.invalid(Params.shorten(k), allowed.isEmpty() ? "this endpoint takes no query "
+                throw ApiException.invalid(SafeText.printable(k.length() > 64 ? k.substring(0, 64) + "…" : k), allowed.isEmpty() ? "this endpoint takes no query "
                         + "parameters" : "unknown query parameter; accepted ones are " + new TreeSet<>(allowed));
             }
             if (e.getValue().length != 1) {
