@@ -349,10 +349,6 @@ final class Engine implements Authenticator {
         unknown.invalidate(digest);
     }
 
-    void invalidateUser(String name) {
-        users.invalidate(name);
-    }
-
     void policyChangedLocally(PolicyState state) {
         this.policy = state;
         s.broadcaster().ifPresent(b -> {

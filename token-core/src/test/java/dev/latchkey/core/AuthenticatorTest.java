@@ -314,6 +314,16 @@ class AuthenticatorTest {
     }
 
     @Test
+    void authenticateWhenRefusedWithClaimedBasicUserThenActorIsAnonymousAndClaimIsADetail() {
+        String madeUp = TokenFormat.defaults().generate(TokenKind.PERSONAL).reveal();
+        f.latchkey.authenticator().authenticate(Credential.basic("admin", madeUp), RequestFacts.of("GET", "/x", "10.1.2.3"));
+        var e = f.audit.ofType(AuditEventType.AUTHENTICATION_REFUSED).get(0);
+        // an auditor filtering on actor=admin must not find attempts anybody could make in admin's name
+        assertThat(e.actor()).isEqualTo("anonymous");
+        assertThat(e.details()).containsEntry("claimedUser", "admin");
+    }
+
+    @Test
     void authenticateWhenAllowedThenLastUseRecordedInBatchOnFlush() {
         IssuedToken t = f.create("alice", AccessLevel.READ);
         f.auth(t, "GET", "/x", "", "::ffff:10.1.2.3");
