@@ -213,7 +213,8 @@ final class Engine implements Authenticator {
         }
         IPAddress client = null;
         if (!ps.globalCidrs().isEmpty() || !ct.cidrs().isEmpty()) {
-            client = CidrSet.parseClientIp(request.clientIp()).orElse(null);
+            // an unknown client is refused explicitly, whatever the address parser would make of the text
+            client = request.clientIpKnown() ? CidrSet.parseClientIp(request.clientIp()).orElse(null) : null;
             if (client == null
                     || (!ps.globalCidrs().isEmpty() && !ps.globalCidrs().contains(client))
                     || (!ct.cidrs().isEmpty() && !ct.cidrs().contains(client))) {

@@ -32,7 +32,8 @@ final class PolicyAdmin implements PolicyService {
         if (global.isEmpty()) {
             return true;
         }
-        return clientIp != null && CidrSet.parseClientIp(clientIp).map(global::contains).orElse(false);
+        return clientIp != null && !RequestFacts.UNKNOWN_CLIENT_IP.equals(clientIp)
+                && CidrSet.parseClientIp(clientIp).map(global::contains).orElse(false);
     }
 
     @Override
