@@ -213,7 +213,8 @@ final class Engine implements Authenticator {
         }
         IPAddress client = null;
         if (!ps.globalCidrs().isEmpty() || !ct.cidrs().isEmpty()) {
-            client = CidrSet.parseClientIp(request.clientIp()).orElse(null);
+            // an unknown client is refused explicitly, whatever the address parser would make of the text
+            client = request.clientIpKnown() ? CidrSet.parseClientIp(request.clientIp()).orElse(null) : null;
             if (client == null
                     || (!ps.globalCidrs().isEmpty() && !ps.globalCidrs().contains(client))
                     || (!ct.cidrs().isEmpty() && !ct.cidrs().contains(client))) {
@@ -224,7 +225,8 @@ final class Engine implements Authenticator {
         try {
             need = s.classifier().classify(request);
         } catch (UnclassifiableRequestException e) {
-            LOG.debug("request {} {} could not be classified: {}", request.method(), request.path(), e.getMessage());
+            LOG.debug("request {} {} could not be classified: {}", safeText(request.method()), safeText(request.path()),
+                    safeText(e.getMessage()));
             return refuse(RefusalReason.INSUFFICIENT_SCOPE, rec, credential, request);
         }
         if (!effective.coversResource(need.resource())
@@ -302,8 +304,9 @@ final class Engine implements Authenticator {
     private Decision refuse(RefusalReason reason, TokenRecord rec, Credential credential, RequestFacts request) {
         Optional<String> tokenId = rec == null ? Optional.empty() : Optional.of(rec.id());
         if (LOG.isDebugEnabled()) {
-            LOG.debug("refused token {} for {} {} from {}: {}", tokenId.orElse("-"), request.method(), request.path(),
-                    request.clientIp(), reason);
+            // the path, method and address are caller text: token shapes masked, line breaks escaped
+            LOG.debug("refused token {} for {} {} from {}: {}", tokenId.orElse("-"), safeText(request.method()),
+                    safeText(request.path()), safeText(request.clientIp()), reason);
         }
         // the actor of a refused attempt is unknown: the Basic user name is only a claim, so it goes into the
         // details and never into the actor field an auditor filters on

@@ -30,7 +30,7 @@ final class LastUseRecorder {
     /**
      * Notes a use. {@code parsed} is the client address when the caller already parsed it (CIDR rules),
      * else null; the stored IP is always the canonical form ({@code ::ffff:10.1.2.3} becomes {@code 10.1.2.3}),
-     * or {@code invalid}.
+     * {@value RequestFacts#UNKNOWN_CLIENT_IP} when the host could not tell, or {@code invalid}.
      */
     void record(String tokenId, Instant at, IPAddress parsed, String rawClientIp) {
         LastUse current = pending.get(tokenId);
@@ -39,8 +39,12 @@ final class LastUseRecorder {
                 && !at.isBefore(current.at())) {
             return;
         }
-        IPAddress ip = parsed != null ? parsed : CidrSet.parseClientIp(rawClientIp).orElse(null);
-        String canonical = ip != null ? ip.toCanonicalString() : "invalid";
+        // "unknown" stays unknown: never a stand-in such as the proxy's address
+        IPAddress ip = parsed != null ? parsed
+                : RequestFacts.UNKNOWN_CLIENT_IP.equals(rawClientIp) ? null
+                : CidrSet.parseClientIp(rawClientIp).orElse(null);
+        String canonical = ip != null ? ip.toCanonicalString()
+                : RequestFacts.UNKNOWN_CLIENT_IP.equals(rawClientIp) ? RequestFacts.UNKNOWN_CLIENT_IP : "invalid";
         pending.merge(tokenId, new LastUse(tokenId, at, canonical),
                 (existing, candidate) -> candidate.at().isAfter(existing.at()) ? candidate : existing);
     }

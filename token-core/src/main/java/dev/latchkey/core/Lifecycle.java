@@ -218,7 +218,7 @@ final class Lifecycle implements TokenService {
         return new String(id);
     }
 
-    private static void checkName(String name) {
+    private void checkName(String name) {
         if (name.isBlank()) {
             throw new ValidationException("name", "must not be blank");
         }
@@ -227,8 +227,10 @@ final class Lifecycle implements TokenService {
         }
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
-            if (Character.isISOControl(c)) {
-                throw new ValidationException("name", "contains a control character at index " + i);
+            if (SafeText.isControlOrFormat(c)) {
+                throw new ValidationException("name", String.format("contains a control, format or line-separator "
+                        + "character (U+%04X) at index %d; bidirectional and invisible characters are not allowed "
+                        + "because they change what a reader of lists and audit logs sees", (int) c, i));
             }
             if (Character.isHighSurrogate(c)) {
                 if (i + 1 >= name.length() || !Character.isLowSurrogate(name.charAt(i + 1))) {
@@ -238,6 +240,10 @@ final class Lifecycle implements TokenService {
             } else if (Character.isLowSurrogate(c)) {
                 throw new ValidationException("name", "contains an unpaired surrogate at index " + i);
             }
+        }
+        if (SafeText.containsToken(name, s().format())) {
+            throw new ValidationException("name", "contains what looks like an API token; names are shown in lists "
+                    + "and audit logs, so never put a token in one");
         }
     }
 
@@ -351,7 +357,7 @@ final class Lifecycle implements TokenService {
     public TokenRecord update(Actor actor, String id, TokenChanges changes) {
         Objects.requireNonNull(changes, "changes");
         DirectoryUser u = requireActor(actor, AuditEventType.TOKEN_MANAGE_DENIED);
-        changes.name().ifPresent(Lifecycle::checkName);
+        changes.name().ifPresent(this::checkName);
         List<String> cidrs = changes.allowedCidrs().map(c -> CidrSet.canonicalize("allowedCidrs", c)).orElse(null);
         Map<String, String> details = new LinkedHashMap<>();
         TokenRecord updated = modify(actor, u, id, r -> {
@@ -479,12 +485,13 @@ final class Lifecycle implements TokenService {
         return r;
     }
 
-    private static String checkReason(String reason) {
+    private String checkReason(String reason) {
         String r = reason == null ? "" : reason.strip();
         if (r.length() > MAX_REASON) {
             throw new ValidationException("reason", "is " + r.length() + " characters; at most " + MAX_REASON);
         }
-        return SafeText.printable(r);
+        // stored and shown as is: a token pasted into the reason is masked, controls escaped
+        return SafeText.forAudit(r, s().format());
     }
 
     @Override

@@ -14,7 +14,8 @@ import java.util.Set;
  * What to create. Built with {@link #builder(String, AccessLevel)}; validated by the lifecycle service against
  * the permission model and the policy.
  *
- * @param name          a name for people (1 to 255 characters, no control characters)
+ * @param name          a name for people (1 to 255 characters; no control, format or line-separator characters such
+ *                      as bidirectional overrides, and nothing shaped like a token)
  * @param kind          personal (default) or service
  * @param owner         create on behalf of this user (token managers only); empty means the actor
  * @param level         the access level

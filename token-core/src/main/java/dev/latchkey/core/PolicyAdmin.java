@@ -32,7 +32,8 @@ final class PolicyAdmin implements PolicyService {
         if (global.isEmpty()) {
             return true;
         }
-        return clientIp != null && CidrSet.parseClientIp(clientIp).map(global::contains).orElse(false);
+        return clientIp != null && !RequestFacts.UNKNOWN_CLIENT_IP.equals(clientIp)
+                && CidrSet.parseClientIp(clientIp).map(global::contains).orElse(false);
     }
 
     @Override
@@ -61,7 +62,7 @@ final class PolicyAdmin implements PolicyService {
                 StoredPolicy saved = s.store().savePolicy(next.toSettings(), state.version());
                 engine.policyChangedLocally(Engine.compile(next, saved.version()));
                 Map<String, String> details = new LinkedHashMap<>();
-                settings.forEach((k, v) -> details.put(k, SafeText.printable(v)));
+                settings.forEach((k, v) -> details.put(k, engine.safeText(v)));
                 engine.audit(new AuditEvent(AuditEventType.POLICY_CHANGED, Instant.now(s.clock()), actor.user(),
                         Optional.empty(), Optional.empty(), actor.clientIp(), AuditOutcome.SUCCESS, Optional.empty(),
                         details));

@@ -14,7 +14,7 @@ public interface PolicyService {
     /**
      * Whether the policy's global allowlist admits {@code clientIp} (true when the allowlist is empty). Uses
      * the allowlist the engine compiled, so hosts applying it elsewhere (password requests) get the same
-     * answer as the token path; an unparseable address is not admitted.
+     * answer as the token path; an unparseable address and {@link RequestFacts#UNKNOWN_CLIENT_IP} are not admitted.
      */
     boolean allowsClientIp(String clientIp);
 

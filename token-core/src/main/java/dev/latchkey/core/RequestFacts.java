@@ -9,14 +9,28 @@ import java.util.Objects;
  * @param path     the decoded, normalised path the host routes on (servlet path + path info), starting with
  *                 {@code /}
  * @param query    the raw query string, or empty
- * @param clientIp the client IP as resolved by the host (peer address or trusted forwarding header)
+ * @param clientIp the client IP as resolved by the host (peer address or trusted forwarding header), or
+ *                 {@link #UNKNOWN_CLIENT_IP} when the host could not tell
  */
 public record RequestFacts(String method, String path, String query, String clientIp) {
+    /**
+     * The client address when the host cannot tell who the client is (e.g. a trusted proxy's forwarding header
+     * that cannot be read). It matches no CIDR rule and no allowlist, so a token or password limited to
+     * addresses is refused, and it is what a token's last-used address shows. Hosts must use it rather than
+     * a stand-in address such as the proxy's own.
+     */
+    public static final String UNKNOWN_CLIENT_IP = "unknown";
+
     public RequestFacts {
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(query, "query");
         Objects.requireNonNull(clientIp, "clientIp");
+    }
+
+    /** Whether the host knew the client address ({@link #clientIp()} is not {@link #UNKNOWN_CLIENT_IP}). */
+    public boolean clientIpKnown() {
+        return !UNKNOWN_CLIENT_IP.equals(clientIp);
     }
 
     /** Facts with no query string. */

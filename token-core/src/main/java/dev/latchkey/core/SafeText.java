@@ -48,6 +48,18 @@ public final class SafeText {
         if (text == null) {
             return "";
         }
+        return printable(maskTokens(text, format));
+    }
+
+    /**
+     * {@code text} with every {@code <prefix>_<letters and digits>} of this host's token prefixes replaced by
+     * {@code <prefix>_[redacted]}; nothing else changed (not bounded, not escaped).
+     */
+    public static String maskTokens(String text, TokenFormat format) {
+        Objects.requireNonNull(format, "format");
+        if (text == null) {
+            return "";
+        }
         String out = text;
         for (String prefix : new String[] {format.personalPrefix(), format.servicePrefix()}) {
             String marker = prefix + "_";
@@ -61,10 +73,52 @@ public final class SafeText {
                 at = out.indexOf(marker, at + marker.length() + 10);
             }
         }
-        return printable(out);
+        return out;
     }
 
-    /** Bounded to 200 characters, control characters escaped as {@code \\uXXXX}; nothing masked. */
+    /**
+     * Whether {@code text} holds something shaped like one of this host's tokens: a prefix, {@code _}, and at
+     * least as many letters and digits as a token's random part (checksum right or not).
+     */
+    public static boolean containsToken(String text, TokenFormat format) {
+        Objects.requireNonNull(format, "format");
+        if (text == null) {
+            return false;
+        }
+        for (String prefix : new String[] {format.personalPrefix(), format.servicePrefix()}) {
+            String marker = prefix + "_";
+            for (int at = text.indexOf(marker); at >= 0; at = text.indexOf(marker, at + 1)) {
+                int end = at + marker.length();
+                while (end < text.length() && Character.isLetterOrDigit(text.charAt(end))) {
+                    end++;
+                }
+                if (end - at - marker.length() >= TokenFormat.RANDOM_LENGTH) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether {@code c} must never reach a log line, an audit record or a name as is: control characters (C0,
+     * DEL, C1 including U+0085 NEL), format characters (bidirectional overrides and isolates U+202A-U+202E and
+     * U+2066-U+2069, zero-width characters, ...) and the line and paragraph separators U+2028 and U+2029. They
+     * forge line breaks or reorder what a reader sees.
+     */
+    static boolean isControlOrFormat(char c) {
+        if (c >= 0x20 && c < 0x7f) {
+            return false;
+        }
+        int type = Character.getType(c);
+        return type == Character.CONTROL || type == Character.FORMAT || type == Character.LINE_SEPARATOR
+                || type == Character.PARAGRAPH_SEPARATOR;
+    }
+
+    /**
+     * Bounded to 200 characters; control, format and line-separator characters (see {@code isControlOrFormat})
+     * escaped as {@code \\uXXXX}; nothing masked.
+     */
     public static String printable(String text) {
         if (text == null) {
             return "";
@@ -73,7 +127,7 @@ public final class SafeText {
         StringBuilder b = null;
         for (int i = 0; i < t.length(); i++) {
             char c = t.charAt(i);
-            if (c < 0x20 || c == 0x7f) {
+            if (isControlOrFormat(c)) {
                 if (b == null) {
                     b = new StringBuilder(t.substring(0, i));
                 }

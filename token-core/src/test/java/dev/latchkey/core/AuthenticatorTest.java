@@ -104,6 +104,26 @@ class AuthenticatorTest {
     }
 
     @Test
+    void authenticateWhenClientIpUnknownThenNoCidrOrAllowlistMatchesAndLastUseSaysUnknown() {
+        IssuedToken limited = f.latchkey.tokens().create(Actor.user("alice"),
+                NewToken.builder("net", AccessLevel.READ).allowedCidrs(List.of("0.0.0.0/0", "::/0")).build());
+        // even a token open to every address is refused: an unknown client is not "some address"
+        assertThat(reason(f.auth(limited, "GET", "/x", "", RequestFacts.UNKNOWN_CLIENT_IP)))
+                .isEqualTo(RefusalReason.IP_NOT_ALLOWED);
+        IssuedToken open = f.create("alice", AccessLevel.READ);
+        assertThat(f.auth(open, "GET", "/x", "", RequestFacts.UNKNOWN_CLIENT_IP).isAllowed())
+                .as("no rules, no limit").isTrue();
+        f.latchkey.flushLastUse();
+        assertThat(f.latchkey.tokens().get(Actor.user("alice"), open.record().id()).lastUse().orElseThrow().clientIp())
+                .isEqualTo(RequestFacts.UNKNOWN_CLIENT_IP);
+        f.latchkey.policy().update(Actor.user("admin"), Map.of("globalAllowedCidrs", "0.0.0.0/0,::/0"));
+        assertThat(reason(f.auth(open, "GET", "/x", "", RequestFacts.UNKNOWN_CLIENT_IP)))
+                .isEqualTo(RefusalReason.IP_NOT_ALLOWED);
+        assertThat(f.latchkey.policy().allowsClientIp(RequestFacts.UNKNOWN_CLIENT_IP)).isFalse();
+        assertThat(new RequestFacts("GET", "/", "", RequestFacts.UNKNOWN_CLIENT_IP).clientIpKnown()).isFalse();
+    }
+
+    @Test
     void authenticateWhenGlobalAllowlistSetThenAppliesToEveryToken() {
         IssuedToken t = f.create("alice", AccessLevel.READ);
         f.latchkey.policy().update(Actor.user("admin"), Map.of("globalAllowedCidrs", "10.0.0.0/8,2001:db8::/32"));

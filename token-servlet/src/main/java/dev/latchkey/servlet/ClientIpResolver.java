@@ -3,6 +3,7 @@ package dev.latchkey.servlet;
 import dev.latchkey.servlet.internal.ForwardingHops;
 import dev.latchkey.servlet.internal.IpText;
 import dev.latchkey.core.CidrRules;
+import dev.latchkey.core.RequestFacts;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Collections;
 import java.util.Enumeration;
@@ -24,13 +25,18 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>IPv4-mapped IPv6 ({@code ::ffff:192.0.2.1}) is reported as IPv4; IPv6 is reported in canonical
  *       compressed form; brackets, ports and zone ids are dropped.</li>
- *   <li>An {@code unknown} hop or an RFC 7239 obfuscated identifier ({@code for=_hidden}), or an element
- *       without {@code for}, stops the walk: the address of the last trusted hop is used (the nearest point
- *       that is known).</li>
- *   <li>A malformed or oversized header (more than {@value ForwardingHops#MAX_HEADER_CHARS} characters or
- *       {@value ForwardingHops#MAX_HOPS} hops), even from a trusted proxy, is ignored: the peer address is used
- *       and the problem is logged at DEBUG. Resolution never throws.</li>
- *   <li>When every hop is a trusted proxy, the leftmost one is used.</li>
+ *   <li>Only the hops right of the client matter: the header is read one hop at a time from the right, so
+ *       whatever the client wrote left of its own address (empty hops, syntax errors, thousands of hops) is
+ *       never parsed. Several header lines are one list, in the order received.</li>
+ *   <li>When the walk meets, before any untrusted hop, a hop it cannot use — empty or unparseable, an
+ *       {@code unknown} hop or an RFC 7239 obfuscated identifier ({@code for=_hidden}), an element without
+ *       {@code for} or with two, a client further than {@value ForwardingHops#MAX_HOPS} hops from the right, or a single-value
+ *       header ({@code X-Real-IP}) sent twice or holding a list — the client is
+ *       {@linkplain RequestFacts#UNKNOWN_CLIENT_IP unknown}. An unknown client matches no CIDR rule and no
+ *       allowlist. It is never the peer: that is the trusted proxy, whose address would satisfy a token limited
+ *       to it. Resolution never throws.</li>
+ *   <li>A trusted peer that sends no forwarding header is itself the client; when every hop is a trusted proxy,
+ *       the leftmost one is.</li>
  * </ul>
  *
  * Immutable and thread-safe.
@@ -61,7 +67,10 @@ public final class ClientIpResolver {
         return new Builder();
     }
 
-    /** The client IP of {@code request}, as described above; never null. */
+    /**
+     * The client IP of {@code request}, as described above, or {@link RequestFacts#UNKNOWN_CLIENT_IP}; never
+     * null.
+     */
     public String resolve(HttpServletRequest request) {
         Objects.requireNonNull(request, "request");
         String peerText = request.getRemoteAddr();
@@ -97,41 +106,35 @@ public final class ClientIpResolver {
         if (lines.isEmpty()) {
             return peer;
         }
-        List<String> hops;
-        switch (syntax) {
-            case FORWARDED:
-                hops = ForwardingHops.forwarded(lines);
-                break;
-            case X_REAL_IP:
-                hops = lines.size() == 1 ? List.of(lines.get(0).strip()) : null;
-                break;
-            default:
-                hops = ForwardingHops.commaList(lines);
-                break;
-        }
-        if (hops == null) {
-            LOG.debug("ignoring a malformed {} header from trusted proxy {}; using the peer address", headerName,
-                    peer);
-            return peer;
-        }
-        String current = peer;
-        for (int i = hops.size() - 1; i >= 0; i--) {
+        List<String> hops = switch (syntax) {
+            case FORWARDED -> ForwardingHops.forwardedFromRight(lines);
+            // a single value: two lines or a list mean something else wrote it too, and we cannot tell which
+            case X_REAL_IP -> lines.size() == 1 && lines.get(0).indexOf(',') < 0
+                    ? ForwardingHops.commaListFromRight(lines) : List.of(ForwardingHops.INVALID);
+            case X_FORWARDED_FOR -> ForwardingHops.commaListFromRight(lines);
+        };
+        String leftmostTrusted = peer;
+        int n = Math.min(hops.size(), ForwardingHops.MAX_HOPS);
+        for (int i = 0; i < n; i++) {
             String hop = hops.get(i);
-            if (hop.equals(ForwardingHops.OBFUSCATED)) {
-                return current;
-            }
-            String address = IpText.parseHost(hop);
+            String address = hop == ForwardingHops.INVALID || hop == ForwardingHops.OBFUSCATED ? null
+                    : IpText.parseHost(hop);
             if (address == null) {
-                LOG.debug("ignoring a {} header with an unparseable hop from trusted proxy {}; using the peer "
-                        + "address", headerName, peer);
-                return peer;
+                LOG.debug("the {} header from trusted proxy {} has an unusable hop {} from the right; the client "
+                        + "address is unknown", headerName, peer, i + 1);
+                return RequestFacts.UNKNOWN_CLIENT_IP;
             }
             if (!trusted.contains(address)) {
                 return address;
             }
-            current = address;
+            leftmostTrusted = address;
         }
-        return current;
+        if (hops.size() > ForwardingHops.MAX_HOPS) {
+            LOG.debug("the {} header from trusted proxy {} has more than {} trusted hops; the client address is "
+                    + "unknown", headerName, peer, ForwardingHops.MAX_HOPS);
+            return RequestFacts.UNKNOWN_CLIENT_IP;
+        }
+        return leftmostTrusted;
     }
 
     @Override

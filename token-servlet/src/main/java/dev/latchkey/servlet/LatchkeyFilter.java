@@ -44,7 +44,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code Authorization: Bearer <token>}, or {@code Authorization: Basic} with the token as the
  *       password (personal tokens: the user name must be the owner unless the engine was built with
  *       {@code basicUsernameMustMatch(false)}; service tokens: {@value LatchkeyAttributes#SERVICE_BASIC_USERNAME}).
- *       A {@code Bearer} header is always Latchkey's; other schemes are left to the host.</li>
+ *       A header whose scheme any host could read as Bearer or Basic (any case, leading white space, any one
+ *       separator: {@code Basic:..}, {@code bearer\t..}) is always Latchkey's, read as exactly that or refused
+ *       with 400; other schemes are left to the host.</li>
  *   <li>Accepted: the request continues wrapped, so {@code getRemoteUser()} / {@code getUserPrincipal()} are
  *       the token's principal, {@code getAuthType()} is {@code Bearer} or {@code BASIC}, and the request
  *       attribute {@value LatchkeyAttributes#TOKEN} holds the {@link dev.latchkey.core.TokenInfo}. No HTTP
@@ -314,11 +316,18 @@ public final class LatchkeyFilter implements Filter {
             LOG.debug("refused password authentication of '{}' on {} {} from {}: {}", user, req.getMethod(),
                     safe(s, path), ip, reason);
         }
+        // the user name of a refused password is only a claim (the password was never checked): it goes into the
+        // details, never into the actor an auditor filters on, as the engine does for refused tokens
+        Map<String, String> details = new java.util.HashMap<>(4);
+        details.put("method", safe(s, req.getMethod()));
+        details.put("path", safe(s, path));
+        if (!user.isEmpty()) {
+            details.put("claimedUser", user);
+        }
         try {
-            s.audit().record(new AuditEvent(AuditEventType.PASSWORD_AUTH_REFUSED, s.clock().instant(),
-                    user.isEmpty() ? "anonymous" : user, Optional.empty(), Optional.empty(),
-                    Optional.of(safe(s, ip)), AuditOutcome.FAILURE, Optional.of(reason),
-                    Map.of("method", safe(s, req.getMethod()), "path", safe(s, path))));
+            s.audit().record(new AuditEvent(AuditEventType.PASSWORD_AUTH_REFUSED, s.clock().instant(), "anonymous",
+                    Optional.empty(), Optional.empty(), Optional.of(safe(s, ip)), AuditOutcome.FAILURE,
+                    Optional.of(reason), details));
         } catch (RuntimeException e) {
             LOG.error("the audit sink failed to record a refused password request: {}", e.toString());
         }

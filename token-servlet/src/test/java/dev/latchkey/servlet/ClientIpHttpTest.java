@@ -52,9 +52,53 @@ class ClientIpHttpTest {
         // the spoofed leftmost entry is not believed
         assertThat(fx.get(server.base().resolve("/x"), "Authorization", "Bearer " + token,
                 "X-Forwarded-For", "203.0.113.10, 6.6.6.6").statusCode()).isEqualTo(401);
-        // a malformed header from the trusted proxy falls back to the peer
+        // a malformed hop right of the client makes the client unknown, never the proxy
         assertThat(fx.get(server.base().resolve("/x"), "Authorization", "Bearer " + fx.token("alice", AccessLevel.READ),
-                "X-Forwarded-For", "203.0.113.10, ;drop table").body()).contains("clientIp=127.0.0.1");
+                "X-Forwarded-For", "203.0.113.10, ;drop table").body()).contains("clientIp=unknown");
+    }
+
+    @Test
+    void doFilterWhenAttackerMangledForwardingHeaderThenTokenLimitedToProxyRefused() throws Exception {
+        fx = new Fixture();
+        server = TestServer.builder().filter(LatchkeyFilter.builder(fx.latchkey)
+                .clientIpResolver(ClientIpResolver.builder().trustedProxies("127.0.0.1/32").build()).build()).start();
+        // a token meant for jobs running on the proxy host itself
+        String proxyOnly = fx.tokenFrom("alice", AccessLevel.READ, List.of("127.0.0.1/32"));
+        String[][] attacks = {
+            {"X-Forwarded-For", ",, 203.0.113.9"},
+            {"X-Forwarded-For", "1.1.1.1,".repeat(70) + "203.0.113.9"},
+            {"X-Forwarded-For", "203.0.113.9, unknown"},
+            {"X-Forwarded-For", "203.0.113.9,"},
+            {"X-Forwarded-For", "6.6.6.6", "X-Forwarded-For", "203.0.113.9"},
+            {"X-Forwarded-For", "garbage"},
+        };
+        for (String[] headers : attacks) {
+            String[] all = new String[headers.length + 2];
+            all[0] = "Authorization";
+            all[1] = "Bearer " + proxyOnly;
+            System.arraycopy(headers, 0, all, 2, headers.length);
+            HttpResponse<String> r = fx.get(server.base().resolve("/x"), all);
+            assertThat(r.statusCode()).as(String.join(" | ", headers)).isEqualTo(401);
+        }
+        // the proxy's own requests (no forwarding header) still work
+        assertThat(fx.get(server.base().resolve("/x"), "Authorization", "Bearer " + proxyOnly).statusCode())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void doFilterWhenTwoXRealIpLinesThenClientUnknownAndRefused() throws Exception {
+        fx = new Fixture();
+        server = TestServer.builder().filter(LatchkeyFilter.builder(fx.latchkey)
+                .clientIpResolver(ClientIpResolver.builder().trustedProxies("127.0.0.1/32")
+                        .header(ForwardedHeader.X_REAL_IP).build()).build()).start();
+        String proxyOnly = fx.tokenFrom("alice", AccessLevel.READ, List.of("127.0.0.1/32", "203.0.113.0/24"));
+        assertThat(fx.get(server.base().resolve("/x"), "Authorization", "Bearer " + proxyOnly,
+                "X-Real-IP", "203.0.113.9").statusCode()).isEqualTo(200);
+        assertThat(fx.get(server.base().resolve("/x"), "Authorization", "Bearer " + proxyOnly,
+                "X-Real-IP", "6.6.6.6", "X-Real-IP", "203.0.113.9").statusCode()).isEqualTo(401);
+        String open = fx.token("alice", AccessLevel.READ);
+        assertThat(fx.get(server.base().resolve("/x"), "Authorization", "Bearer " + open,
+                "X-Real-IP", "6.6.6.6", "X-Real-IP", "127.0.0.1").body()).contains("clientIp=unknown");
     }
 
     @Test

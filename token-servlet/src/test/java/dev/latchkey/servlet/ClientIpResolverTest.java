@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
+import dev.latchkey.core.RequestFacts;
 import dev.latchkey.core.ValidationException;
 import org.junit.jupiter.api.Test;
 
@@ -71,40 +72,113 @@ class ClientIpResolverTest {
                 .isEqualTo("198.51.100.17");
     }
 
+    private static final String UNKNOWN = RequestFacts.UNKNOWN_CLIENT_IP;
+
     @Test
-    void resolveWhenObfuscatedOrUnknownHopThenLastTrustedHop() {
+    void resolveWhenObfuscatedOrUnknownHopRightOfClientThenUnknownNeverTheProxy() {
+        // the hop right of any untrusted address names nobody: the client cannot be known, and the
+        // trusted proxy's own address would satisfy a token limited to it
         assertThat(FORWARDED.resolve("127.0.0.1", List.of("for=203.0.113.1, for=_hidden, for=10.0.0.9")))
-                .isEqualTo("10.0.0.9");
-        assertThat(FORWARDED.resolve("127.0.0.1", List.of("for=unknown"))).isEqualTo("127.0.0.1");
-        assertThat(FORWARDED.resolve("127.0.0.1", List.of("proto=https"))).isEqualTo("127.0.0.1");
-        assertThat(XFF.resolve("127.0.0.1", List.of("203.0.113.1, unknown"))).isEqualTo("127.0.0.1");
+                .isEqualTo(UNKNOWN);
+        assertThat(FORWARDED.resolve("127.0.0.1", List.of("for=unknown"))).isEqualTo(UNKNOWN);
+        assertThat(FORWARDED.resolve("127.0.0.1", List.of("for=\"_hidden:1234\""))).isEqualTo(UNKNOWN);
+        assertThat(FORWARDED.resolve("127.0.0.1", List.of("proto=https"))).isEqualTo(UNKNOWN);
+        assertThat(XFF.resolve("127.0.0.1", List.of("203.0.113.1, unknown"))).isEqualTo(UNKNOWN);
+        assertThat(XFF.resolve("127.0.0.1", List.of("203.0.113.1, _hidden, 10.0.0.1"))).isEqualTo(UNKNOWN);
+        // left of the client they do not matter
+        assertThat(FORWARDED.resolve("127.0.0.1", List.of("for=_hidden, for=unknown, for=203.0.113.1")))
+                .isEqualTo("203.0.113.1");
     }
 
     @Test
-    void resolveWhenMalformedHeaderFromTrustedProxyThenPeerAddress() {
+    void resolveWhenMalformedHopRightOfClientThenUnknownNeverThePeer() {
         for (String bad : new String[] {"", " , ", "203.0.113.1,,10.0.0.1", "not-an-ip", "203.0.113.1, evil.example",
                 "999.1.1.1", "1.2.3.4/8", "010.1.1.1", "1.2.3.4:99999", "[::1", "\u0000", "203.0.113.1\r\nX: y",
-                "1.2.3.4 5.6.7.8", "12345678901234567890123456789012345678901234567890::1"}) {
-            assertThat(XFF.resolve("127.0.0.1", List.of(bad))).as(bad).isEqualTo("127.0.0.1");
+                "1.2.3.4 5.6.7.8", "12345678901234567890123456789012345678901234567890::1", "203.0.113.1,"}) {
+            assertThat(XFF.resolve("127.0.0.1", List.of(bad))).as(bad).isEqualTo(UNKNOWN);
         }
         for (String bad : new String[] {"for=", "for=\"unterminated", "for=1.2.3.4;", "for=1.2.3.4,", "for=[::1]",
-                "for=1.2.3.4;for=5.6.7.8", "garbage", "=x", "for=1.2.3.4 x"}) {
-            assertThat(FORWARDED.resolve("127.0.0.1", List.of(bad))).as(bad).isEqualTo("127.0.0.1");
+                "for=1.2.3.4;for=5.6.7.8", "garbage", "=x", "for=1.2.3.4 x", "for=\"1.2.3.4\\\"\"", ",",
+                "for=203.0.113.1, , for=10.0.0.1"}) {
+            assertThat(FORWARDED.resolve("127.0.0.1", List.of(bad))).as(bad).isEqualTo(UNKNOWN);
         }
     }
 
     @Test
-    void resolveWhenHeaderHugeOrHasTooManyHopsThenPeerAddress() {
-        assertThat(XFF.resolve("127.0.0.1", List.of("1.1.1.1,".repeat(2000) + "2.2.2.2"))).isEqualTo("127.0.0.1");
-        assertThat(XFF.resolve("127.0.0.1", List.of("10.0.0.1,".repeat(70) + "10.0.0.2"))).isEqualTo("127.0.0.1");
+    void resolveWhenAttackerPrefixHasEmptyHopsThenClientRightOfIt() {
+        // the review's reproduction: the attacker sent ",," and the proxy appended the real client
+        assertThat(XFF.resolve("127.0.0.1", List.of(",, 203.0.113.9"))).isEqualTo("203.0.113.9");
+        assertThat(XFF.resolve("127.0.0.1", List.of(",,", "203.0.113.9"))).isEqualTo("203.0.113.9");
+        assertThat(XFF.resolve("127.0.0.1", List.of("not an ip, 999.9.9.9,,, 203.0.113.9, 10.0.0.1")))
+                .isEqualTo("203.0.113.9");
     }
 
     @Test
-    void resolveWhenXRealIpThenSingleValueOnly() {
+    void resolveWhenAttackerPrefixHasForwardedSyntaxErrorsThenClientRightOfIt() {
+        for (String prefix : new String[] {"for=\"unterminated", "garbage", "for=1.2.3.4;for=5.6.7.8", "=x;;",
+                "for=\"1.2.3.4\\\"", "for=[::1]", ",,", "for=\"a,b", "host=\"\"\"\""}) {
+            // the proxy appended to the client's header line, or added a line of its own
+            assertThat(FORWARDED.resolve("127.0.0.1", List.of(prefix + ", for=203.0.113.9"))).as(prefix)
+                    .isEqualTo("203.0.113.9");
+            assertThat(FORWARDED.resolve("127.0.0.1", List.of(prefix, "for=203.0.113.9;proto=https"))).as(prefix)
+                    .isEqualTo("203.0.113.9");
+            assertThat(FORWARDED.resolve("127.0.0.1", List.of(prefix, "for=\"[2001:db8::9]:4711\", for=10.0.0.2")))
+                    .as(prefix).isEqualTo("2001:db8::9");
+        }
+    }
+
+    @Test
+    void resolveWhenTwoForInTheElementRightOfClientThenUnknown() {
+        assertThat(FORWARDED.resolve("127.0.0.1", List.of("for=203.0.113.9, for=10.0.0.5;for=10.0.0.6")))
+                .isEqualTo(UNKNOWN);
+        assertThat(FORWARDED.resolve("127.0.0.1", List.of("for=6.6.6.6;for=203.0.113.9"))).isEqualTo(UNKNOWN);
+    }
+
+    @Test
+    void resolveWhenAttackerSendsThousandsOfHopsLeftOfClientThenClient() {
+        assertThat(XFF.resolve("127.0.0.1", List.of("1.1.1.1,".repeat(2000) + "203.0.113.9"))).isEqualTo("203.0.113.9");
+        assertThat(XFF.resolve("127.0.0.1", List.of("10.0.0.1,".repeat(70) + "203.0.113.9"))).isEqualTo("203.0.113.9");
+        assertThat(FORWARDED.resolve("127.0.0.1", List.of("for=1.1.1.1,".repeat(2000) + "for=203.0.113.9")))
+                .isEqualTo("203.0.113.9");
+    }
+
+    @Test
+    void resolveWhenClientBeyond64HopsThenUnknown() {
+        assertThat(XFF.resolve("127.0.0.1", List.of("203.0.113.9," + "10.0.0.1,".repeat(63) + "10.0.0.2")))
+                .isEqualTo(UNKNOWN);
+        assertThat(XFF.resolve("127.0.0.1", List.of("10.0.0.1,".repeat(70) + "10.0.0.2"))).isEqualTo(UNKNOWN);
+        // 64 hops are still walked: 63 trusted ones and the client
+        assertThat(XFF.resolve("127.0.0.1", List.of("203.0.113.9," + "10.0.0.1,".repeat(62) + "10.0.0.2")))
+                .isEqualTo("203.0.113.9");
+    }
+
+    @Test
+    void resolveWhenSeveralXffLinesThenOneListInOrder() {
+        assertThat(XFF.resolve("127.0.0.1", List.of("6.6.6.6, 7.7.7.7", "203.0.113.9", "10.0.0.1, 10.0.0.2")))
+                .isEqualTo("203.0.113.9");
+        assertThat(XFF.resolve("127.0.0.1", List.of("203.0.113.9", ""))).isEqualTo(UNKNOWN);
+        assertThat(XFF.resolve("127.0.0.1", List.of("", "203.0.113.9"))).isEqualTo("203.0.113.9");
+    }
+
+    @Test
+    void resolveWhenPortsBracketsAndMappedAddressesThenAddressOnly() {
+        assertThat(XFF.resolve("127.0.0.1", List.of("6.6.6.6, [::ffff:203.0.113.9]:443, [::ffff:10.0.0.1]")))
+                .isEqualTo("203.0.113.9");
+        assertThat(FORWARDED.resolve("127.0.0.1", List.of("for=\"[::ffff:203.0.113.9]:80\", for=\"10.0.0.1:8080\"")))
+                .isEqualTo("203.0.113.9");
+        assertThat(XFF.resolve("127.0.0.1", List.of("[2001:db8::9]:4711"))).isEqualTo("2001:db8::9");
+        // a mapped hop inside a trusted range is a trusted hop, not the client
+        assertThat(XFF.resolve("127.0.0.1", List.of("203.0.113.9, ::ffff:10.0.0.1"))).isEqualTo("203.0.113.9");
+    }
+
+    @Test
+    void resolveWhenXRealIpThenSingleValueOnlyElseUnknown() {
         ClientIpResolver r = ClientIpResolver.builder().trustedProxies("127.0.0.1").header(ForwardedHeader.X_REAL_IP).build();
         assertThat(r.resolve("127.0.0.1", List.of("203.0.113.8"))).isEqualTo("203.0.113.8");
-        assertThat(r.resolve("127.0.0.1", List.of("203.0.113.8", "6.6.6.6"))).isEqualTo("127.0.0.1");
-        assertThat(r.resolve("127.0.0.1", List.of("203.0.113.8, 6.6.6.6"))).isEqualTo("127.0.0.1");
+        assertThat(r.resolve("127.0.0.1", List.of("203.0.113.8", "6.6.6.6"))).isEqualTo(UNKNOWN);
+        assertThat(r.resolve("127.0.0.1", List.of("6.6.6.6", "127.0.0.1"))).isEqualTo(UNKNOWN);
+        assertThat(r.resolve("127.0.0.1", List.of("203.0.113.8, 6.6.6.6"))).isEqualTo(UNKNOWN);
+        assertThat(r.resolve("127.0.0.1", List.of("garbage"))).isEqualTo(UNKNOWN);
         assertThat(r.resolve("192.0.2.1", List.of("203.0.113.8"))).isEqualTo("192.0.2.1");
     }
 

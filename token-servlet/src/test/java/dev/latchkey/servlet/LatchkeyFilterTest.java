@@ -303,7 +303,9 @@ class LatchkeyFilterTest {
         assertThat(r.headers().allValues("WWW-Authenticate")).anySatisfy(v -> assertThat(v).startsWith("Basic realm="));
         AuditEvent e = fx.audit.events().stream().filter(ev -> ev.type() == AuditEventType.PASSWORD_AUTH_REFUSED)
                 .findFirst().orElseThrow();
-        assertThat(e.actor()).isEqualTo("alice");
+        // the user name is a claim nobody checked: never the actor an auditor filters on
+        assertThat(e.actor()).isEqualTo("anonymous");
+        assertThat(e.details()).containsEntry("claimedUser", "alice");
         assertThat(e.reason()).contains("PASSWORD_AUTH_DISABLED");
         assertThat(e.clientIp()).contains("127.0.0.1");
         assertThat(e.toString()).doesNotContain("alice-pw");
@@ -313,6 +315,53 @@ class LatchkeyFilterTest {
         // "/rest" itself is covered, "/restaurant" is not
         assertThat(fx.get(uri("/rest"), "Authorization", Fixture.basic("alice", "alice-pw")).statusCode()).isEqualTo(401);
         assertThat(fx.get(uri("/restaurant"), "Authorization", Fixture.basic("alice", "alice-pw")).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void doFilterWhenPasswordSentWithMangledBasicSchemeOnDisabledPathThenRefusedAndAuditedNeverPassedOn()
+            throws Exception {
+        fx = new Fixture();
+        start(LatchkeyFilter.builder(fx.latchkey).disablePasswordAuthFor("/rest/*").auditSink(fx.audit).build());
+        String b64 = Fixture.basic("alice", "alice-pw").substring("Basic ".length());
+        for (String header : new String[] {"Basic\t" + b64, "Basic:" + b64, "BasicX" + b64, "basic " + b64,
+                "BASIC " + b64, "  Basic " + b64}) {
+            int before = fx.audit.events().size();
+            HttpResponse<String> r = fx.get(uri("/rest/api/1.0/x"), "Authorization", header);
+            assertThat(r.statusCode()).as(header).isEqualTo(401);
+            assertThat(r.body()).as(header).contains("token_required").doesNotContain("remoteUser");
+            assertThat(fx.audit.events().subList(before, fx.audit.events().size())).as(header)
+                    .anySatisfy(e -> assertThat(e.type()).isEqualTo(AuditEventType.PASSWORD_AUTH_REFUSED));
+        }
+        // a Basic-looking header that cannot be read is a 400, never the host's business
+        for (String header : new String[] {"Basicfoo", "basic!" + b64 + "!", "BASIC"}) {
+            assertThat(fx.get(uri("/rest/api/1.0/x"), "Authorization", header).statusCode()).as(header).isEqualTo(400);
+        }
+    }
+
+    @Test
+    void doFilterWhenTokenSentWithMangledSchemeThenAuthenticatedByLatchkey() throws Exception {
+        fx = new Fixture();
+        start(LatchkeyFilter.builder(fx.latchkey).build());
+        String token = fx.token("alice", AccessLevel.READ);
+        String b64 = Fixture.basic("alice", token).substring("Basic ".length());
+        for (String header : new String[] {"bearer\t" + token, "BEARER:" + token, "Basic:" + b64, "basicX" + b64}) {
+            assertThat(fx.get(uri("/x"), "Authorization", header).body()).as(header).contains("remoteUser=alice");
+        }
+    }
+
+    @Test
+    void doFilterWhenPasswordBehindProxyAndClientUnknownThenAllowlistRefuses() throws Exception {
+        fx = new Fixture(Map.of("globalAllowedCidrs", "127.0.0.0/8"));
+        start(LatchkeyFilter.builder(fx.latchkey).applyGlobalAllowlistToPasswordAuth("/rest/*")
+                .clientIpResolver(ClientIpResolver.builder().trustedProxies("127.0.0.1").build())
+                .auditSink(fx.audit).build());
+        // the proxy's own address is inside the allowlist; an unreadable header must not make it the client
+        HttpResponse<String> r = fx.get(uri("/rest/x"), "Authorization", Fixture.basic("alice", "alice-pw"),
+                "X-Forwarded-For", "203.0.113.9, garbage");
+        assertThat(r.statusCode()).isEqualTo(403);
+        assertThat(fx.audit.events()).anySatisfy(e -> assertThat(e.clientIp()).contains("unknown"));
+        assertThat(fx.get(uri("/rest/x"), "Authorization", Fixture.basic("alice", "alice-pw")).statusCode())
+                .isEqualTo(200);
     }
 
     @Test

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.latchkey.core.Actor;
 import dev.latchkey.spi.AccessLevel;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
@@ -318,6 +319,55 @@ class TokenRestServletTest {
         assertThat(call("DELETE", "/admin/tokens/" + bobs, null, ADMIN).statusCode()).isEqualTo(204);
         assertThat(json(call("GET", "/admin/tokens?state=REVOKED", null, ADMIN)).get("total").asLong()).isEqualTo(3);
         assertThat(json(call("POST", "/admin/tokens/revoke", "{\"all\":true}", ADMIN)).get("revoked").asInt()).isZero();
+    }
+
+    @Test
+    void adminRevokeWhenFilterRestrictsNothingThen400AndNothingRevoked() throws Exception {
+        start(false);
+        call("POST", "/tokens", "{\"name\":\"a\",\"level\":\"READ\"}", ALICE);
+        call("POST", "/tokens", "{\"name\":\"b\",\"level\":\"READ\"}", BOB);
+        // the review's reproductions: each revoked every token without {"all": true}
+        assertError(call("POST", "/admin/tokens/revoke", "{\"q\":\"\"}", ADMIN), 400, "invalid_request", "q");
+        assertError(call("POST", "/admin/tokens/revoke", "{\"neverUsed\":false}", ADMIN), 400, "invalid_request",
+                "neverUsed");
+        assertError(call("POST", "/admin/tokens/revoke", "{\"q\":\"\",\"neverUsed\":false,\"reason\":\"x\"}", ADMIN),
+                400, "invalid_request", null);
+        assertError(call("GET", "/admin/tokens?q=", null, ADMIN), 400, "invalid_request", "q");
+        assertError(call("GET", "/admin/tokens?neverUsed=false", null, ADMIN), 400, "invalid_request", "neverUsed");
+        assertThat(json(call("GET", "/admin/tokens?state=ACTIVE", null, ADMIN)).get("total").asLong()).isEqualTo(2);
+        // neverUsed:true still restricts
+        assertThat(json(call("POST", "/admin/tokens/revoke", "{\"owner\":\"bob\",\"neverUsed\":true}", ADMIN))
+                .get("revoked").asInt()).isEqualTo(1);
+    }
+
+    /** One raw HTTP/1.1 request: java.net.URI refuses to even build the malformed URLs attackers send. */
+    private String raw(String requestLine, String... headers) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket(server.base().getHost(), server.base().getPort())) {
+            socket.setSoTimeout(10_000);
+            StringBuilder req = new StringBuilder(requestLine).append("\r\nHost: localhost\r\nConnection: close\r\n");
+            for (int i = 0; i < headers.length; i += 2) {
+                req.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
+            }
+            socket.getOutputStream().write(req.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void requestWhenQueryStringMalformedThen400InvalidRequestWithOneShortLine() throws Exception {
+        start(false);
+        for (String target : new String[] {"/tokens?%", "/tokens?a=%zz", "/tokens?size=%ff", "/tokens?%e2%82",
+                "/admin/tokens?q=%", "/tokens?%%%"}) {
+            for (String auth : new String[] {null, ALICE}) {
+                String answer = auth == null ? raw("GET /rest/latchkey/1.0" + target + " HTTP/1.1")
+                        : raw("GET /rest/latchkey/1.0" + target + " HTTP/1.1", "Authorization", auth);
+                assertThat(answer).as(target).startsWith("HTTP/1.1 400");
+                String body = answer.substring(answer.indexOf("\r\n\r\n") + 4);
+                assertThat(body).as(target).doesNotContain("Exception").doesNotContain("\tat ")
+                        .contains("invalid_request");
+                assertThat(body.lines().count()).as(target).isLessThanOrEqualTo(1);
+            }
+        }
     }
 
     @Test

@@ -16,10 +16,13 @@ import java.util.function.Predicate;
  * with a token as the password, and (only when allowed) the {@code access_token} query parameter. Pure and
  * thread-safe; allocation is limited to what the credential itself needs.
  *
- * <p>Bearer and Basic headers longer than the limit, with control or non-ASCII characters, with an empty or
- * non-token68 value, broken base64, or no {@code :} in the Basic credentials are {@link Presented.Invalid};
- * so are several Authorization headers, or a header and a query token together. Other schemes are left to the
- * host. The query string is parsed by hand: {@code getParameter} would consume a form body the host needs.
+ * <p>A header is Bearer or Basic when, after leading white space, it starts with {@code bearer} or
+ * {@code basic} in any case — what the loosest host parsers accept ({@code Basic\t..}, {@code Basic:..},
+ * {@code BasicX..}, {@code BEARER ..}). The credentials follow white space or one other separator character.
+ * Bearer and Basic headers longer than the limit, with control or non-ASCII characters, with an empty or
+ * non-token68 value, broken base64, or no {@code :} in the Basic credentials are {@link Presented.Invalid}
+ * (never "not ours"); so are several Authorization headers, or a header and a query token together. Other
+ * schemes are left to the host. The query string is parsed by hand: {@code getParameter} would consume a form body the host needs.
  */
 public final class CredentialResolver {
     /** The query parameter carrying a token (RFC 6750 section 2.3), honoured only when allowed. */
@@ -130,10 +133,15 @@ public final class CredentialResolver {
     }
 
     private Presented fromHeader(String header) {
-        int sp = header.indexOf(' ');
-        String scheme = sp < 0 ? header : header.substring(0, sp);
-        boolean bearer = scheme.equalsIgnoreCase("Bearer");
-        boolean basic = !bearer && scheme.equalsIgnoreCase("Basic");
+        // Hosts parse loosely (Spring Security: trim, then any case-insensitive "basic" prefix, then whatever
+        // follows the sixth character), so whatever any of them could read as Basic or Bearer is ours: read it
+        // as exactly that, or refuse it. Passing it on would let a password through where passwords are off.
+        int at = 0;
+        while (at < header.length() && header.charAt(at) <= ' ') {
+            at++;
+        }
+        boolean bearer = header.regionMatches(true, at, "Bearer", 0, 6);
+        boolean basic = !bearer && header.regionMatches(true, at, "Basic", 0, 5);
         if (!bearer && !basic) {
             return Presented.Nothing.INSTANCE; // Negotiate, Digest, ...: the host's own business
         }
@@ -146,7 +154,7 @@ public final class CredentialResolver {
                 return BAD_CHARS;
             }
         }
-        String value = sp < 0 ? "" : header.substring(sp + 1).strip();
+        String value = credentialsAfterScheme(header, at + (bearer ? 6 : 5));
         if (value.isEmpty()) {
             return bearer ? EMPTY_BEARER : BAD_BASIC;
         }
@@ -176,6 +184,19 @@ public final class CredentialResolver {
             return new Presented.Token(Credential.basic(user, password), "BASIC");
         }
         return new Presented.Password(user);
+    }
+
+    /**
+     * What follows the scheme name: after white space, or after one other separator character
+     * ({@code Basic:}, {@code BasicX}), as the loosest hosts read it; surrounding white space dropped.
+     */
+    private static String credentialsAfterScheme(String header, int end) {
+        if (end >= header.length()) {
+            return "";
+        }
+        char c = header.charAt(end);
+        int from = c == ' ' || c == '\t' ? end : end + 1;
+        return header.substring(from).strip();
     }
 
     /** UTF-8 when it is valid UTF-8 (RFC 7617 charset), else ISO-8859-1 (what older clients send). */

@@ -24,6 +24,53 @@ final class Params {
     private Params() {
     }
 
+    /**
+     * Refuses a raw query string that is not well-formed percent-encoded UTF-8 ({@code ?%}, {@code ?a=%zz},
+     * {@code ?a=%ff}) with 400 naming {@code query}, before the container's parameter parser gets to throw
+     * its own exception, whatever the caller's authentication.
+     */
+    static void checkQueryString(String raw) {
+        if (raw == null || raw.indexOf('%') < 0 && isAscii(raw)) {
+            return;
+        }
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(raw.length());
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c == '%') {
+                int hi = i + 2 < raw.length() ? Character.digit(raw.charAt(i + 1), 16) : -1;
+                int lo = hi < 0 ? -1 : Character.digit(raw.charAt(i + 2), 16);
+                if (lo < 0) {
+                    throw ApiException.invalid("query", "the query string has a '%' that is not followed by two "
+                            + "hexadecimal digits; encode '%' as %25");
+                }
+                bytes.write(hi << 4 | lo);
+                i += 2;
+            } else if (c < 0x80) {
+                bytes.write(c);
+            } else {
+                byte[] b = String.valueOf(c).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                bytes.write(b, 0, b.length);
+            }
+        }
+        try {
+            java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(bytes.toByteArray()));
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw ApiException.invalid("query", "the query string does not decode to UTF-8");
+        }
+    }
+
+    private static boolean isAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     static Instant instant(String field, String text) {
         String t = text.strip();
         try {
@@ -89,6 +136,11 @@ final class Params {
                     b.owner(v);
                     break;
                 case "q":
+                    if (v.isEmpty()) {
+                        // "contains the empty string" matches every name: a filter that restricts nothing would
+                        // turn a bulk revoke into "revoke everything" without {"all": true}
+                        throw ApiException.invalid(k, "must not be empty; leave it out to match every name");
+                    }
                     b.nameContains(v);
                     break;
                 case "kind":
@@ -110,7 +162,14 @@ final class Params {
                     b.lastUsedBefore(instant(k, v));
                     break;
                 case "neverUsed":
-                    b.neverUsed(bool(k, v));
+                    if (!bool(k, v)) {
+                        // the store query has no "used at least once" filter, and false restricting nothing
+                        // would make a bulk revoke revoke every token
+                        throw ApiException.invalid(k, "only true is accepted (tokens never used); leave it out "
+                                + "to match used and unused tokens, or use lastUsedBefore for tokens used before a "
+                                + "time");
+                    }
+                    b.neverUsed(true);
                     break;
                 default:
                     break;

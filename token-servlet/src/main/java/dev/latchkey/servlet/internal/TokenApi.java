@@ -104,6 +104,7 @@ public final class TokenApi {
     /** Handles one request; never lets an exception escape except I/O failures writing the answer. */
     public void handle(HttpServletRequest req, HttpServletResponse res) throws IOException {
         try {
+            Params.checkQueryString(req.getQueryString());
             route(req, res);
         } catch (ApiException e) {
             error(res, e.status(), e.code(), e.getMessage(), e.field());
@@ -121,7 +122,9 @@ public final class TokenApi {
         } catch (IllegalArgumentException e) {
             error(res, 400, "invalid_request", e.getMessage(), null);
         } catch (RuntimeException e) {
-            LOG.warn("unexpected failure in the token REST API on {} {}", req.getMethod(), req.getPathInfo(), e);
+            // the path is caller text: token shapes masked, control characters escaped
+            LOG.warn("unexpected failure in the token REST API on {} {}", SafeText.printable(req.getMethod()),
+                    SafeText.forAudit(req.getPathInfo(), latchkey.tokenFormat()), e);
             error(res, 500, "internal_error", "An unexpected error occurred; see the server log", null);
         }
     }
@@ -488,7 +491,16 @@ public final class TokenApi {
     /** The query parameters, each at most once and all of them known. */
     private static Map<String, String> params(HttpServletRequest req, Set<String> allowed) {
         Map<String, String> out = new LinkedHashMap<>();
-        for (Map.Entry<String, String[]> e : req.getParameterMap().entrySet()) {
+        Map<String, String[]> parameters;
+        try {
+            parameters = req.getParameterMap();
+        } catch (ApiException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // the container could not parse the query string (or a form body): the caller's fault, not ours
+            throw ApiException.invalid("query", "the query string cannot be parsed");
+        }
+        for (Map.Entry<String, String[]> e : parameters.entrySet()) {
             String k = e.getKey();
             if (!allowed.contains(k)) {
                 throw ApiException.invalid(SafeText.printable(k.length() > 64 ? k.substring(0, 64) + "…" : k), allowed.isEmpty() ? "this endpoint takes no query "

@@ -101,6 +101,36 @@ class CredentialResolverTest {
     }
 
     @Test
+    void resolveWhenBasicSchemeMangledThenStillBasicNeverLeftToHost() {
+        String b64 = Base64.getEncoder().encodeToString("alice:secret-pw".getBytes(StandardCharsets.UTF_8));
+        String tok = Base64.getEncoder().encodeToString(("alice:" + TOKEN).getBytes(StandardCharsets.UTF_8));
+        for (String scheme : new String[] {"Basic\t", "Basic:", "BasicX", "basic ", "BASIC ", "bAsIc  ", " Basic ",
+                "\tbasic\t", "Basic: "}) {
+            assertThat(resolver.resolve(headers(scheme + b64), null)).as(scheme).isEqualTo(new Presented.Password("alice"));
+            Presented p = resolver.resolve(headers(scheme + tok), null);
+            assertThat(p).as(scheme).isInstanceOf(Presented.Token.class);
+            assertThat(((Presented.Token) p).credential().token()).isEqualTo(TOKEN);
+        }
+        // what cannot be read is refused, never passed on
+        for (String bad : new String[] {"Basicfoo", "Basic::" + b64, "basic!" + b64 + "!", "BASIC", "  basic",
+                "Basic-Custom " + b64}) {
+            assertThat(resolver.resolve(headers(bad), null)).as(bad).isInstanceOf(Presented.Invalid.class);
+        }
+    }
+
+    @Test
+    void resolveWhenBearerSchemeMangledThenStillBearerNeverLeftToHost() {
+        for (String scheme : new String[] {"Bearer\t", "Bearer:", "BearerX", "bearer ", "BEARER ", " Bearer  "}) {
+            Presented p = resolver.resolve(headers(scheme + TOKEN), null);
+            assertThat(p).as(scheme).isInstanceOf(Presented.Token.class);
+            assertThat(((Presented.Token) p).credential().token()).isEqualTo(TOKEN);
+        }
+        for (String bad : new String[] {"bearer", "BEARER:", "Bearer-Token x y", "BearerAuth a=b, c=d"}) {
+            assertThat(resolver.resolve(headers(bad), null)).as(bad).isInstanceOf(Presented.Invalid.class);
+        }
+    }
+
+    @Test
     void resolveWhenOtherSchemeThenLeftToHostEvenIfLong() {
         assertThat(resolver.resolve(headers("Negotiate " + "A".repeat(20000)), null)).isEqualTo(Presented.Nothing.INSTANCE);
     }
