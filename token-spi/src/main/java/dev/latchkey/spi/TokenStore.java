@@ -14,7 +14,8 @@ import java.util.Optional;
  * <ul>
  *   <li>Thread-safe: any method may be called from many threads at once; nothing is lost.</li>
  *   <li>Records are returned exactly as written (every field, unicode included), except that
- *       {@link #update} increments the version and {@link #recordLastUse} changes {@code lastUse}.</li>
+ *       {@link #update} and {@link #rotate} increment the version and {@link #recordLastUse} changes
+ *       {@code lastUse}.</li>
  *   <li>Lookups are by digest or id, never by scanning.</li>
  *   <li>Every failure of the backing storage (unreachable, timed out, I/O) surfaces as
  *       {@link StoreUnavailableException}; once the storage is back, calls succeed again without a
