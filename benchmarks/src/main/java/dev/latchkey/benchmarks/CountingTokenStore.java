@@ -1,6 +1,7 @@
 package dev.latchkey.benchmarks;
 
 import dev.latchkey.spi.ChangeEvent;
+import dev.latchkey.spi.InsertConditions;
 import dev.latchkey.spi.LastUse;
 import dev.latchkey.spi.Page;
 import dev.latchkey.spi.StoredPolicy;
@@ -44,8 +45,14 @@ public final class CountingTokenStore implements TokenStore {
     }
 
     @Override
-    public void insert(TokenRecord record) {
-        delegate.insert(record);
+    public void insert(TokenRecord record, InsertConditions conditions) {
+        delegate.insert(record, conditions);
+    }
+
+    @Override
+    public TokenRecord rotate(TokenRecord revokedPredecessor, long expectedVersion, TokenRecord successor,
+                              InsertConditions conditions) {
+        return delegate.rotate(revokedPredecessor, expectedVersion, successor, conditions);
     }
 
     @Override

@@ -3,11 +3,15 @@ package dev.latchkey.core;
 import dev.latchkey.spi.ChangeEvent;
 import dev.latchkey.spi.ConcurrentUpdateException;
 import dev.latchkey.spi.DuplicateTokenException;
+import dev.latchkey.spi.InsertConditions;
 import dev.latchkey.spi.LastUse;
+import dev.latchkey.spi.LimitExceededException;
 import dev.latchkey.spi.Page;
 import dev.latchkey.spi.StoredPolicy;
+import dev.latchkey.spi.TokenKind;
 import dev.latchkey.spi.TokenQuery;
 import dev.latchkey.spi.TokenRecord;
+import dev.latchkey.spi.TokenState;
 import dev.latchkey.spi.TokenStore;
 import java.time.Clock;
 import java.time.Instant;
@@ -29,8 +33,8 @@ import java.util.stream.Stream;
 /**
  * A thread-safe {@link TokenStore} in memory: the embedded default and the store for tests. Lookups by
  * digest and id are hash lookups; token-manager queries scan (fine for the sizes an in-memory store holds).
- * Nothing survives a restart. Writes to one record are atomic per record; change events are appended
- * under a small lock that only writers take, so readers never block.
+ * Nothing survives a restart. Every write (and the limit checks of {@link InsertConditions}) happens under one
+ * small lock that only writers take, so limits hold under concurrency while readers never block.
  */
 public final class InMemoryTokenStore implements TokenStore {
     private final ConcurrentHashMap<String, TokenRecord> byId = new ConcurrentHashMap<>();
@@ -52,20 +56,103 @@ public final class InMemoryTokenStore implements TokenStore {
     }
 
     @Override
-    public void insert(TokenRecord record) {
+    public void insert(TokenRecord record, InsertConditions conditions) {
         Objects.requireNonNull(record, "record");
+        Objects.requireNonNull(conditions, "conditions");
+        requireNew(record, conditions);
+        synchronized (writeLock) {
+            checkUnique(record);
+            checkConditions(record, conditions, null);
+            put(record);
+        }
+    }
+
+    @Override
+    public TokenRecord rotate(TokenRecord revokedPredecessor, long expectedVersion, TokenRecord successor,
+                              InsertConditions conditions) {
+        Objects.requireNonNull(revokedPredecessor, "revokedPredecessor");
+        Objects.requireNonNull(successor, "successor");
+        Objects.requireNonNull(conditions, "conditions");
+        if (revokedPredecessor.revocation().isEmpty()) {
+            throw new IllegalArgumentException("the predecessor of a rotation must carry its revocation");
+        }
+        requireNew(successor, conditions);
+        synchronized (writeLock) {
+            TokenRecord current = byId.get(revokedPredecessor.id());
+            if (current != null && current.revocation().isPresent()) {
+                throw new ConcurrentUpdateException("token " + current.id() + " is already revoked (rotated or revoked"
+                        + " by somebody else first)");
+            }
+            checkVersion(revokedPredecessor, current, expectedVersion);
+            checkUnique(successor);
+            // the limit is judged with the predecessor revoked, as it will be once both writes are visible
+            checkConditions(successor, conditions, current.id());
+            TokenRecord stored = revokedPredecessor.withLastUse(current.lastUse()).withVersion(expectedVersion + 1);
+            byId.put(stored.id(), stored);
+            appendTokenChange(stored);
+            put(successor);
+            return stored;
+        }
+    }
+
+    private static void requireNew(TokenRecord record, InsertConditions conditions) {
         if (record.version() != 0) {
             throw new IllegalArgumentException("a new record must have version 0, was " + record.version());
         }
-        synchronized (writeLock) {
-            if (byId.containsKey(record.id())) {
-                throw new DuplicateTokenException("a token with id " + record.id() + " exists");
+        if (conditions.uniqueActiveServiceName() && record.kind() != TokenKind.SERVICE) {
+            throw new IllegalArgumentException("uniqueActiveServiceName applies to service records only, "
+                    + record.id() + " is " + record.kind());
+        }
+    }
+
+    private void checkUnique(TokenRecord record) {
+        if (byId.containsKey(record.id())) {
+            throw new DuplicateTokenException("a token with id " + record.id() + " exists");
+        }
+        if (idByDigest.containsKey(record.digest())) {
+            throw new DuplicateTokenException("a token with the same digest exists");
+        }
+    }
+
+    /** Called under the write lock, so nothing changes between this check and the write that follows. */
+    private void checkConditions(TokenRecord record, InsertConditions c, String revokedId) {
+        if (c.isEmpty()) {
+            return;
+        }
+        List<TokenRecord> activeOfOwner = byId.values().stream()
+                .filter(r -> r.owner().equals(record.owner()) && !r.id().equals(revokedId)
+                        && r.state(c.asOf()) == TokenState.ACTIVE)
+                .toList();
+        if (c.uniqueActiveServiceName() && activeOfOwner.stream().anyMatch(r -> r.kind() == TokenKind.SERVICE)) {
+            throw new LimitExceededException(LimitExceededException.Limit.ACTIVE_SERVICE_NAME,
+                    "an active service token named " + record.owner() + " exists");
+        }
+        if (c.maxActivePerOwner().isPresent()) {
+            long active = activeOfOwner.size();
+            if (active >= c.maxActivePerOwner().getAsInt()) {
+                throw new LimitExceededException(LimitExceededException.Limit.ACTIVE_TOKENS_PER_OWNER,
+                        record.owner() + " already has " + active + " active tokens; the limit is "
+                                + c.maxActivePerOwner().getAsInt());
             }
-            if (idByDigest.putIfAbsent(record.digest(), record.id()) != null) {
-                throw new DuplicateTokenException("a token with the same digest exists");
-            }
-            byId.put(record.id(), record);
-            appendTokenChange(record);
+        }
+    }
+
+    private void put(TokenRecord record) {
+        idByDigest.put(record.digest(), record.id());
+        byId.put(record.id(), record);
+        appendTokenChange(record);
+    }
+
+    private static void checkVersion(TokenRecord updated, TokenRecord current, long expectedVersion) {
+        if (current == null) {
+            throw new ConcurrentUpdateException("token " + updated.id() + " does not exist");
+        }
+        if (current.version() != expectedVersion) {
+            throw new ConcurrentUpdateException("token " + updated.id() + " is at version " + current.version()
+                    + ", not " + expectedVersion + "; re-read it and try again");
+        }
+        if (!current.digest().equals(updated.digest())) {
+            throw new IllegalArgumentException("the digest of a token cannot change through an update");
         }
     }
 
@@ -85,16 +172,7 @@ public final class InMemoryTokenStore implements TokenStore {
         Objects.requireNonNull(updated, "updated");
         synchronized (writeLock) {
             TokenRecord current = byId.get(updated.id());
-            if (current == null) {
-                throw new ConcurrentUpdateException("token " + updated.id() + " does not exist");
-            }
-            if (current.version() != expectedVersion) {
-                throw new ConcurrentUpdateException("token " + updated.id() + " is at version " + current.version()
-                        + ", not " + expectedVersion + "; re-read it and try again");
-            }
-            if (!current.digest().equals(updated.digest())) {
-                throw new IllegalArgumentException("the digest of a token cannot change through an update");
-            }
+            checkVersion(updated, current, expectedVersion);
             TokenRecord stored = updated.withLastUse(current.lastUse()).withVersion(expectedVersion + 1);
             byId.put(stored.id(), stored);
             appendTokenChange(stored);
@@ -176,7 +254,7 @@ public final class InMemoryTokenStore implements TokenStore {
     @Override
     public long countActive(String owner, Instant asOf) {
         return byId.values().stream().filter(r -> r.owner().equals(owner))
-                .filter(r -> r.state(asOf) == dev.latchkey.spi.TokenState.ACTIVE).count();
+                .filter(r -> r.state(asOf) == TokenState.ACTIVE).count();
     }
 
     @Override

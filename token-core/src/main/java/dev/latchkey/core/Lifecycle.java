@@ -1,5 +1,6 @@
 package dev.latchkey.core;
 
+import dev.latchkey.core.internal.CidrNarrowing;
 import dev.latchkey.core.internal.CidrSet;
 import dev.latchkey.spi.AccessLevel;
 import dev.latchkey.spi.AuditEvent;
@@ -8,6 +9,8 @@ import dev.latchkey.spi.AuditOutcome;
 import dev.latchkey.spi.ConcurrentUpdateException;
 import dev.latchkey.spi.DirectoryUser;
 import dev.latchkey.spi.DuplicateTokenException;
+import dev.latchkey.spi.InsertConditions;
+import dev.latchkey.spi.LimitExceededException;
 import dev.latchkey.spi.Page;
 import dev.latchkey.spi.Revocation;
 import dev.latchkey.spi.Scope;
@@ -164,19 +167,8 @@ final class Lifecycle implements TokenService {
         List<String> cidrs = CidrSet.canonicalize("allowedCidrs", spec.allowedCidrs());
         Instant now = now();
         Optional<Instant> expiresAt = expiry(p, now, spec.expiresAt(), spec.lifetime());
-        if (p.maxTokensPerUser().isPresent() && s().store().countActive(owner, now) >= p.maxTokensPerUser().getAsInt()) {
-            throw new ConflictException(owner + " already has " + p.maxTokensPerUser().getAsInt()
-                    + " active tokens, the most the policy allows (maxTokensPerUser); revoke one first");
-        }
-        if (spec.kind() == TokenKind.SERVICE) {
-            Page<TokenRecord> same = s().store().query(TokenQuery.builder(now).owner(owner).state(TokenState.ACTIVE)
-                    .size(1).build());
-            if (same.total() > 0) {
-                throw new ConflictException("an active service token named '" + spec.name()
-                        + "' exists; service principal names must be unique");
-            }
-        }
-        IssuedToken issued = insertNew(spec.kind(), spec.name(), owner, actor.user(), scope, cidrs, now, expiresAt);
+        IssuedToken issued = insertNew(spec.kind(), spec.name(), owner, actor.user(), scope, cidrs, now, expiresAt,
+                limits(p, spec.kind(), now));
         TokenRecord r = issued.record();
         Map<String, String> details = new LinkedHashMap<>();
         details.put("createdBy", actor.user());
@@ -190,24 +182,52 @@ final class Lifecycle implements TokenService {
         return issued;
     }
 
+    /** The policy's limits, which the store checks atomically with the insert (a check here could be raced). */
+    private static InsertConditions limits(Policy p, TokenKind kind, Instant now) {
+        InsertConditions c = InsertConditions.asOf(now);
+        if (p.maxTokensPerUser().isPresent()) {
+            c = c.withMaxActivePerOwner(p.maxTokensPerUser().getAsInt());
+        }
+        return kind == TokenKind.SERVICE ? c.withUniqueActiveServiceName() : c;
+    }
+
     private IssuedToken insertNew(TokenKind kind, String name, String owner, String createdBy, Scope scope,
-                                  List<String> cidrs, Instant now, Optional<Instant> expiresAt) {
+                                  List<String> cidrs, Instant now, Optional<Instant> expiresAt,
+                                  InsertConditions limits) {
         for (int attempt = 0; ; attempt++) {
             TokenSecret secret = s().format().generate(kind);
-            String digest = s().digester().digest(secret.reveal());
-            TokenRecord r = new TokenRecord(newId(), kind, name, owner, createdBy, scope, cidrs, digest,
-                    s().digester().algorithmId(), TokenFormat.hint(secret.reveal()), now, expiresAt,
-                    Optional.empty(), Optional.empty(), 0);
+            TokenRecord r = newRecord(secret, kind, name, owner, createdBy, scope, cidrs, now, expiresAt);
             try {
-                s().store().insert(r);
+                s().store().insert(r, limits);
                 engine.changedLocally(r);
                 return new IssuedToken(r, secret);
             } catch (DuplicateTokenException e) {
                 if (attempt >= 3) {
                     throw e; // 178 random bits colliding four times means something else is wrong
                 }
+            } catch (LimitExceededException e) {
+                throw limitConflict(e, owner, name, limits);
             }
         }
+    }
+
+    private TokenRecord newRecord(TokenSecret secret, TokenKind kind, String name, String owner, String createdBy,
+                                  Scope scope, List<String> cidrs, Instant now, Optional<Instant> expiresAt) {
+        String digest = s().digester().digest(secret.reveal());
+        return new TokenRecord(newId(), kind, name, owner, createdBy, scope, cidrs, digest,
+                s().digester().algorithmId(), TokenFormat.hint(secret.reveal()), now, expiresAt,
+                Optional.empty(), Optional.empty(), 0);
+    }
+
+    private static ConflictException limitConflict(LimitExceededException e, String owner, String name,
+                                                   InsertConditions limits) {
+        return switch (e.limit()) {
+            case ACTIVE_TOKENS_PER_OWNER -> new ConflictException(owner + " already has "
+                    + limits.maxActivePerOwner().orElse(0)
+                    + " active tokens, the most the policy allows (maxTokensPerUser); revoke one first");
+            case ACTIVE_SERVICE_NAME -> new ConflictException("an active service token named " + SafeText.quote(name)
+                    + " exists; service principal names must be unique");
+        };
     }
 
     private String newId() {
@@ -365,13 +385,15 @@ final class Lifecycle implements TokenService {
                 throw new ConflictException("token " + id + " is " + r.state(now()).name().toLowerCase()
                         + " and can no longer be changed");
             }
+            details.clear(); // a retry after a concurrent update starts from the fresh record
+            Optional<String> narrowOnly = narrowOnlyReason(u, r);
             TokenRecord next = r;
             if (changes.name().isPresent()) {
                 if (r.kind() == TokenKind.SERVICE) {
                     throw new ValidationException("name", "a service token's name is its principal and cannot change");
                 }
                 next = next.withName(changes.name().get());
-                details.put("name", SafeText.printable(changes.name().get()));
+                details.put("name", change(audited(r.name()), audited(changes.name().get())));
             }
             if (changes.level().isPresent() || changes.resources().isPresent()) {
                 AccessLevel level = changes.level().orElse(r.scope().level());
@@ -387,18 +409,88 @@ final class Lifecycle implements TokenService {
                             "level " + scope.level() + " is above " + ceiling + ", the highest level that may be given "
                                     + "to this token");
                 }
+                if (narrowOnly.isPresent()) {
+                    if (!r.scope().level().includes(scope.level())) {
+                        throw narrowOnlyDenied(actor, r, "level", scope.level() + " is higher than the token's "
+                                + r.scope().level(), narrowOnly.get());
+                    }
+                    if (!resourcesWithin(scope.resources(), r.scope().resources())) {
+                        throw narrowOnlyDenied(actor, r, "resources", "the new resources "
+                                + (scope.resources().isEmpty() ? "(none: every resource)" : "are not a subset of "
+                                + String.join(",", r.scope().resources())), narrowOnly.get());
+                    }
+                }
                 next = next.withScope(scope);
-                details.put("level", scope.level().name());
-                details.put("resources", String.join(",", scope.resources()));
+                putChange(details, "level", r.scope().level().name(), scope.level().name());
+                putChange(details, "resources", audited(String.join(",", r.scope().resources())),
+                        audited(String.join(",", scope.resources())));
+                putChange(details, "domainLevels", r.scope().domainLevels().toString(),
+                        scope.domainLevels().toString());
             }
             if (cidrs != null) {
+                if (narrowOnly.isPresent() && !CidrNarrowing.within(cidrs, r.allowedCidrs())) {
+                    throw narrowOnlyDenied(actor, r, "allowedCidrs", "the new ranges "
+                            + (cidrs.isEmpty() ? "(none: every address)" : "do not all lie within "
+                            + String.join(",", r.allowedCidrs())), narrowOnly.get());
+                }
                 next = next.withAllowedCidrs(cidrs);
-                details.put("allowedCidrs", String.join(",", cidrs));
+                putChange(details, "allowedCidrs", String.join(",", r.allowedCidrs()), String.join(",", cidrs));
             }
             return next;
         });
         auditOk(AuditEventType.TOKEN_UPDATED, actor, updated, details);
         return updated;
+    }
+
+    /**
+     * Why the actor may only narrow this token's restrictions, or empty when they may set anything within the
+     * owner's ceiling. A token manager may; an owner may widen only restrictions they set themselves, and only
+     * while they may still create tokens: otherwise a widening update is a creation in disguise.
+     */
+    private Optional<String> narrowOnlyReason(DirectoryUser actorUser, TokenRecord r) {
+        if (isManager(actorUser)) {
+            return Optional.empty();
+        }
+        if (setByManager(r)) {
+            return Optional.of("its restrictions were set by " + r.createdBy() + " on behalf of its owner, so "
+                    + actorUser.name() + " (not a token manager) may only narrow them");
+        }
+        if (!policy().createTokens().admits(actorUser.groups())) {
+            return Optional.of(actorUser.name() + " is not in a group that may create tokens, so may only narrow "
+                    + "this token's restrictions");
+        }
+        return Optional.empty();
+    }
+
+    /** Set on behalf of the owner: the creator was somebody else, acting as a token manager. */
+    private static boolean setByManager(TokenRecord r) {
+        return r.kind() == TokenKind.PERSONAL && !r.createdBy().equals(r.owner());
+    }
+
+    private static boolean resourcesWithin(Set<String> candidate, Set<String> current) {
+        // no resources means "every resource"
+        return current.isEmpty() || (!candidate.isEmpty() && current.containsAll(candidate));
+    }
+
+    private PermissionDeniedException narrowOnlyDenied(Actor actor, TokenRecord r, String field, String what,
+                                                       String why) {
+        return denied(actor, AuditEventType.TOKEN_MANAGE_DENIED, Optional.of(r.id()), Optional.of(r.owner()),
+                field + ": " + what + "; " + why);
+    }
+
+    /** Caller text in audit details: token-shaped text masked, controls escaped. */
+    private String audited(String text) {
+        return SafeText.forAudit(text, engine.format());
+    }
+
+    private static String change(String before, String after) {
+        return before + " -> " + after;
+    }
+
+    private static void putChange(Map<String, String> details, String field, String before, String after) {
+        if (!before.equals(after)) {
+            details.put(field, change(before, after));
+        }
     }
 
     private AccessLevel ceilingFor(Actor actor, DirectoryUser actorUser, TokenRecord r) {
@@ -439,6 +531,16 @@ final class Lifecycle implements TokenService {
     @Override
     public IssuedToken rotate(Actor actor, String id) {
         DirectoryUser u = requireActor(actor, AuditEventType.TOKEN_MANAGE_DENIED);
+        for (int attempt = 0; ; attempt++) {
+            Optional<IssuedToken> done = tryRotate(actor, u, id, attempt >= 10);
+            if (done.isPresent()) {
+                return done.get();
+            }
+        }
+    }
+
+    /** One rotation attempt from a fresh read; empty when a concurrent change (not a rotation) got in first. */
+    private Optional<IssuedToken> tryRotate(Actor actor, DirectoryUser u, String id, boolean lastAttempt) {
         TokenRecord old = visible(actor, u, id);
         Instant now = now();
         if (old.state(now) != TokenState.ACTIVE) {
@@ -446,6 +548,7 @@ final class Lifecycle implements TokenService {
                     + "; only an active token can be rotated");
         }
         Policy p = policy();
+        requireMayCreateNow(actor, u, old, p);
         Optional<Instant> expiresAt = old.expiresAt().map(e -> plus(now, Duration.between(old.createdAt(), e)));
         if (expiresAt.isPresent() && p.maxLifetime().isPresent()
                 && Duration.between(now, expiresAt.get()).compareTo(p.maxLifetime().get()) > 0) {
@@ -454,17 +557,72 @@ final class Lifecycle implements TokenService {
         if (expiresAt.isEmpty() && p.expiryRequired()) {
             expiresAt = p.defaultLifetime().or(p::maxLifetime).map(d -> plus(now, d));
         }
-        // the new token first, then the old one revoked: a failure in between leaves two working tokens
-        // (the caller retries the revoke) rather than none
-        IssuedToken fresh = insertNew(old.kind(), old.name(), old.owner(), actor.user(), old.scope(),
-                old.allowedCidrs(), now, expiresAt);
-        TokenRecord revoked = modify(actor, u, id, r -> r.revocation().isPresent() ? r
-                : r.withRevocation(new Revocation(now, actor.user(), "rotated to " + fresh.record().id())));
-        Map<String, String> details = new LinkedHashMap<>();
-        details.put("newTokenId", fresh.record().id());
-        details.put("expiresAt", fresh.record().expiresAt().map(Instant::toString).orElse("never"));
-        auditOk(AuditEventType.TOKEN_ROTATED, actor, revoked, details);
-        return fresh;
+        InsertConditions limits = limits(p, old.kind(), now);
+        for (int collisions = 0; ; collisions++) {
+            TokenSecret secret = s().format().generate(old.kind());
+            // the successor keeps every restriction and its creator: a rotation by the owner must not turn
+            // restrictions a token manager set into restrictions the owner set (and may then widen)
+            TokenRecord successor = newRecord(secret, old.kind(), old.name(), old.owner(), old.createdBy(),
+                    old.scope(), old.allowedCidrs(), now, expiresAt);
+            TokenRecord revoked = old.withRevocation(new Revocation(now, actor.user(), "rotated to " + successor.id()));
+            TokenRecord stored;
+            try {
+                // one atomic step in the store: of N racing rotations exactly one revokes the old token
+                stored = s().store().rotate(revoked, old.version(), successor, limits);
+            } catch (DuplicateTokenException e) {
+                if (collisions >= 3) {
+                    throw e;
+                }
+                continue;
+            } catch (ConcurrentUpdateException e) {
+                // lost to another writer: a rotation or revocation shows as revoked on the next read (409 there);
+                // a mere rename is retried from the fresh record
+                if (lastAttempt) {
+                    throw new ConflictException("token " + id + " kept changing while it was being rotated; try again");
+                }
+                return Optional.empty();
+            } catch (LimitExceededException e) {
+                throw limitConflict(e, old.owner(), old.name(), limits);
+            }
+            engine.changedLocally(stored);
+            engine.changedLocally(successor);
+            Map<String, String> details = new LinkedHashMap<>();
+            details.put("newTokenId", successor.id());
+            details.put("rotatedBy", actor.user());
+            details.put("expiresAt", change(old.expiresAt().map(Instant::toString).orElse("never"),
+                    successor.expiresAt().map(Instant::toString).orElse("never")));
+            auditOk(AuditEventType.TOKEN_ROTATED, actor, stored, details);
+            return Optional.of(new IssuedToken(successor, secret));
+        }
+    }
+
+    /**
+     * A rotation issues a new secret, so the actor must be able to create this very token now: still in the
+     * create group (or a token manager), the owner still able to use tokens, the level within the owner's
+     * ceiling (for a service token, the manager's).
+     */
+    private void requireMayCreateNow(Actor actor, DirectoryUser u, TokenRecord old, Policy p) {
+        boolean manager = isManager(u);
+        if (!manager && !p.createTokens().admits(u.groups())) {
+            throw denied(actor, AuditEventType.TOKEN_MANAGE_DENIED, Optional.of(old.id()), Optional.of(old.owner()),
+                    actor.user() + " is not in a group that may create tokens, so may not rotate one (a rotation "
+                            + "creates a new token); revoke it instead, or ask a token manager");
+        }
+        if (old.kind() == TokenKind.PERSONAL) {
+            Optional<DirectoryUser> owner = old.owner().equals(actor.user()) ? Optional.of(u)
+                    : s().directory().findUser(old.owner()).filter(DirectoryUser::active);
+            if (owner.isEmpty() || !p.useTokens().admits(owner.get().groups())) {
+                throw denied(actor, AuditEventType.TOKEN_MANAGE_DENIED, Optional.of(old.id()), Optional.of(old.owner()),
+                        old.owner() + " is not an active user in a group that may use tokens, so a rotated token "
+                                + "would never work");
+            }
+        }
+        AccessLevel ceiling = ceilingFor(actor, u, old);
+        if (!ceiling.includes(old.scope().level())) {
+            throw denied(actor, AuditEventType.TOKEN_MANAGE_DENIED, Optional.of(old.id()), Optional.of(old.owner()),
+                    "the token's level " + old.scope().level() + " is above " + ceiling + ", the highest level that "
+                            + "may be given to it now; lower its level or create a new token");
+        }
     }
 
     @Override

@@ -16,7 +16,11 @@ import java.time.Instant;
  */
 public interface TokenService {
 
-    /** Creates a token for the actor, or on behalf of {@code spec.owner()} (token managers), or a service token. */
+    /**
+     * Creates a token for the actor, or on behalf of {@code spec.owner()} (token managers), or a service token.
+     * {@code maxTokensPerUser} and unique service names are checked by the store atomically with the insert
+     * ({@link ConflictException} when broken, however many requests race).
+     */
     IssuedToken create(Actor actor, NewToken spec);
 
     /** A token the actor owns, or any token for a token manager. */
@@ -25,12 +29,22 @@ public interface TokenService {
     /** The actor's own tokens, newest first. */
     Page<TokenRecord> listOwn(Actor actor, int page, int size);
 
-    /** Changes name, level, resources or CIDRs, never beyond what the actor may grant the owner. */
+    /**
+     * Changes name, level, resources or CIDRs, never beyond what the actor may grant the owner. An update never
+     * yields a token the actor could not create now: a non-manager owner may only narrow restrictions a token
+     * manager set (CIDRs within the old ones, resources a subset, level not higher), and only narrow their own once
+     * they may no longer create tokens ({@link PermissionDeniedException} naming the field). Audited with each
+     * changed field as {@code old -> new}.
+     */
     TokenRecord update(Actor actor, String id, TokenChanges changes);
 
     /**
-     * Replaces the secret: a new token with the same name, scope, CIDRs and lifetime length is created and
-     * the old one is revoked.
+     * Replaces the secret: a new token with the same name, scope, CIDRs, lifetime length and creator is created and
+     * the old one is revoked, in one atomic step of the store. Refused ({@link PermissionDeniedException}) when the
+     * actor could not create such a token now (not in the create group, owner no longer allowed to use tokens, level
+     * above the owner's ceiling); {@link ConflictException} when the token is no longer active, somebody else
+     * rotated or revoked it first (of N concurrent rotations exactly one succeeds), or the owner is over
+     * {@code maxTokensPerUser}.
      */
     IssuedToken rotate(Actor actor, String id);
 

@@ -1,6 +1,7 @@
 package dev.latchkey.core;
 
 import dev.latchkey.spi.ChangeEvent;
+import dev.latchkey.spi.InsertConditions;
 import dev.latchkey.spi.LastUse;
 import dev.latchkey.spi.Page;
 import dev.latchkey.spi.StoreUnavailableException;
@@ -32,7 +33,8 @@ public final class CountingStore implements TokenStore {
         }
     }
 
-    @Override public void insert(TokenRecord r) { check(); delegate.insert(r); }
+    @Override public void insert(TokenRecord r, InsertConditions c) { check(); delegate.insert(r, c); }
+    @Override public TokenRecord rotate(TokenRecord old, long v, TokenRecord next, InsertConditions c) { check(); return delegate.rotate(old, v, next, c); }
     @Override public Optional<TokenRecord> findByDigest(String d) { lookups.incrementAndGet(); check(); return delegate.findByDigest(d); }
     @Override public Optional<TokenRecord> findById(String id) { lookups.incrementAndGet(); check(); return delegate.findById(id); }
     @Override public TokenRecord update(TokenRecord u, long v) { check(); return delegate.update(u, v); }

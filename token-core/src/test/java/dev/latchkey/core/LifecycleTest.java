@@ -310,4 +310,222 @@ class LifecycleTest {
         assertThat(t.record().expiresAt()).contains(Instant.parse("2026-02-01T00:00:00.123Z"));
         assertThat(t.record().scope().resources()).isEqualTo(Set.of());
     }
+
+    // ------------------------------------------------------------------ issue 10 §4: updates and rotations
+    // are creations in disguise; §5: limits hold under concurrency
+
+    private IssuedToken managerSetToken() {
+        return tokens.create(Actor.user("admin"), NewToken.builder("locked-down", AccessLevel.READ).owner("alice")
+                .allowedCidrs(List.of("10.0.0.0/8")).resources(Set.of("P/r")).build());
+    }
+
+    private void onlyManagersMayCreate() {
+        f.latchkey.policy().update(Actor.user("admin"), Map.of("createTokens", "admins"));
+    }
+
+    @Test
+    void updateWhenOwnerWhoMayNotCreateRemovesManagerSetCidrsAndResourcesThenDeniedAndTokenUnchanged() {
+        IssuedToken t = managerSetToken();
+        onlyManagersMayCreate();
+        String id = t.record().id();
+        Actor alice = Actor.user("alice");
+
+        assertThatThrownBy(() -> tokens.update(alice, id, TokenChanges.none().withAllowedCidrs(List.of())))
+                .isInstanceOf(PermissionDeniedException.class).hasMessageContaining("allowedCidrs")
+                .hasMessageContaining("admin");
+        assertThatThrownBy(() -> tokens.update(alice, id, TokenChanges.none().withAllowedCidrs(List.of("0.0.0.0/0"))))
+                .isInstanceOf(PermissionDeniedException.class).hasMessageContaining("allowedCidrs");
+        assertThatThrownBy(() -> tokens.update(alice, id,
+                TokenChanges.none().withAllowedCidrs(List.of("10.0.0.0/8", "192.0.2.0/24"))))
+                .isInstanceOf(PermissionDeniedException.class);
+        assertThatThrownBy(() -> tokens.update(alice, id, TokenChanges.none().withResources(Set.of())))
+                .isInstanceOf(PermissionDeniedException.class).hasMessageContaining("resources");
+        assertThatThrownBy(() -> tokens.update(alice, id, TokenChanges.none().withResources(Set.of("P/r", "Q/s"))))
+                .isInstanceOf(PermissionDeniedException.class).hasMessageContaining("resources");
+        assertThatThrownBy(() -> tokens.update(alice, id, TokenChanges.none().withLevel(AccessLevel.WRITE)))
+                .isInstanceOf(PermissionDeniedException.class).hasMessageContaining("level");
+
+        TokenRecord unchanged = tokens.get(alice, id);
+        assertThat(unchanged.allowedCidrs()).containsExactly("10.0.0.0/8");
+        assertThat(unchanged.scope().resources()).containsExactly("P/r");
+        assertThat(unchanged.scope().level()).isEqualTo(AccessLevel.READ);
+        assertThat(unchanged.version()).isZero();
+        assertThat(f.auth(t, "GET", "/x", "", "192.0.2.1").isAllowed()).isFalse();
+        assertThat(f.audit.ofType(AuditEventType.TOKEN_MANAGE_DENIED)).hasSize(6)
+                .allSatisfy(e -> assertThat(e.actor()).isEqualTo("alice"));
+    }
+
+    @Test
+    void updateWhenOwnerNarrowsManagerSetRestrictionsThenAppliedAndAuditedOldToNew() {
+        IssuedToken t = managerSetToken();
+        onlyManagersMayCreate();
+
+        TokenRecord r = tokens.update(Actor.user("alice", "10.9.9.9"), t.record().id(),
+                TokenChanges.none().withAllowedCidrs(List.of("10.1.0.0/16")).withName("narrowed"));
+
+        assertThat(r.allowedCidrs()).containsExactly("10.1.0.0/16");
+        AuditEvent e = f.audit.ofType(AuditEventType.TOKEN_UPDATED).get(0);
+        assertThat(e.actor()).isEqualTo("alice");
+        assertThat(e.tokenOwner()).contains("alice");
+        assertThat(e.details()).containsEntry("allowedCidrs", "10.0.0.0/8 -> 10.1.0.0/16")
+                .containsEntry("name", "locked-down -> narrowed").containsEntry("createdBy", "admin")
+                .doesNotContainKey("resources");
+    }
+
+    @Test
+    void updateWhenOwnerWhoMayCreateWidensManagerSetCidrsThenDenied() {
+        IssuedToken t = managerSetToken(); // alice may create tokens, but these restrictions are the manager's
+        assertThatThrownBy(() -> tokens.update(Actor.user("alice"), t.record().id(),
+                TokenChanges.none().withAllowedCidrs(List.of())))
+                .isInstanceOf(PermissionDeniedException.class).hasMessageContaining("only narrow");
+        TokenRecord byManager = tokens.update(Actor.user("admin"), t.record().id(),
+                TokenChanges.none().withAllowedCidrs(List.of()).withResources(Set.of()));
+        assertThat(byManager.allowedCidrs()).isEmpty();
+        assertThat(byManager.scope().resources()).isEmpty();
+    }
+
+    @Test
+    void updateWhenOwnerLostCreatePermissionAndWidensOwnTokenThenDenied() {
+        IssuedToken t = tokens.create(Actor.user("alice"), NewToken.builder("mine", AccessLevel.READ)
+                .allowedCidrs(List.of("10.0.0.0/8")).build());
+        assertThat(tokens.update(Actor.user("alice"), t.record().id(),
+                TokenChanges.none().withAllowedCidrs(List.of("10.0.0.0/8", "192.0.2.0/24"))).allowedCidrs()).hasSize(2);
+        onlyManagersMayCreate();
+        assertThatThrownBy(() -> tokens.update(Actor.user("alice"), t.record().id(),
+                TokenChanges.none().withAllowedCidrs(List.of())))
+                .isInstanceOf(PermissionDeniedException.class).hasMessageContaining("may create tokens");
+        assertThat(tokens.update(Actor.user("alice"), t.record().id(),
+                TokenChanges.none().withAllowedCidrs(List.of("192.0.2.0/25"))).allowedCidrs()).containsExactly("192.0.2.0/25");
+    }
+
+    @Test
+    void updateWhenNameHoldsATokenThenAuditMasksIt() {
+        IssuedToken t = f.create("alice", AccessLevel.READ);
+        String secret = f.create("dave", AccessLevel.READ).secret().reveal();
+        tokens.update(Actor.user("alice"), t.record().id(), TokenChanges.none().withName("see " + secret));
+        AuditEvent e = f.audit.ofType(AuditEventType.TOKEN_UPDATED).get(0);
+        assertThat(e.details().get("name")).startsWith("t-alice -> see ").contains("[redacted]").doesNotContain(secret);
+    }
+
+    @Test
+    void rotateWhenOwnerMayNotCreateTokensThenDeniedAndOldTokenKeepsWorking() {
+        IssuedToken t = managerSetToken();
+        onlyManagersMayCreate();
+        assertThatThrownBy(() -> tokens.rotate(Actor.user("alice"), t.record().id()))
+                .isInstanceOf(PermissionDeniedException.class).hasMessageContaining("may create tokens");
+        assertThat(tokens.get(Actor.user("alice"), t.record().id()).state(f.clock.instant())).isEqualTo(TokenState.ACTIVE);
+        assertThat(f.store.countActive("alice", f.clock.instant())).isEqualTo(1);
+        assertThat(f.audit.ofType(AuditEventType.TOKEN_MANAGE_DENIED)).singleElement()
+                .satisfies(e -> assertThat(e.tokenId()).contains(t.record().id()));
+    }
+
+    @Test
+    void rotateWhenOwnerRotatesManagerSetTokenThenSuccessorKeepsRestrictionsAndCreatorSoTheyStayNarrowOnly() {
+        IssuedToken t = managerSetToken();
+        IssuedToken fresh = tokens.rotate(Actor.user("alice"), t.record().id());
+        assertThat(fresh.record().createdBy()).isEqualTo("admin");
+        assertThat(fresh.record().allowedCidrs()).containsExactly("10.0.0.0/8");
+        assertThat(fresh.record().scope()).isEqualTo(t.record().scope());
+        assertThat(f.audit.ofType(AuditEventType.TOKEN_ROTATED)).singleElement()
+                .satisfies(e -> assertThat(e.details()).containsEntry("rotatedBy", "alice"));
+        // the laundering step of the reported attack: the rotated token is still the manager's, not alice's own
+        assertThatThrownBy(() -> tokens.update(Actor.user("alice"), fresh.record().id(),
+                TokenChanges.none().withAllowedCidrs(List.of()))).isInstanceOf(PermissionDeniedException.class);
+    }
+
+    @Test
+    void rotateWhenTokenLevelIsNowAboveOwnersCeilingThenDenied() {
+        IssuedToken t = f.create("alice", AccessLevel.WRITE);
+        f.directory.setGroups("alice", Set.of("readers"));
+        f.clock.advance(Duration.ofSeconds(3)); // past the directory cache
+        assertThatThrownBy(() -> tokens.rotate(Actor.user("alice"), t.record().id()))
+                .isInstanceOf(PermissionDeniedException.class).hasMessageContaining("WRITE").hasMessageContaining("READ");
+        assertThatThrownBy(() -> tokens.rotate(Actor.user("admin"), t.record().id()))
+                .isInstanceOf(PermissionDeniedException.class);
+    }
+
+    @Test
+    void rotateWhenOwnerIsOverALoweredLimitThenConflictAndNothingChanges() {
+        IssuedToken a = f.create("alice", AccessLevel.READ);
+        f.create("alice", AccessLevel.READ);
+        f.create("alice", AccessLevel.READ);
+        f.latchkey.policy().update(Actor.user("admin"), Map.of("maxTokensPerUser", "2"));
+        assertThatThrownBy(() -> tokens.rotate(Actor.user("alice"), a.record().id()))
+                .isInstanceOf(ConflictException.class).hasMessageContaining("maxTokensPerUser");
+        assertThat(f.auth(a, "GET", "/x").isAllowed()).isTrue();
+    }
+
+    /** What one racing call returned or threw. */
+    private record Outcome<T>(T value, Throwable error) {
+    }
+
+    /** Runs {@code task} on {@code threads} threads released at once by a latch. */
+    private static <T> List<Outcome<T>> race(int threads, java.util.concurrent.Callable<T> task) throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        try {
+            List<java.util.concurrent.Future<Outcome<T>>> futures = new java.util.ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    try {
+                        return new Outcome<T>(task.call(), null);
+                    } catch (RuntimeException e) {
+                        return new Outcome<T>(null, e);
+                    }
+                }));
+            }
+            start.countDown();
+            List<Outcome<T>> out = new java.util.ArrayList<>();
+            for (java.util.concurrent.Future<Outcome<T>> fu : futures) {
+                out.add(fu.get(60, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            return out;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static <T> List<T> succeeded(List<Outcome<T>> outcomes) {
+        return outcomes.stream().filter(o -> o.error() == null).map(Outcome::value).toList();
+    }
+
+    private static List<Throwable> failures(List<? extends Outcome<?>> outcomes) {
+        return outcomes.stream().map(Outcome::error).filter(java.util.Objects::nonNull).map(e -> (Throwable) e).toList();
+    }
+
+    @Test
+    void createWhenFortyParallelCreatesRaceOverMaxTokensPerUserOfFiveThenExactlyFiveAreActive() throws Exception {
+        f.latchkey.policy().update(Actor.user("admin"), Map.of("maxTokensPerUser", "5"));
+        var futures = race(40, () -> f.create("alice", AccessLevel.READ));
+        assertThat(succeeded(futures)).hasSize(5);
+        assertThat(failures(futures)).hasSize(35).allSatisfy(e -> assertThat(e).isInstanceOf(ConflictException.class)
+                .hasMessageContaining("maxTokensPerUser"));
+        assertThat(f.store.countActive("alice", f.clock.instant())).isEqualTo(5);
+        assertThat(f.audit.ofType(AuditEventType.TOKEN_CREATED)).hasSize(5);
+    }
+
+    @Test
+    void rotateWhenTenParallelRotationsOfOneTokenThenExactlyOneWorkingSuccessor() throws Exception {
+        IssuedToken t = f.create("alice", AccessLevel.READ);
+        var futures = race(10, () -> tokens.rotate(Actor.user("alice"), t.record().id()));
+        assertThat(succeeded(futures)).hasSize(1);
+        assertThat(failures(futures)).hasSize(9).allSatisfy(e -> assertThat(e).isInstanceOf(ConflictException.class));
+        IssuedToken winner = succeeded(futures).get(0);
+        assertThat(f.auth(winner, "GET", "/x").isAllowed()).isTrue();
+        assertThat(reason(f.auth(t, "GET", "/x"))).isEqualTo(RefusalReason.REVOKED);
+        assertThat(f.store.query(TokenQuery.builder(f.clock.instant()).owner("alice").state(TokenState.ACTIVE).build())
+                .items()).extracting(TokenRecord::id).containsExactly(winner.record().id());
+        assertThat(f.audit.ofType(AuditEventType.TOKEN_ROTATED)).hasSize(1);
+    }
+
+    @Test
+    void createWhenTenParallelCreatesOfServiceDupBotThenExactlyOne() throws Exception {
+        var futures = race(10, () -> tokens.create(Actor.user("admin"),
+                NewToken.builder("dup-bot", AccessLevel.READ).service("P/r").build()));
+        assertThat(succeeded(futures)).hasSize(1);
+        assertThat(failures(futures)).hasSize(9).allSatisfy(e -> assertThat(e).isInstanceOf(ConflictException.class)
+                .hasMessageContaining("dup-bot"));
+        assertThat(f.store.countActive("service:dup-bot", f.clock.instant())).isEqualTo(1);
+    }
 }

@@ -9,7 +9,9 @@ import dev.latchkey.spi.AccessLevel;
 import dev.latchkey.spi.ChangeEvent;
 import dev.latchkey.spi.ConcurrentUpdateException;
 import dev.latchkey.spi.DuplicateTokenException;
+import dev.latchkey.spi.InsertConditions;
 import dev.latchkey.spi.LastUse;
+import dev.latchkey.spi.LimitExceededException;
 import dev.latchkey.spi.Page;
 import dev.latchkey.spi.Revocation;
 import dev.latchkey.spi.Scope;
@@ -59,9 +61,12 @@ import javax.sql.DataSource;
  * digest algorithm 128, name 1000, owner / createdBy / hint / revokedBy 255, revocation reason 1000; longer
  * values, NUL characters and unpaired surrogates are rejected with {@link IllegalArgumentException}.
  *
- * <p>Every change-writing transaction (insert, update, savePolicy) first locks one sequence row, so change-feed
- * sequences are assigned in commit order and a polling node never skips an event that committed late. Token
- * writes are rare, so serialising them is cheap; reads and {@link #recordLastUse} never take that lock.
+ * <p>Every change-writing transaction (insert, update, rotate, savePolicy) first locks one sequence row, so change-feed
+ * sequences are assigned in commit order and a polling node never skips an event that committed late. The same lock
+ * makes the {@link InsertConditions} atomic: the limit checks run after it is taken, so they see every earlier token
+ * write and no other writer can commit between the check and the insert (on H2, PostgreSQL and MariaDB alike, at
+ * their default isolation levels). Token writes are rare, so serialising them is cheap; reads and
+ * {@link #recordLastUse} never take that lock.
  */
 public final class JdbcTokenStore implements TokenStore {
 
@@ -118,26 +123,93 @@ public final class JdbcTokenStore implements TokenStore {
     // -------------------------------------------------------------------------------------------------------
 
     @Override
-    public void insert(TokenRecord record) {
+    public void insert(TokenRecord record, InsertConditions conditions) {
         Objects.requireNonNull(record, "record");
-        if (record.version() != 0) {
-            throw new IllegalArgumentException("a new record must have version 0, was " + record.version());
-        }
-        check(record);
+        Objects.requireNonNull(conditions, "conditions");
+        requireNew(record, conditions);
         jdbc.transaction("insert", c -> {
+            // the sequence row lock is taken first: it serialises every token write, so the limit checks below see
+            // every earlier write and no later one can slip in before this transaction commits
             long seq = nextSequence(c);
-            try (PreparedStatement ps = jdbc.prepare(c, sql.insert)) {
-                bindInsert(ps, record);
-                ps.executeUpdate();
-            } catch (SQLException e) {
-                if (Jdbc.isUniqueViolation(e)) {
-                    throw new DuplicateTokenException("a token with id " + record.id() + " or with the same digest already exists");
-                }
-                throw e;
-            }
+            checkConditions(c, record, conditions);
+            insertRow(c, record);
             appendChange(c, seq, ChangeEvent.Type.TOKEN, record.id(), record.digest());
             return null;
         });
+    }
+
+    @Override
+    public TokenRecord rotate(TokenRecord revokedPredecessor, long expectedVersion, TokenRecord successor,
+                              InsertConditions conditions) {
+        Objects.requireNonNull(revokedPredecessor, "revokedPredecessor");
+        Objects.requireNonNull(successor, "successor");
+        Objects.requireNonNull(conditions, "conditions");
+        if (revokedPredecessor.revocation().isEmpty()) {
+            throw new IllegalArgumentException("the predecessor of a rotation must carry its revocation");
+        }
+        check(revokedPredecessor);
+        requireNew(successor, conditions);
+        return jdbc.transaction("rotate", c -> {
+            long seq = nextSequence(c);
+            TokenRecord stored = updateRow(c, revokedPredecessor, expectedVersion, sql.updateIfActive);
+            appendChange(c, seq, ChangeEvent.Type.TOKEN, stored.id(), stored.digest());
+            checkConditions(c, successor, conditions);
+            insertRow(c, successor);
+            long next = nextSequence(c);
+            appendChange(c, next, ChangeEvent.Type.TOKEN, successor.id(), successor.digest());
+            return stored;
+        });
+    }
+
+    private void requireNew(TokenRecord record, InsertConditions conditions) {
+        if (record.version() != 0) {
+            throw new IllegalArgumentException("a new record must have version 0, was " + record.version());
+        }
+        if (conditions.uniqueActiveServiceName() && record.kind() != TokenKind.SERVICE) {
+            throw new IllegalArgumentException("uniqueActiveServiceName applies to service records only, "
+                    + record.id() + " is " + record.kind());
+        }
+        check(record);
+    }
+
+    private void insertRow(Connection c, TokenRecord record) throws SQLException {
+        try (PreparedStatement ps = jdbc.prepare(c, sql.insert)) {
+            bindInsert(ps, record);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            if (Jdbc.isUniqueViolation(e)) {
+                throw new DuplicateTokenException("a token with id " + record.id() + " or with the same digest already exists");
+            }
+            throw e;
+        }
+    }
+
+    /** Runs inside a transaction that holds the sequence row lock. */
+    private void checkConditions(Connection c, TokenRecord record, InsertConditions conditions) throws SQLException {
+        if (conditions.uniqueActiveServiceName()
+                && count(c, sql.countActiveService, record.owner(), conditions.asOf()) > 0) {
+            throw new LimitExceededException(LimitExceededException.Limit.ACTIVE_SERVICE_NAME,
+                    "an active service token named " + record.owner() + " exists");
+        }
+        if (conditions.maxActivePerOwner().isPresent()) {
+            long active = count(c, sql.countActive, record.owner(), conditions.asOf());
+            if (active >= conditions.maxActivePerOwner().getAsInt()) {
+                throw new LimitExceededException(LimitExceededException.Limit.ACTIVE_TOKENS_PER_OWNER,
+                        record.owner() + " already has " + active + " active tokens; the limit is "
+                                + conditions.maxActivePerOwner().getAsInt());
+            }
+        }
+    }
+
+    private long count(Connection c, String statement, String owner, Instant asOf) throws SQLException {
+        try (PreparedStatement ps = jdbc.prepare(c, statement)) {
+            ps.setString(1, owner);
+            ps.setLong(2, Jdbc.millis(asOf));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
     }
 
     /**
@@ -202,42 +274,50 @@ public final class JdbcTokenStore implements TokenStore {
         check(updated);
         return jdbc.transaction("update", c -> {
             long seq = nextSequence(c);
-            int rows;
-            try (PreparedStatement ps = jdbc.prepare(c, sql.update)) {
-                int i = 1;
-                ps.setString(i++, updated.kind().name());
-                ps.setString(i++, updated.name());
-                ps.setString(i++, updated.name().toLowerCase(Locale.ROOT));
-                ps.setString(i++, updated.owner());
-                ps.setString(i++, updated.createdBy());
-                ps.setString(i++, updated.scope().level().name());
-                ps.setString(i++, encodeDomainLevels(updated.scope().domainLevels()));
-                ps.setString(i++, TextCodec.encodeList(List.copyOf(updated.scope().resources())));
-                ps.setString(i++, TextCodec.encodeList(updated.allowedCidrs()));
-                ps.setString(i++, updated.digestAlgorithm());
-                ps.setString(i++, updated.hint());
-                ps.setLong(i++, Jdbc.millis(updated.createdAt()));
-                Jdbc.setLong(ps, i++, updated.expiresAt().map(Jdbc::millis).orElse(null));
-                Jdbc.setLong(ps, i++, updated.revocation().map(v -> Jdbc.millis(v.at())).orElse(null));
-                Jdbc.setString(ps, i++, updated.revocation().map(Revocation::by).orElse(null));
-                Jdbc.setString(ps, i++, updated.revocation().map(Revocation::reason).orElse(null));
-                ps.setString(i++, updated.id());
-                ps.setLong(i, expectedVersion);
-                rows = ps.executeUpdate();
-            }
-            if (rows == 0) {
-                throw new ConcurrentUpdateException("token " + updated.id() + " was not updated: it does not exist or its"
-                        + " stored version is not " + expectedVersion + "; re-read it and retry");
-            }
-            TokenRecord stored = findOne(c, sql.findById, updated.id()).orElseThrow(
-                    () -> new ConcurrentUpdateException("token " + updated.id() + " disappeared during the update"));
-            if (!stored.digest().equals(updated.digest())) {
-                throw new IllegalArgumentException("the digest of token " + updated.id() + " cannot change through an"
-                        + " update; a rotation inserts a new record");
-            }
+            TokenRecord stored = updateRow(c, updated, expectedVersion, sql.update);
             appendChange(c, seq, ChangeEvent.Type.TOKEN, stored.id(), stored.digest());
             return stored;
         });
+    }
+
+    private TokenRecord updateRow(Connection c, TokenRecord updated, long expectedVersion, String statement)
+            throws SQLException {
+        int rows;
+        try (PreparedStatement ps = jdbc.prepare(c, statement)) {
+            int i = 1;
+            ps.setString(i++, updated.kind().name());
+            ps.setString(i++, updated.name());
+            ps.setString(i++, updated.name().toLowerCase(Locale.ROOT));
+            ps.setString(i++, updated.owner());
+            ps.setString(i++, updated.createdBy());
+            ps.setString(i++, updated.scope().level().name());
+            ps.setString(i++, encodeDomainLevels(updated.scope().domainLevels()));
+            ps.setString(i++, TextCodec.encodeList(List.copyOf(updated.scope().resources())));
+            ps.setString(i++, TextCodec.encodeList(updated.allowedCidrs()));
+            ps.setString(i++, updated.digestAlgorithm());
+            ps.setString(i++, updated.hint());
+            ps.setLong(i++, Jdbc.millis(updated.createdAt()));
+            Jdbc.setLong(ps, i++, updated.expiresAt().map(Jdbc::millis).orElse(null));
+            Jdbc.setLong(ps, i++, updated.revocation().map(v -> Jdbc.millis(v.at())).orElse(null));
+            Jdbc.setString(ps, i++, updated.revocation().map(Revocation::by).orElse(null));
+            Jdbc.setString(ps, i++, updated.revocation().map(Revocation::reason).orElse(null));
+            ps.setString(i++, updated.id());
+            ps.setLong(i, expectedVersion);
+            rows = ps.executeUpdate();
+        }
+        if (rows == 0) {
+            throw new ConcurrentUpdateException("token " + updated.id() + " was not updated: it does not exist, its"
+                    + " stored version is not " + expectedVersion + (statement.equals(sql.updateIfActive)
+                    ? " or it is already revoked (rotated or revoked by somebody else first)" : "")
+                    + "; re-read it and retry");
+        }
+        TokenRecord stored = findOne(c, sql.findById, updated.id()).orElseThrow(
+                () -> new ConcurrentUpdateException("token " + updated.id() + " disappeared during the update"));
+        if (!stored.digest().equals(updated.digest())) {
+            throw new IllegalArgumentException("the digest of token " + updated.id() + " cannot change through an"
+                    + " update; a rotation inserts a new record");
+        }
+        return stored;
     }
 
     @Override

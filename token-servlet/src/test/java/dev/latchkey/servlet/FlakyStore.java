@@ -1,6 +1,7 @@
 package dev.latchkey.servlet;
 
 import dev.latchkey.spi.ChangeEvent;
+import dev.latchkey.spi.InsertConditions;
 import dev.latchkey.spi.LastUse;
 import dev.latchkey.spi.Page;
 import dev.latchkey.spi.StoreUnavailableException;
@@ -29,7 +30,8 @@ final class FlakyStore implements TokenStore {
         }
     }
 
-    @Override public void insert(TokenRecord r) { check(); delegate.insert(r); }
+    @Override public void insert(TokenRecord r, InsertConditions c) { check(); delegate.insert(r, c); }
+    @Override public TokenRecord rotate(TokenRecord old, long v, TokenRecord next, InsertConditions c) { check(); return delegate.rotate(old, v, next, c); }
     @Override public Optional<TokenRecord> findByDigest(String d) { check(); return delegate.findByDigest(d); }
     @Override public Optional<TokenRecord> findById(String id) { check(); return delegate.findById(id); }
     @Override public TokenRecord update(TokenRecord r, long v) { check(); return delegate.update(r, v); }

@@ -14,25 +14,65 @@ import java.util.Optional;
  * <ul>
  *   <li>Thread-safe: any method may be called from many threads at once; nothing is lost.</li>
  *   <li>Records are returned exactly as written (every field, unicode included), except that
- *       {@link #update} increments the version and {@link #recordLastUse} changes {@code lastUse}.</li>
+ *       {@link #update} and {@link #rotate} increment the version and {@link #recordLastUse} changes
+ *       {@code lastUse}.</li>
  *   <li>Lookups are by digest or id, never by scanning.</li>
  *   <li>Every failure of the backing storage (unreachable, timed out, I/O) surfaces as
  *       {@link StoreUnavailableException}; once the storage is back, calls succeed again without a
  *       restart.</li>
- *   <li>{@link #insert} and {@link #update} of a token, and {@link #savePolicy}, append a
- *       {@link ChangeEvent} atomically with the change, with a sequence higher than every earlier one.</li>
+ *   <li>{@link #insert}, {@link #update} and {@link #rotate} of a token, and {@link #savePolicy}, append a
+ *       {@link ChangeEvent} atomically with each record they change, with a sequence higher than every earlier
+ *       one.</li>
+ *   <li>Limits hold under concurrency: the {@link InsertConditions} of an insert or rotation are checked
+ *       atomically with the write, against every write that committed before it (a lock, a unique constraint or
+ *       a serialisable transaction; never a read followed by an unguarded write). When N threads race to insert
+ *       records of one owner with {@code maxActivePerOwner = k}, exactly {@code k} end up active; when N threads
+ *       insert one service name with {@code uniqueActiveServiceName}, exactly one does; when N threads rotate one
+ *       record, exactly one succeeds.</li>
  *   <li>No method ever receives or keeps a token secret.</li>
  * </ul>
  */
 public interface TokenStore {
 
     /**
-     * Stores a new record (its version must be 0).
+     * Stores a new record (its version must be 0) with no limit checked; the same as
+     * {@code insert(record, InsertConditions.none())}.
      *
      * @throws DuplicateTokenException   if a record with the same id or digest exists
      * @throws StoreUnavailableException if the storage failed
      */
-    void insert(TokenRecord record);
+    default void insert(TokenRecord record) {
+        insert(record, InsertConditions.none());
+    }
+
+    /**
+     * Stores a new record (its version must be 0) if {@code conditions} hold, checked atomically with the write.
+     *
+     * @throws DuplicateTokenException   if a record with the same id or digest exists
+     * @throws LimitExceededException    if a condition does not hold; nothing was written
+     * @throws IllegalArgumentException  if {@code uniqueActiveServiceName} is asked of a personal record
+     * @throws StoreUnavailableException if the storage failed
+     */
+    void insert(TokenRecord record, InsertConditions conditions);
+
+    /**
+     * A rotation, in one atomic step: writes {@code revokedPredecessor} (the stored record with its revocation set;
+     * id and digest unchanged) if the stored version is {@code expectedVersion} and the stored record is not
+     * revoked, then inserts {@code successor} if {@code conditions} hold with the predecessor already revoked.
+     * Either both writes happen or neither does; of N concurrent rotations of one record exactly one succeeds.
+     * Appends one change event per record, the predecessor's first.
+     *
+     * @return the stored predecessor, with version {@code expectedVersion + 1}
+     * @throws ConcurrentUpdateException if the predecessor does not exist, its stored version differs or it was
+     *                                   already revoked (somebody else rotated or revoked it first)
+     * @throws DuplicateTokenException   if the successor's id or digest exists
+     * @throws LimitExceededException    if a condition does not hold for the successor
+     * @throws IllegalArgumentException  if {@code revokedPredecessor} has no revocation, or the successor's
+     *                                   version is not 0
+     * @throws StoreUnavailableException if the storage failed
+     */
+    TokenRecord rotate(TokenRecord revokedPredecessor, long expectedVersion, TokenRecord successor,
+                       InsertConditions conditions);
 
     /** The record whose digest is {@code digest}, if any. */
     Optional<TokenRecord> findByDigest(String digest);

@@ -12,7 +12,9 @@ import dev.latchkey.spi.AccessLevel;
 import dev.latchkey.spi.ChangeEvent;
 import dev.latchkey.spi.ConcurrentUpdateException;
 import dev.latchkey.spi.DuplicateTokenException;
+import dev.latchkey.spi.InsertConditions;
 import dev.latchkey.spi.LastUse;
+import dev.latchkey.spi.LimitExceededException;
 import dev.latchkey.spi.Page;
 import dev.latchkey.spi.Revocation;
 import dev.latchkey.spi.Scope;
@@ -1323,5 +1325,201 @@ public abstract class TokenStoreContract {
 
         assertThat(store.changesSince(seq, 10)).isEmpty();
         assertThat(store.changesSince(0, 10)).hasSize(1);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // limits: InsertConditions and rotate
+    // ---------------------------------------------------------------------------------------------------------
+
+    /** How many threads race in the limit tests (the numbers of the reported attack). */
+    protected int limitRaceThreads() {
+        return 40;
+    }
+
+    private static InsertConditions atMost(int limit) {
+        return InsertConditions.asOf(NOW).withMaxActivePerOwner(limit);
+    }
+
+    private static TokenRecord revokedForRotation(TokenRecord r, String successorId) {
+        return r.withRevocation(new Revocation(NOW, "rotator", "rotated to " + successorId));
+    }
+
+    @Test
+    @DisplayName("TokenStore.insert(record, conditions): maxActivePerOwner counts only the owner's ACTIVE records")
+    void insertWhenOwnerIsAtTheLimitThenLimitExceededAndNothingWritten() {
+        store.insert(token("l-1").owner("alice").build(), atMost(2));
+        store.insert(token("l-revoked").owner("alice").revokedAt(days(1)).build(), atMost(2));
+        store.insert(token("l-expired").owner("alice").expiresAt(days(1)).build(), atMost(2));
+        store.insert(token("l-bob").owner("bob").build(), atMost(2));
+        store.insert(token("l-2").owner("alice").build(), atMost(2));
+        long before = store.latestChangeSequence();
+
+        Throwable refused = catchThrowable(() -> store.insert(token("l-3").owner("alice").build(), atMost(2)));
+
+        assertThat(refused).isInstanceOf(LimitExceededException.class);
+        assertThat(((LimitExceededException) refused).limit()).isEqualTo(LimitExceededException.Limit.ACTIVE_TOKENS_PER_OWNER);
+        assertThat(store.findById("l-3")).isEmpty();
+        assertThat(store.findByDigest(TokenFixture.digestOf("l-3"))).isEmpty();
+        assertThat(store.latestChangeSequence()).isEqualTo(before);
+        assertThat(store.countActive("alice", NOW)).isEqualTo(2);
+        store.insert(token("l-bob-2").owner("bob").build(), atMost(2));
+    }
+
+    @Test
+    @DisplayName("TokenStore.insert(record, conditions): uniqueActiveServiceName refuses a second active service of one name")
+    void insertWhenActiveServiceNameIsTakenThenLimitExceeded() {
+        InsertConditions unique = InsertConditions.asOf(NOW).withUniqueActiveServiceName();
+        store.insert(token("svc-old").kind(TokenKind.SERVICE).owner("service:bot").revokedAt(days(1)).build(), unique);
+        store.insert(token("svc-expired").kind(TokenKind.SERVICE).owner("service:bot").expiresAt(days(1)).build(), unique);
+        store.insert(token("svc-1").kind(TokenKind.SERVICE).owner("service:bot").build(), unique);
+
+        Throwable refused = catchThrowable(() ->
+                store.insert(token("svc-2").kind(TokenKind.SERVICE).owner("service:bot").build(), unique));
+
+        assertThat(refused).isInstanceOf(LimitExceededException.class);
+        assertThat(((LimitExceededException) refused).limit()).isEqualTo(LimitExceededException.Limit.ACTIVE_SERVICE_NAME);
+        assertThat(store.findById("svc-2")).isEmpty();
+        store.insert(token("svc-other").kind(TokenKind.SERVICE).owner("service:other-bot").build(), unique);
+        assertThatThrownBy(() -> store.insert(token("p-1").owner("alice").build(), unique))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    @DisplayName("TokenStore.rotate: revokes the predecessor and inserts the successor, one change event each")
+    void rotateWhenPredecessorIsActiveThenBothAreWrittenAtomically() {
+        store.insert(token("rot-old").build());
+        TokenRecord old = store.findById("rot-old").orElseThrow();
+        long before = store.latestChangeSequence();
+
+        TokenRecord stored = store.rotate(revokedForRotation(old, "rot-new"), old.version(), token("rot-new").build(),
+                atMost(1));
+
+        assertThat(stored.version()).isEqualTo(old.version() + 1);
+        assertThat(stored.revocation()).map(Revocation::reason).contains("rotated to rot-new");
+        assertThat(store.findById("rot-old").orElseThrow().state(NOW)).isEqualTo(TokenState.REVOKED);
+        assertThat(store.findByDigest(TokenFixture.digestOf("rot-new"))).map(TokenRecord::id).contains("rot-new");
+        assertThat(store.countActive("alice", NOW)).isEqualTo(1);
+        List<ChangeEvent> events = store.changesSince(before, 10);
+        assertThat(events).extracting(e -> e.tokenId().orElseThrow()).containsExactly("rot-old", "rot-new");
+    }
+
+    @Test
+    @DisplayName("TokenStore.rotate: a predecessor that is already revoked or stale is refused and nothing is written")
+    void rotateWhenPredecessorWasAlreadyRotatedOrChangedThenConcurrentUpdateAndNothingWritten() {
+        store.insert(token("rr-old").build());
+        TokenRecord old = store.findById("rr-old").orElseThrow();
+        store.rotate(revokedForRotation(old, "rr-first"), old.version(), token("rr-first").build(), InsertConditions.none());
+        TokenRecord revoked = store.findById("rr-old").orElseThrow();
+        long before = store.latestChangeSequence();
+
+        assertThatThrownBy(() -> store.rotate(revokedForRotation(old, "rr-second"), old.version(),
+                token("rr-second").build(), InsertConditions.none())).isInstanceOf(ConcurrentUpdateException.class);
+        assertThatThrownBy(() -> store.rotate(revokedForRotation(revoked, "rr-third"), revoked.version(),
+                token("rr-third").build(), InsertConditions.none())).isInstanceOf(ConcurrentUpdateException.class);
+        assertThatThrownBy(() -> store.rotate(revokedForRotation(token("rr-missing").build(), "rr-4"), 0,
+                token("rr-4").build(), InsertConditions.none())).isInstanceOf(ConcurrentUpdateException.class);
+
+        assertThat(store.findById("rr-second")).isEmpty();
+        assertThat(store.findById("rr-third")).isEmpty();
+        assertThat(store.findById("rr-4")).isEmpty();
+        assertThat(store.findById("rr-old").orElseThrow()).isEqualTo(revoked);
+        assertThat(store.latestChangeSequence()).isEqualTo(before);
+    }
+
+    @Test
+    @DisplayName("TokenStore.rotate: the limit is judged with the predecessor revoked; a refusal writes nothing")
+    void rotateWhenOwnerIsOverTheLimitThenLimitExceededAndPredecessorStaysActive() {
+        store.insert(token("ro-1").build());
+        store.insert(token("ro-2").build());
+        TokenRecord one = store.findById("ro-1").orElseThrow();
+        store.rotate(revokedForRotation(one, "ro-1b"), one.version(), token("ro-1b").build(), atMost(2));
+        store.insert(token("ro-3").build());
+        TokenRecord two = store.findById("ro-2").orElseThrow();
+        long before = store.latestChangeSequence();
+
+        Throwable refused = catchThrowable(() -> store.rotate(revokedForRotation(two, "ro-2b"), two.version(),
+                token("ro-2b").build(), atMost(1)));
+
+        assertThat(refused).isInstanceOf(LimitExceededException.class);
+        assertThat(store.findById("ro-2").orElseThrow()).isEqualTo(two);
+        assertThat(store.findById("ro-2b")).isEmpty();
+        assertThat(store.latestChangeSequence()).isEqualTo(before);
+        assertThatThrownBy(() -> store.rotate(two, two.version(), token("ro-2c").build(), InsertConditions.none()))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    @DisplayName("TokenStore: limits hold under concurrency — N racing inserts over maxActivePerOwner leave exactly the limit")
+    void insertWhenManyThreadsRaceOverTheLimitThenExactlyTheLimitIsActive() throws Exception {
+        assumeConcurrentWriters();
+        int threads = limitRaceThreads();
+        int limit = 5;
+
+        List<String> outcomes = runConcurrently(threads, t -> {
+            try {
+                store.insert(token(String.format("lim-%02d", t)).owner("racer").build(), atMost(limit));
+                return "inserted";
+            } catch (LimitExceededException e) {
+                return "refused";
+            }
+        });
+
+        assertThat(outcomes).filteredOn("inserted"::equals).hasSize(limit);
+        assertThat(outcomes).filteredOn("refused"::equals).hasSize(threads - limit);
+        assertThat(store.countActive("racer", NOW)).isEqualTo(limit);
+        assertThat(store.query(TokenQuery.builder(NOW).owner("racer").size(1).build()).total()).isEqualTo(limit);
+        assertThat(allChanges()).hasSize(limit);
+    }
+
+    @Test
+    @DisplayName("TokenStore: limits hold under concurrency — of N racing rotations of one record exactly one succeeds")
+    void rotateWhenManyThreadsRotateOneRecordThenExactlyOneSucceeds() throws Exception {
+        assumeConcurrentWriters();
+        store.insert(token("hot").owner("rotor").build());
+        TokenRecord old = store.findById("hot").orElseThrow();
+        int threads = Math.max(10, concurrentThreads());
+
+        List<String> outcomes = runConcurrently(threads, t -> {
+            String next = String.format("hot-next-%02d", t);
+            try {
+                store.rotate(revokedForRotation(old, next), old.version(), token(next).owner("rotor").build(),
+                        atMost(5));
+                return next;
+            } catch (ConcurrentUpdateException e) {
+                return "lost";
+            }
+        });
+
+        List<String> winners = outcomes.stream().filter(o -> !o.equals("lost")).toList();
+        assertThat(winners).hasSize(1);
+        assertThat(outcomes).filteredOn("lost"::equals).hasSize(threads - 1);
+        Page<TokenRecord> active = store.query(TokenQuery.builder(NOW).owner("rotor").state(TokenState.ACTIVE).build());
+        assertThat(active.items()).extracting(TokenRecord::id).containsExactly(winners.get(0));
+        assertThat(store.findById("hot").orElseThrow().revocation()).map(Revocation::reason)
+                .contains("rotated to " + winners.get(0));
+        assertThat(store.query(TokenQuery.builder(NOW).owner("rotor").size(1).build()).total()).isEqualTo(2);
+        assertThat(allChanges()).hasSize(3);
+    }
+
+    @Test
+    @DisplayName("TokenStore: limits hold under concurrency — N racing inserts of one service name leave exactly one")
+    void insertWhenManyThreadsCreateOneServiceNameThenExactlyOneIsActive() throws Exception {
+        assumeConcurrentWriters();
+        int threads = Math.max(10, concurrentThreads());
+        InsertConditions unique = InsertConditions.asOf(NOW).withUniqueActiveServiceName();
+
+        List<String> outcomes = runConcurrently(threads, t -> {
+            try {
+                store.insert(token(String.format("dup-%02d", t)).kind(TokenKind.SERVICE).owner("service:dup-bot")
+                        .build(), unique);
+                return "inserted";
+            } catch (LimitExceededException e) {
+                return "refused";
+            }
+        });
+
+        assertThat(outcomes).filteredOn("inserted"::equals).hasSize(1);
+        assertThat(store.countActive("service:dup-bot", NOW)).isEqualTo(1);
+        assertThat(store.query(TokenQuery.builder(NOW).owner("service:dup-bot").size(1).build()).total()).isEqualTo(1);
     }
 }

@@ -3,7 +3,11 @@ package dev.latchkey.tck;
 import dev.latchkey.spi.ChangeEvent;
 import dev.latchkey.spi.ConcurrentUpdateException;
 import dev.latchkey.spi.DuplicateTokenException;
+import dev.latchkey.spi.InsertConditions;
 import dev.latchkey.spi.LastUse;
+import dev.latchkey.spi.LimitExceededException;
+import dev.latchkey.spi.TokenKind;
+import dev.latchkey.spi.TokenState;
 import dev.latchkey.spi.Page;
 import dev.latchkey.spi.StoredPolicy;
 import dev.latchkey.spi.TokenQuery;
@@ -33,12 +37,55 @@ final class ReferenceTokenStore implements TokenStore {
     private StoredPolicy policy;
 
     @Override
-    public synchronized void insert(TokenRecord record) {
+    public synchronized void insert(TokenRecord record, InsertConditions conditions) {
+        checkNew(record, conditions);
+        byId.put(record.id(), record);
+        change(ChangeEvent.Type.TOKEN, record);
+    }
+
+    @Override
+    public synchronized TokenRecord rotate(TokenRecord revoked, long expectedVersion, TokenRecord successor,
+                                           InsertConditions conditions) {
+        if (revoked.revocation().isEmpty()) {
+            throw new IllegalArgumentException("no revocation");
+        }
+        TokenRecord stored = byId.get(revoked.id());
+        if (stored != null && stored.revocation().isPresent()) {
+            throw new ConcurrentUpdateException("already revoked " + revoked.id());
+        }
+        TokenRecord before = stored;
+        TokenRecord next = update(revoked, expectedVersion);
+        try {
+            checkNew(successor, conditions);
+        } catch (RuntimeException e) {
+            byId.put(before.id(), before);
+            changes.remove(changes.size() - 1);
+            sequence--;
+            throw e;
+        }
+        byId.put(successor.id(), successor);
+        change(ChangeEvent.Type.TOKEN, successor);
+        return next;
+    }
+
+    private void checkNew(TokenRecord record, InsertConditions c) {
+        if (record.version() != 0) {
+            throw new IllegalArgumentException("version " + record.version());
+        }
+        if (c.uniqueActiveServiceName() && record.kind() != TokenKind.SERVICE) {
+            throw new IllegalArgumentException("not a service record");
+        }
         if (byId.containsKey(record.id()) || byId.values().stream().anyMatch(r -> r.digest().equals(record.digest()))) {
             throw new DuplicateTokenException("duplicate " + record.id());
         }
-        byId.put(record.id(), record);
-        change(ChangeEvent.Type.TOKEN, record);
+        List<TokenRecord> active = byId.values().stream()
+                .filter(r -> r.owner().equals(record.owner()) && r.state(c.asOf()) == TokenState.ACTIVE).toList();
+        if (c.uniqueActiveServiceName() && active.stream().anyMatch(r -> r.kind() == TokenKind.SERVICE)) {
+            throw new LimitExceededException(LimitExceededException.Limit.ACTIVE_SERVICE_NAME, "taken");
+        }
+        if (c.maxActivePerOwner().isPresent() && active.size() >= c.maxActivePerOwner().getAsInt()) {
+            throw new LimitExceededException(LimitExceededException.Limit.ACTIVE_TOKENS_PER_OWNER, "full");
+        }
     }
 
     private void change(ChangeEvent.Type type, TokenRecord r) {

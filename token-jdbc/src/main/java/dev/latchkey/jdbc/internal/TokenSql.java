@@ -29,6 +29,8 @@ public final class TokenSql {
     public final String findById;
     public final String update;
     public final String countActive;
+    public final String updateIfActive;
+    public final String countActiveService;
     public final String recordLastUse;
     public final String purge;
     public final String lockSequence;
@@ -55,6 +57,9 @@ public final class TokenSql {
                 + "domain_levels = ?, resources = ?, allowed_cidrs = ?, digest_algorithm = ?, hint = ?, created_at = ?, "
                 + "expires_at = ?, revoked_at = ?, revoked_by = ?, revoke_reason = ?, version = version + 1 "
                 + "WHERE id = ? AND version = ?";
+        updateIfActive = update + " AND revoked_at IS NULL";
+        countActiveService = "SELECT COUNT(*) FROM " + tokens
+                + " WHERE owner = ? AND kind = 'SERVICE' AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)";
         countActive = "SELECT COUNT(*) FROM " + tokens
                 + " WHERE owner = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)";
         recordLastUse = "UPDATE " + tokens + " SET last_used_at = ?, last_used_ip = ? "
