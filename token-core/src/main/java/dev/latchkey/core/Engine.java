@@ -228,7 +228,8 @@ final class Engine implements Authenticator {
             return refuse(RefusalReason.INSUFFICIENT_SCOPE, rec, credential, request);
         }
         if (!effective.coversResource(need.resource())
-                || !effective.levelFor(need.domain().orElse(null)).includes(need.level())) {
+                || !effective.levelFor(need.domain().orElse(null)).includes(need.level())
+                || (need.explicitDomain() && !effective.domainLevels().containsKey(need.domain().get()))) {
             return refuse(RefusalReason.INSUFFICIENT_SCOPE, rec, credential, request);
         }
         lastUse.record(rec.id(), now, client, request.clientIp());

@@ -1,10 +1,10 @@
-package dev.latchkey.core;
+package dev.latchkey.bitbucket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.latchkey.core.classify.BitbucketRequestClassifier;
-import dev.latchkey.core.classify.GitAwareMethodClassifier;
+import dev.latchkey.core.RequestFacts;
+import dev.latchkey.core.ValidationException;
 import dev.latchkey.core.classify.Requirement;
 import dev.latchkey.core.classify.UnclassifiableRequestException;
 import dev.latchkey.spi.AccessLevel;
@@ -12,7 +12,7 @@ import dev.latchkey.spi.Scope;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class ClassifierTest {
+class BitbucketRequestClassifierTest {
     private final BitbucketRequestClassifier bb = new BitbucketRequestClassifier();
 
     private Requirement bb(String method, String path, String query) {
@@ -25,8 +25,8 @@ class ClassifierTest {
         assertThat(bb("POST", "/rest/api/1.0/projects", "")).isEqualTo(Requirement.of(AccessLevel.ADMIN));
         assertThat(bb("GET", "/rest/api/1.0/projects/demo", ""))
                 .isEqualTo(Requirement.on(AccessLevel.READ, "project", "DEMO"));
-        assertThat(bb("POST", "/rest/api/1.0/projects/DEMO/repos", ""))
-                .isEqualTo(Requirement.on(AccessLevel.WRITE, "project", "DEMO"));
+        assertThat(bb("POST", "/rest/api/1.0/projects/DEMO/repos", "")).as("documented: PROJECT_ADMIN")
+                .isEqualTo(Requirement.on(AccessLevel.ADMIN, "project", "DEMO"));
         assertThat(bb("DELETE", "/rest/api/1.0/projects/DEMO", ""))
                 .isEqualTo(Requirement.on(AccessLevel.ADMIN, "project", "DEMO"));
         assertThat(bb("PUT", "/rest/api/1.0/projects/DEMO/permissions/users", ""))
@@ -58,17 +58,6 @@ class ClassifierTest {
                 "/rest/api/1.0/projects/DEMO/repos/a;b", "/scm/DEMO/r.git/git-receive-pack;/git-upload-pack"}) {
             assertThatThrownBy(() -> bb("POST", p, "")).as(p).isInstanceOf(UnclassifiableRequestException.class);
         }
-    }
-
-    @Test
-    void classifyWhenDefaultClassifierThenByMethodWithGit() {
-        GitAwareMethodClassifier c = new GitAwareMethodClassifier();
-        assertThat(c.classify(RequestFacts.of("OPTIONS", "/x", "")).level()).isEqualTo(AccessLevel.READ);
-        assertThat(c.classify(RequestFacts.of("HEAD", "/x", "")).level()).isEqualTo(AccessLevel.READ);
-        assertThat(c.classify(RequestFacts.of("PROPFIND", "/x", "")).level()).isEqualTo(AccessLevel.WRITE);
-        assertThat(c.classify(RequestFacts.of("get", "/x", "")).level()).as("unknown spelling is not safe")
-                .isEqualTo(AccessLevel.WRITE);
-        assertThat(c.classify(RequestFacts.of("PUT", "/r.git/git-upload-pack", "")).level()).isEqualTo(AccessLevel.WRITE);
     }
 
     @Test
