@@ -148,6 +148,15 @@ final class Engine implements Authenticator {
     }
 
     @Override
+    public boolean needsBody(String method, String path) {
+        try {
+            return s.classifier().needsBody(method, path);
+        } catch (RuntimeException e) {
+            return false; // without the body the classifier decides the stricter way
+        }
+    }
+
+    @Override
     public Decision authenticate(Credential credential, RequestFacts request) {
         if (credential == null || request == null) {
             return anonymousRefusals.get(RefusalReason.MALFORMED);
