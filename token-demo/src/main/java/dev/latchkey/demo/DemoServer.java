@@ -4,7 +4,7 @@ import dev.latchkey.core.Actor;
 import dev.latchkey.core.Latchkey;
 import dev.latchkey.core.Policy;
 import dev.latchkey.core.Slf4jAuditSink;
-import dev.latchkey.core.classify.BitbucketRequestClassifier;
+import dev.latchkey.bitbucket.BitbucketRequestClassifier;
 import dev.latchkey.jdbc.JdbcAuditLog;
 import dev.latchkey.jdbc.JdbcTokenStore;
 import dev.latchkey.jdbc.SchemaInstaller;

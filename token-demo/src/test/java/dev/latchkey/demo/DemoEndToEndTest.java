@@ -283,8 +283,9 @@ class DemoEndToEndTest {
 
     @Test
     void scopeWhenTokenLimitedToDemoRepoThenAnotherRepositoryIsRefused() throws IOException {
-        String writer = secret(http.createToken("alice", "{\"name\":\"creator\",\"level\":\"WRITE\"}"));
-        DemoClient.Response created = http.send("POST", "/rest/api/1.0/projects/DEMO/repos", DemoClient.bearer(writer),
+        // creating a repository is PROJECT_ADMIN in Bitbucket: an ADMIN token of an admin
+        String creator = secret(http.createToken("admin", "{\"name\":\"creator\",\"level\":\"ADMIN\"}"));
+        DemoClient.Response created = http.send("POST", "/rest/api/1.0/projects/DEMO/repos", DemoClient.bearer(creator),
                 "{\"name\":\"Other Repo\"}");
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         assertThat(created.json().get("slug").asText()).isEqualTo("other-repo");
@@ -318,14 +319,19 @@ class DemoEndToEndTest {
         assertThat(http.send("POST", "/rest/api/1.0/projects/DEMO/repos", DemoClient.bearer(read),
                 "{\"name\":\"nope\"}").status()).isEqualTo(403);
 
-        // WRITE token: alice (a developer) may create, but deleting needs ADMIN on the token and admin rights
+        // WRITE token: creating (PROJECT_ADMIN) and deleting (REPO_ADMIN) a repository need an ADMIN token
         String write = secret(http.createToken("alice", "{\"name\":\"api-write\",\"level\":\"WRITE\"}"));
         assertThat(http.send("POST", "/rest/api/1.0/projects/DEMO/repos", DemoClient.bearer(write),
+                "{\"name\":\"scratch\"}").status()).isEqualTo(403);
+        String admin = secret(http.createToken("admin", "{\"name\":\"api-admin\",\"level\":\"ADMIN\"}"));
+        assertThat(http.send("POST", "/rest/api/1.0/projects/DEMO/repos", DemoClient.bearer(admin),
                 "{\"name\":\"scratch\"}").status()).isEqualTo(201);
         assertThat(http.send("DELETE", "/rest/api/1.0/projects/DEMO/repos/scratch", DemoClient.bearer(write), null)
                 .status()).isEqualTo(403);
         assertThat(http.get("/rest/api/1.0/projects/DEMO/repos/scratch", DemoClient.bearer(write)).status())
                 .isEqualTo(200);
+        assertThat(http.send("DELETE", "/rest/api/1.0/projects/DEMO/repos/scratch", DemoClient.bearer(admin), null)
+                .status()).isEqualTo(204);
     }
 
     // ------------------------------------------------------------------ revocation
