@@ -85,8 +85,7 @@ public final class BitbucketRequestClassifier implements RequestClassifier {
     // ------------------------------------------------------------------ REST
 
     private Requirement rest(Method method, String path) {
-        Segments all = Segments.of(path); // [rest, module, version, ...]
-        Segments api = all.drop(1);       // [module, version, ...]
+        Segments all = Segments.of(path, 7); // [rest, module, version, projects|users, KEY, repos, slug]
         String resource = null;
         boolean repository = false;
         // where the path names a project or repository, the requirement is on it
@@ -109,7 +108,7 @@ public final class BitbucketRequestClassifier implements RequestClassifier {
             repository = true;
         }
         boolean knownVersion = all.is(2, "1.0") || all.is(2, "latest") || all.is(2, "2.0");
-        Rule rule = knownVersion && all.count() > 2 ? endpoints.match(method, api) : null;
+        Rule rule = knownVersion && all.count() > 2 ? endpoints.match(method, path, all.start(1)) : null;
         if (rule != null) {
             if (rule.system()) {
                 return Requirement.explicit(rule.level(), SYSTEM);

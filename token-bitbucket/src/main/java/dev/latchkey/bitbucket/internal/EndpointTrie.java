@@ -7,10 +7,8 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -32,10 +30,61 @@ public final class EndpointTrie {
     }
 
     private static final class Node {
-        final Map<String, Node> literal = new HashMap<>();
+        final Map<String, Node> literal = new HashMap<>(); // while loading
+        String[] words = new String[0];                      // after freeze(): literal children, compared in place
+        long[] table = new long[0];                          // open addressing: signature of each word, by slot
+        int[] slot = new int[0];                             // the word's index + 1 at that slot, 0 if empty
+        Node[] next = new Node[0];
         Node variable;
         Map<Method, Rule> rules;     // endpoints ending here
         Map<Method, Rule> restRules; // a {name*} tail here
+
+        void freeze() {
+            words = literal.keySet().toArray(String[]::new);
+            next = new Node[words.length];
+            int size = Integer.highestOneBit(Math.max(4, words.length * 4 - 1)) << 1;
+            table = new long[size];
+            slot = new int[size];
+            for (int i = 0; i < words.length; i++) {
+                String w = words[i];
+                long sig = signature(w.length(), w.charAt(0), w.charAt(w.length() - 1));
+                int at = index(sig, size - 1);
+                while (slot[at] != 0) {
+                    at = (at + 1) & (size - 1);
+                }
+                table[at] = sig;
+                slot[at] = i + 1;
+                next[i] = literal.get(words[i]);
+                next[i].freeze();
+            }
+            if (variable != null) {
+                variable.freeze();
+            }
+        }
+
+        /** The literal child named by {@code path[from, to)}, compared in the path without copying it. */
+        Node child(String path, int from, int to) {
+            long sig = signature(to - from, path.charAt(from), path.charAt(to - 1));
+            int mask = table.length - 1;
+            for (int at = index(sig, mask); slot[at] != 0; at = (at + 1) & mask) {
+                if (table[at] == sig) {
+                    int k = slot[at] - 1;
+                    if (path.startsWith(words[k], from)) {
+                        return next[k];
+                    }
+                }
+            }
+            return null;
+        }
+
+        private static int index(long sig, int mask) {
+            long h = sig * 0x9E3779B97F4A7C15L;
+            return (int) (h >>> 40) & mask;
+        }
+
+        private static long signature(int length, char first, char last) {
+            return ((long) length << 32) | ((long) first << 16) | last;
+        }
     }
 
     private final Node root = new Node();
@@ -74,6 +123,7 @@ public final class EndpointTrie {
             boolean system = f.length > 3 && f[3].trim().equals("system");
             t.add(m, f[1].trim(), new Rule(level, system), n);
         }
+        t.root.freeze();
         return t;
     }
 
@@ -125,32 +175,37 @@ public final class EndpointTrie {
     }
 
     /**
-     * The rule of the documented endpoint that {@code segments} (a request path under {@code /rest/}) matches for
-     * {@code method}, or null if it matches none.
+     * The rule of the documented endpoint that {@code path[from..]} (the part after {@code /rest/}, segments
+     * separated by '/', at most one trailing '/') matches for {@code method}, or null if it matches none.
      */
-    public Rule match(Method method, Segments segments) {
-        return walk(root, method, segments, 0);
+    public Rule match(Method method, String path, int from) {
+        return walk(root, method, path, from);
     }
 
-    private static Rule walk(Node node, Method method, Segments segs, int i) {
-        if (i == segs.count()) {
+    private static Rule walk(Node node, Method method, String path, int from) {
+        int n = path.length();
+        if (from >= n) {
             Rule r = node.rules == null ? null : node.rules.get(method);
             if (r == null && node.restRules != null) {
                 r = node.restRules.get(method);
             }
             return r;
         }
-        if (!node.literal.isEmpty()) {
-            Node next = node.literal.get(segs.segment(i));
+        int end = path.indexOf('/', from);
+        if (end < 0) {
+            end = n;
+        }
+        if (node.words.length > 0) {
+            Node next = node.child(path, from, end);
             if (next != null) {
-                Rule r = walk(next, method, segs, i + 1);
+                Rule r = walk(next, method, path, end + 1);
                 if (r != null) {
                     return r;
                 }
             }
         }
         if (node.variable != null) {
-            Rule r = walk(node.variable, method, segs, i + 1);
+            Rule r = walk(node.variable, method, path, end + 1);
             if (r != null) {
                 return r;
             }
@@ -168,15 +223,14 @@ public final class EndpointTrie {
          * {@code delete} meet the rules of POST and DELETE rather than escaping them.
          */
         public static Method of(String m) {
-            switch (m) {
-                case "GET":
-                    return GET;
-                case "HEAD":
-                    return HEAD;
-                case "OPTIONS":
-                    return OPTIONS;
-                default:
-                    break;
+            if (m.equals("GET")) {
+                return GET;
+            }
+            if (m.equals("HEAD")) {
+                return HEAD;
+            }
+            if (m.equals("OPTIONS")) {
+                return OPTIONS;
             }
             if (m.equalsIgnoreCase("POST")) {
                 return POST;
@@ -200,23 +254,6 @@ public final class EndpointTrie {
         @Override
         public String toString() {
             return name().toLowerCase(Locale.ROOT);
-        }
-    }
-
-    /** For tests: every template, for reference checks. */
-    List<String> describe() {
-        List<String> out = new ArrayList<>();
-        describe(root, "", out);
-        return out;
-    }
-
-    private static void describe(Node node, String prefix, List<String> out) {
-        if (node.rules != null) {
-            out.add(prefix);
-        }
-        node.literal.forEach((k, v) -> describe(v, prefix + "/" + k, out));
-        if (node.variable != null) {
-            describe(node.variable, prefix + "/{}", out);
         }
     }
 }

@@ -1,57 +1,48 @@
 package dev.latchkey.bitbucket.internal;
 
 /**
- * The segments of a normalised path, as offsets into it (no splitting). A trailing {@code '/'} adds no
- * segment. Segment text is materialised only on demand and cached, so the trie's hash lookups allocate at
- * most once per segment.
+ * The segments of a normalised path (see {@code PathCheck.requireNormalised}: no empty segment but a trailing
+ * {@code '/'}), as offsets into it (no splitting, no copies). A trailing {@code '/'} adds
+ * no segment. A view may skip leading segments ({@link #drop}) while sharing the offsets.
  */
 public final class Segments {
     private final String path;
-    private final int[] start;
-    private final int[] end;
-    private final String[] text;
+    private final int[] bounds; // start, end, start, end, ...
     private final int count;
     private final int offset;
 
-    private Segments(String path, int[] start, int[] end, int count, int offset) {
+    private Segments(String path, int[] bounds, int count, int offset) {
         this.path = path;
-        this.start = start;
-        this.end = end;
+        this.bounds = bounds;
         this.count = count;
         this.offset = offset;
-        this.text = new String[count];
     }
 
     /** The segments of {@code path} (which starts with '/'). */
     public static Segments of(String path) {
-        int n = path.length();
-        int c = 0;
-        for (int i = 1; i <= n; i++) {
-            if ((i == n || path.charAt(i) == '/') && path.charAt(i - 1) != '/') {
-                c++;
-            }
-        }
-        int[] s = new int[c];
-        int[] e = new int[c];
-        int k = 0;
-        int segStart = 1;
-        for (int i = 1; i <= n; i++) {
-            if (i == n || path.charAt(i) == '/') {
-                if (i > segStart) {
-                    s[k] = segStart;
-                    e[k] = i;
-                    k++;
-                }
-                segStart = i + 1;
-            }
-        }
-        return new Segments(path, s, e, c, 0);
+        return of(path, Integer.MAX_VALUE);
     }
 
-    /** These segments without the first {@code n}. */
-    public Segments drop(int n) {
-        Segments d = new Segments(path, start, end, count, offset + n);
-        return d;
+    /** The first {@code max} segments of {@code path} (which starts with '/'). */
+    public static Segments of(String path, int max) {
+        int n = path.length();
+        int[] b = new int[2 * Math.min(max, 16)];
+        int c = 0;
+        int start = 1;
+        while (start < n && c < max) {
+            int end = path.indexOf('/', start);
+            if (end < 0) {
+                end = n;
+            }
+            if (2 * c == b.length) {
+                b = java.util.Arrays.copyOf(b, b.length * 2);
+            }
+            b[2 * c] = start;
+            b[2 * c + 1] = end;
+            c++;
+            start = end + 1;
+        }
+        return new Segments(path, b, c, 0);
     }
 
     public int count() {
@@ -63,27 +54,25 @@ public final class Segments {
     }
 
     public int start(int i) {
-        return start[offset + i];
+        return bounds[2 * (offset + i)];
     }
 
     public int end(int i) {
-        return end[offset + i];
+        return bounds[2 * (offset + i) + 1];
     }
 
-    /** Segment {@code i}'s text. */
+    /** Segment {@code i}'s text (a copy). */
     public String segment(int i) {
-        int j = offset + i;
-        String t = text[j];
-        if (t == null) {
-            t = path.substring(start[j], end[j]);
-            text[j] = t;
-        }
-        return t;
+        return path.substring(start(i), end(i));
     }
 
     /** Whether segment {@code i} exists and equals {@code word}. */
     public boolean is(int i, String word) {
         int j = offset + i;
-        return j < count && end[j] - start[j] == word.length() && path.startsWith(word, start[j]);
+        if (j >= count) {
+            return false;
+        }
+        int s = bounds[2 * j];
+        return bounds[2 * j + 1] - s == word.length() && path.startsWith(word, s);
     }
 }
