@@ -20,4 +20,13 @@ public interface Authenticator {
      * with no storage access. Used to tell a token sent as a Basic password from a real password.
      */
     boolean looksLikeToken(String text);
+
+    /**
+     * Whether deciding on a request with this method and path needs its body (see
+     * {@link dev.latchkey.core.classify.RequestClassifier#needsBody}); the host then offers a bounded copy
+     * through {@link RequestFacts#body()}. Cheap; never throws.
+     */
+    default boolean needsBody(String method, String path) {
+        return false;
+    }
 }

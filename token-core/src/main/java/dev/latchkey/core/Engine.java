@@ -148,6 +148,15 @@ final class Engine implements Authenticator {
     }
 
     @Override
+    public boolean needsBody(String method, String path) {
+        try {
+            return s.classifier().needsBody(method, path);
+        } catch (RuntimeException e) {
+            return false; // without the body the classifier decides the stricter way
+        }
+    }
+
+    @Override
     public Decision authenticate(Credential credential, RequestFacts request) {
         if (credential == null || request == null) {
             return anonymousRefusals.get(RefusalReason.MALFORMED);
@@ -230,7 +239,8 @@ final class Engine implements Authenticator {
             return refuse(RefusalReason.INSUFFICIENT_SCOPE, rec, credential, request);
         }
         if (!effective.coversResource(need.resource())
-                || !effective.levelFor(need.domain().orElse(null)).includes(need.level())) {
+                || !effective.levelFor(need.domain().orElse(null)).includes(need.level())
+                || (need.explicitDomain() && !effective.domainLevels().containsKey(need.domain().get()))) {
             return refuse(RefusalReason.INSUFFICIENT_SCOPE, rec, credential, request);
         }
         lastUse.record(rec.id(), now, client, request.clientIp());

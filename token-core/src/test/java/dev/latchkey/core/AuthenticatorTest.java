@@ -204,43 +204,6 @@ class AuthenticatorTest {
         assertThat(ok.isAllowed()).isTrue();
     }
 
-    @Test
-    void authenticateWhenServiceTokenThenActsAsServicePrincipalOnItsResourceOnly() {
-        Fixture bb = new Fixture(new dev.latchkey.core.classify.BitbucketRequestClassifier());
-        try (bb) {
-            IssuedToken t = bb.latchkey.tokens().create(Actor.user("admin"),
-                    NewToken.builder("ci-bot", AccessLevel.WRITE).service("proj/repo").build());
-            assertThat(t.record().kind()).isEqualTo(TokenKind.SERVICE);
-            assertThat(t.secret().reveal()).startsWith("lks_");
-            Decision d = bb.auth(t, "POST", "/scm/PROJ/repo.git/git-receive-pack");
-            assertThat(((Decision.Allowed) d).principal().getName()).isEqualTo("service:ci-bot");
-            assertThat(reason(bb.auth(t, "GET", "/scm/PROJ/other.git/info/refs", "service=git-upload-pack", "10.1.2.3")))
-                    .isEqualTo(RefusalReason.INSUFFICIENT_SCOPE);
-            assertThat(reason(bb.latchkey.authenticator().authenticate(Credential.basic("admin", t.secret().reveal()),
-                    RequestFacts.of("GET", "/scm/PROJ/repo.git/info/refs", "10.1.2.3"))))
-                    .isEqualTo(RefusalReason.USERNAME_MISMATCH);
-            assertThat(bb.latchkey.authenticator().authenticate(Credential.basic("x-token-auth", t.secret().reveal()),
-                    RequestFacts.of("GET", "/scm/PROJ/repo.git/info/refs", "10.1.2.3")).isAllowed()).isTrue();
-        }
-    }
-
-    @Test
-    void authenticateWhenTokenLimitedToRepositoryThenOtherRepositoryRefused() {
-        Fixture bb = new Fixture(new dev.latchkey.core.classify.BitbucketRequestClassifier());
-        try (bb) {
-            IssuedToken t = bb.latchkey.tokens().create(Actor.user("alice"),
-                    NewToken.builder("one-repo", AccessLevel.READ).resources(Set.of("DEMO/demo-repo")).build());
-            assertThat(bb.auth(t, "GET", "/rest/api/1.0/projects/DEMO/repos/demo-repo").isAllowed()).isTrue();
-            assertThat(bb.auth(t, "POST", "/scm/demo/demo-repo.git/git-upload-pack").isAllowed()).isTrue();
-            assertThat(reason(bb.auth(t, "GET", "/rest/api/1.0/projects/DEMO/repos/other")))
-                    .isEqualTo(RefusalReason.INSUFFICIENT_SCOPE);
-            assertThat(reason(bb.auth(t, "GET", "/rest/api/1.0/projects/DEMO")))
-                    .isEqualTo(RefusalReason.INSUFFICIENT_SCOPE);
-            assertThat(reason(bb.auth(t, "GET", "/rest/api/1.0/projects/DEMO/repos/demo-repo-2")))
-                    .isEqualTo(RefusalReason.INSUFFICIENT_SCOPE);
-        }
-    }
-
     // ---- garbage never reaches the store
 
     @Test

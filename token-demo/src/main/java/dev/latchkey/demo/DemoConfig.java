@@ -310,9 +310,9 @@ public record DemoConfig(Map<String, DemoUser> users, Set<String> projectWriteGr
             # Who may authenticate with tokens and create them for themselves (contractors may not):
             policy.useTokens=developers,admins,readers
             policy.createTokens=developers,admins,readers
-            # The highest level each group may give its tokens (raise admins to ADMIN to let admin tokens
-            # delete repositories):
-            policy.levelGrants=developers=WRITE,admins=WRITE,readers=READ
+            # The highest level each group may give its tokens (ADMIN: admin tokens may create and delete
+            # repositories, which Bitbucket documents as PROJECT_ADMIN and REPO_ADMIN):
+            policy.levelGrants=developers=WRITE,admins=ADMIN,readers=READ
             # Token managers (create on behalf of others, list and revoke all tokens, read the audit log):
             policy.manageTokens=admins
             policy.administerPolicy=admins

@@ -4,7 +4,7 @@ import dev.latchkey.core.Actor;
 import dev.latchkey.core.Latchkey;
 import dev.latchkey.core.Policy;
 import dev.latchkey.core.Slf4jAuditSink;
-import dev.latchkey.core.classify.BitbucketRequestClassifier;
+import dev.latchkey.bitbucket.BitbucketRequestClassifier;
 import dev.latchkey.jdbc.JdbcAuditLog;
 import dev.latchkey.jdbc.JdbcTokenStore;
 import dev.latchkey.jdbc.SchemaInstaller;
@@ -192,6 +192,7 @@ public final class DemoServer implements AutoCloseable {
         ctx.setAttribute(LatchkeyAttributes.USER_DIRECTORY, directory);
         ctx.addFilter(new FilterHolder(fb.build()), "/*", EnumSet.of(DispatcherType.REQUEST));
         ctx.addFilter(new FilterHolder(new HostAuthFilter(directory, REALM)), "/*", EnumSet.of(DispatcherType.REQUEST));
+        ctx.addFilter(new FilterHolder(new DemoLfs(repos, rights)), "/scm/*", EnumSet.of(DispatcherType.REQUEST));
         ctx.addServlet(new ServletHolder("git", DemoGit.servlet(repos, rights)), "/scm/*");
         ctx.addServlet(new ServletHolder("bitbucket-api", new BitbucketApiServlet(repos, rights)), "/rest/api/1.0/*");
         ctx.addServlet(new ServletHolder("latchkey-api", TokenRestServlet.builder(latchkey)

@@ -283,8 +283,9 @@ class DemoEndToEndTest {
 
     @Test
     void scopeWhenTokenLimitedToDemoRepoThenAnotherRepositoryIsRefused() throws IOException {
-        String writer = secret(http.createToken("alice", "{\"name\":\"creator\",\"level\":\"WRITE\"}"));
-        DemoClient.Response created = http.send("POST", "/rest/api/1.0/projects/DEMO/repos", DemoClient.bearer(writer),
+        // creating a repository is PROJECT_ADMIN in Bitbucket: an ADMIN token of an admin
+        String creator = secret(http.createToken("admin", "{\"name\":\"creator\",\"level\":\"ADMIN\"}"));
+        DemoClient.Response created = http.send("POST", "/rest/api/1.0/projects/DEMO/repos", DemoClient.bearer(creator),
                 "{\"name\":\"Other Repo\"}");
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         assertThat(created.json().get("slug").asText()).isEqualTo("other-repo");
@@ -318,14 +319,19 @@ class DemoEndToEndTest {
         assertThat(http.send("POST", "/rest/api/1.0/projects/DEMO/repos", DemoClient.bearer(read),
                 "{\"name\":\"nope\"}").status()).isEqualTo(403);
 
-        // WRITE token: alice (a developer) may create, but deleting needs ADMIN on the token and admin rights
+        // WRITE token: creating (PROJECT_ADMIN) and deleting (REPO_ADMIN) a repository need an ADMIN token
         String write = secret(http.createToken("alice", "{\"name\":\"api-write\",\"level\":\"WRITE\"}"));
         assertThat(http.send("POST", "/rest/api/1.0/projects/DEMO/repos", DemoClient.bearer(write),
+                "{\"name\":\"scratch\"}").status()).isEqualTo(403);
+        String admin = secret(http.createToken("admin", "{\"name\":\"api-admin\",\"level\":\"ADMIN\"}"));
+        assertThat(http.send("POST", "/rest/api/1.0/projects/DEMO/repos", DemoClient.bearer(admin),
                 "{\"name\":\"scratch\"}").status()).isEqualTo(201);
         assertThat(http.send("DELETE", "/rest/api/1.0/projects/DEMO/repos/scratch", DemoClient.bearer(write), null)
                 .status()).isEqualTo(403);
         assertThat(http.get("/rest/api/1.0/projects/DEMO/repos/scratch", DemoClient.bearer(write)).status())
                 .isEqualTo(200);
+        assertThat(http.send("DELETE", "/rest/api/1.0/projects/DEMO/repos/scratch", DemoClient.bearer(admin), null)
+                .status()).isEqualTo(204);
     }
 
     // ------------------------------------------------------------------ revocation
@@ -347,5 +353,63 @@ class DemoEndToEndTest {
         assertThat(fetch.exit()).as(fetch.output()).isNotZero();
         Git.Result basic = git.withBasic(w.resolve("repo"), "alice", token, "fetch", "origin");
         assertThat(basic.exit()).as(basic.output()).isNotZero();
+    }
+
+    // ------------------------------------------------------------------ Git LFS with the real git-lfs client
+
+    private void requireGitLfs() {
+        requireGit();
+        Git.Result v = git.anonymous(tmp, "lfs", "version");
+        if (v.exit() != 0) {
+            if ("true".equals(System.getenv("LATCHKEY_TEST_REQUIRE_GIT_LFS"))) {
+                throw new AssertionError("git-lfs is required (LATCHKEY_TEST_REQUIRE_GIT_LFS=true) but not installed");
+            }
+            System.err.println("[token-demo] SKIPPING the Git LFS end-to-end scenario: 'git-lfs' is not installed");
+        }
+        Assumptions.assumeTrue(v.exit() == 0, "git-lfs is not installed; the Git LFS end-to-end scenario is skipped");
+    }
+
+    @Test
+    void gitLfsWhenWriteTokenPushesThenReadTokenPullsButCannotPush() throws IOException {
+        requireGitLfs();
+        String write = secret(http.createToken("alice", "{\"name\":\"lfs-write\",\"level\":\"WRITE\"}"));
+        String read = secret(http.createToken("alice", "{\"name\":\"lfs-read\",\"level\":\"READ\"}"));
+        byte[] content = new byte[200_000];
+        new java.util.Random(7).nextBytes(content);
+
+        Path w = newDir("lfs-write");
+        assertThat(git.withBearer(w, write, "clone", url(REPO), "repo").exit()).isZero();
+        Path repo = w.resolve("repo");
+        assertThat(git.anonymous(repo, "lfs", "install", "--local").exit()).isZero();
+        assertThat(git.anonymous(repo, "lfs", "track", "*.bin").exit()).isZero();
+        Files.write(repo.resolve("big.bin"), content);
+        assertThat(git.anonymous(repo, "add", ".gitattributes", "big.bin").exit()).isZero();
+        assertThat(git.anonymous(repo, "commit", "-m", "an LFS file").exit()).isZero();
+        Git.Result push = git.withBearer(repo, write, "push", "origin", "HEAD:refs/heads/lfs");
+        assertThat(push.exit()).as(push.output()).isZero();
+        assertThat(push.output()).doesNotContain(write);
+
+        // a READ token clones and pulls the LFS content (batch "download" is READ)
+        Path r = newDir("lfs-read");
+        Git.Result clone = git.withBearer(r, read, "clone", "--branch", "lfs", url(REPO), "repo");
+        assertThat(clone.exit()).as(clone.output()).isZero();
+        Path readRepo = r.resolve("repo");
+        assertThat(git.anonymous(readRepo, "lfs", "install", "--local").exit()).isZero();
+        Git.Result pull = git.withBearer(readRepo, read, "lfs", "pull");
+        assertThat(pull.exit()).as(pull.output()).isZero();
+        assertThat(Files.readAllBytes(readRepo.resolve("big.bin"))).isEqualTo(content);
+
+        // ... but cannot upload (batch "upload" is WRITE): git lfs push is refused
+        byte[] other = new byte[50_000];
+        new java.util.Random(8).nextBytes(other);
+        Files.write(readRepo.resolve("other.bin"), other);
+        assertThat(git.anonymous(readRepo, "add", "other.bin").exit()).isZero();
+        assertThat(git.anonymous(readRepo, "commit", "-m", "LFS with READ").exit()).isZero();
+        Git.Result lfsPush = git.withBearer(readRepo, read, "lfs", "push", "origin", "lfs");
+        assertThat(lfsPush.exit()).as(lfsPush.output()).isNotZero();
+        assertThat(lfsPush.output()).doesNotContain(read);
+        // and the WRITE token still can
+        Git.Result writePush = git.withBearer(readRepo, write, "lfs", "push", "origin", "lfs");
+        assertThat(writePush.exit()).as(writePush.output()).isZero();
     }
 }

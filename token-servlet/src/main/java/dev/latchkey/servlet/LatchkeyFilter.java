@@ -5,6 +5,7 @@ import dev.latchkey.core.Decision;
 import dev.latchkey.core.Latchkey;
 import dev.latchkey.core.RequestFacts;
 import dev.latchkey.servlet.internal.AuthError;
+import dev.latchkey.servlet.internal.BufferedBodyRequest;
 import dev.latchkey.servlet.internal.CredentialResolver;
 import dev.latchkey.servlet.internal.PathPatterns;
 import dev.latchkey.servlet.internal.Presented;
@@ -234,6 +235,11 @@ public final class LatchkeyFilter implements Filter {
         String ip = s.ipResolver().resolve(req);
         String query = req.getQueryString();
         RequestFacts facts = new RequestFacts(req.getMethod(), path(req), query == null ? "" : query, ip);
+        if (s.latchkey().authenticator().needsBody(facts.method(), facts.path())) {
+            BufferedBodyRequest buffered = BufferedBodyRequest.read(req, BufferedBodyRequest.LIMIT);
+            req = buffered; // the host still reads the whole body
+            facts = facts.withBody(buffered::body);
+        }
         Decision decision = s.latchkey().authenticator().authenticate(token.credential(), facts);
         if (decision instanceof Decision.Allowed) {
             Decision.Allowed allowed = (Decision.Allowed) decision;

@@ -25,6 +25,9 @@ final class EchoServlet extends HttpServlet {
         b.append("clientIp=").append(req.getAttribute(LatchkeyAttributes.CLIENT_IP)).append('\n');
         b.append("session=").append(req.getSession(false) != null).append('\n');
         b.append("path=").append(req.getServletPath()).append(req.getPathInfo() == null ? "" : req.getPathInfo()).append('\n');
+        byte[] body = req.getInputStream().readAllBytes();
+        b.append("bodyLength=").append(body.length).append('\n');
+        b.append("bodyHash=").append(java.util.Arrays.hashCode(body)).append('\n');
         res.getWriter().print(b);
     }
 }

@@ -50,7 +50,7 @@ final class Fixture implements AutoCloseable {
         settings.putAll(policy);
         dev.latchkey.spi.AuditSink sink = queryableAudit ? audit : audit::record;
         latchkey = Latchkey.builder().store(store).directory(directory).auditSink(sink)
-                .classifier(new dev.latchkey.core.classify.BitbucketRequestClassifier())
+                .classifier(new dev.latchkey.bitbucket.BitbucketRequestClassifier())
                 .initialPolicy(Policy.defaults().with(settings)).build();
     }
 

@@ -517,4 +517,28 @@ class LatchkeyFilterTest {
     static List<String> lines(String body) {
         return List.of(body.split("\n"));
     }
+
+    @Test
+    void doFilterWhenLfsBatchThenClassifierSeesTheBodyAndTheHostStillReadsAllOfIt() throws Exception {
+        fx = new Fixture();
+        start(LatchkeyFilter.builder(fx.latchkey).build());
+        String read = fx.token("alice", AccessLevel.READ);
+        String write = fx.token("bob", AccessLevel.WRITE);
+        URI batch = uri("/scm/PROJ/repo.git/info/lfs/objects/batch");
+        String download = "{\"operation\":\"download\",\"objects\":[{\"oid\":\"ab\",\"size\":1}]}";
+        HttpResponse<String> ok = fx.send("POST", batch, download, "Authorization", "Bearer " + read);
+        assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+        assertThat(ok.body()).contains("bodyLength=" + download.length(),
+                "bodyHash=" + java.util.Arrays.hashCode(download.getBytes(StandardCharsets.UTF_8)));
+        assertThat(fx.send("POST", batch, "{\"operation\":\"upload\",\"objects\":[]}", "Authorization",
+                "Bearer " + read).statusCode()).isEqualTo(403);
+        // a download padded past the bound is not shown to the classifier: treated as an upload
+        String padded = "{\"operation\":\"download\",\"pad\":\"" + "x".repeat(70_000) + "\"}";
+        assertThat(fx.send("POST", batch, padded, "Authorization", "Bearer " + read).statusCode()).isEqualTo(403);
+        // a WRITE token's long body reaches the host whole: buffered prefix, then the rest of the stream
+        HttpResponse<String> big = fx.send("POST", batch, padded, "Authorization", "Bearer " + write);
+        assertThat(big.statusCode()).isEqualTo(200);
+        assertThat(big.body()).contains("bodyLength=" + padded.length(),
+                "bodyHash=" + java.util.Arrays.hashCode(padded.getBytes(StandardCharsets.UTF_8)));
+    }
 }

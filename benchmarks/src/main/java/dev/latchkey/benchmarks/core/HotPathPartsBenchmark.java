@@ -5,7 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.latchkey.benchmarks.Scenario;
 import dev.latchkey.benchmarks.TokenText;
 import dev.latchkey.core.TokenFormat;
-import dev.latchkey.core.classify.BitbucketRequestClassifier;
+import dev.latchkey.bitbucket.BitbucketRequestClassifier;
 import dev.latchkey.core.classify.Requirement;
 import dev.latchkey.core.internal.CidrSet;
 import dev.latchkey.spi.TokenKind;

@@ -14,7 +14,7 @@ import dev.latchkey.core.IssuedToken;
 import dev.latchkey.core.Latchkey;
 import dev.latchkey.core.NewToken;
 import dev.latchkey.core.RequestFacts;
-import dev.latchkey.core.classify.BitbucketRequestClassifier;
+import dev.latchkey.bitbucket.BitbucketRequestClassifier;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import org.openjdk.jmh.annotations.Level;

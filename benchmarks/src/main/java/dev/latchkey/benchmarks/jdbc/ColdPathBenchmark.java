@@ -8,7 +8,7 @@ import dev.latchkey.core.Credential;
 import dev.latchkey.core.Decision;
 import dev.latchkey.core.InMemoryUserDirectory;
 import dev.latchkey.core.Latchkey;
-import dev.latchkey.core.classify.BitbucketRequestClassifier;
+import dev.latchkey.bitbucket.BitbucketRequestClassifier;
 import dev.latchkey.jdbc.JdbcTokenStore;
 import dev.latchkey.jdbc.SchemaInstaller;
 import dev.latchkey.jdbc.SqlDialect;

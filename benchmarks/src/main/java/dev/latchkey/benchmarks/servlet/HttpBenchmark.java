@@ -8,7 +8,7 @@ import dev.latchkey.core.InMemoryTokenStore;
 import dev.latchkey.core.InMemoryUserDirectory;
 import dev.latchkey.core.Latchkey;
 import dev.latchkey.core.NewToken;
-import dev.latchkey.core.classify.BitbucketRequestClassifier;
+import dev.latchkey.bitbucket.BitbucketRequestClassifier;
 import dev.latchkey.servlet.ClientIpResolver;
 import dev.latchkey.servlet.ForwardedHeader;
 import dev.latchkey.servlet.LatchkeyFilter;

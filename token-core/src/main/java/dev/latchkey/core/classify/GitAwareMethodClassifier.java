@@ -17,14 +17,17 @@ public class GitAwareMethodClassifier implements RequestClassifier {
         return Requirement.of(levelFor(request.method(), request.path(), request.query()));
     }
 
-    /** The level by method and git smart-HTTP endpoint. */
-    static AccessLevel levelFor(String method, String path, String query) {
+    /**
+     * The level by method and git smart-HTTP endpoint; {@link UnclassifiableRequestException} if the
+     * {@code service} parameter is ambiguous.
+     */
+    public static AccessLevel levelFor(String method, String path, String query) {
         if (path.endsWith("/info/refs")) {
             String service = GitQuery.service(query);
-            if ("git-receive-pack".equals(service)) {
-                return AccessLevel.WRITE;
+            if (service == null || service.equals("git-upload-pack")) {
+                return safe(method) ? AccessLevel.READ : AccessLevel.WRITE;
             }
-            return safe(method) ? AccessLevel.READ : AccessLevel.WRITE;
+            return AccessLevel.WRITE; // git-receive-pack, or a service nobody knows
         }
         if (path.endsWith("/git-upload-pack")) {
             return method.equals("POST") || safe(method) ? AccessLevel.READ : AccessLevel.WRITE;
@@ -35,7 +38,8 @@ public class GitAwareMethodClassifier implements RequestClassifier {
         return safe(method) ? AccessLevel.READ : AccessLevel.WRITE;
     }
 
-    static boolean safe(String method) {
+    /** Whether {@code method} is exactly {@code GET}, {@code HEAD} or {@code OPTIONS} (any other spelling is not safe). */
+    public static boolean safe(String method) {
         return method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS");
     }
 }

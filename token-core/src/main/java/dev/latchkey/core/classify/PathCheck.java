@@ -1,14 +1,16 @@
 package dev.latchkey.core.classify;
 
 /**
- * Refuses paths whose meaning could differ between the classifier and the host's router. One pass over the
- * characters, no allocation: it runs on every request.
+ * Helpers for classifiers: refuses paths whose meaning could differ between the classifier and the host's
+ * router, and recognises project keys and repository slugs. One pass over the characters, no allocation: it
+ * runs on every request.
  */
-final class PathCheck {
+public final class PathCheck {
     private PathCheck() {
     }
 
-    static void requireNormalised(String path) {
+    /** Throws {@link UnclassifiableRequestException} unless {@code path} is absolute, normalised and unambiguous. */
+    public static void requireNormalised(String path) {
         int n = path.length();
         if (n == 0 || path.charAt(0) != '/') {
             throw new UnclassifiableRequestException("the path does not start with '/'");
@@ -32,13 +34,13 @@ final class PathCheck {
     }
 
     /** Whether {@code s[from, to)} is a project key: an optional {@code ~}, then 1-128 of [A-Za-z0-9_-]. */
-    static boolean isKey(String s, int from, int to) {
+    public static boolean isKey(String s, int from, int to) {
         int start = from < to && s.charAt(from) == '~' ? from + 1 : from;
         return run(s, start, to, false);
     }
 
     /** Whether {@code s[from, to)} is a repository slug: 1-128 of [A-Za-z0-9._-]. */
-    static boolean isSlug(String s, int from, int to) {
+    public static boolean isSlug(String s, int from, int to) {
         return run(s, from, to, true);
     }
 

@@ -16,6 +16,15 @@ public interface RequestClassifier {
     Requirement classify(RequestFacts request);
 
     /**
+     * Whether the classifier must see the body of a request with this method and path (e.g. a Git LFS batch
+     * request, whose JSON says download or upload). Hosts buffer a bounded prefix of the body only for these
+     * requests and offer it through {@link RequestFacts#body()}. Runs on every request: keep it cheap.
+     */
+    default boolean needsBody(String method, String path) {
+        return false;
+    }
+
+    /**
      * The canonical name of a resource as tokens store it (e.g. upper-case project key), or a
      * {@link dev.latchkey.core.ValidationException} naming {@code resources} if it is not a valid name.
      */
