@@ -7,6 +7,8 @@ module dev.latchkey.jdbc {
     requires transitive java.sql;
     requires transitive dev.latchkey.spi;
     requires org.slf4j;
+    // only PgChangeListener needs pgjdbc; hosts on other databases never load it
+    requires static org.postgresql.jdbc;
 
     exports dev.latchkey.jdbc;
 }
