@@ -271,7 +271,8 @@ public final class Jdbc {
     public StoreUnavailableException unavailable(String operation, SQLException e) {
         String state = e == null ? null : e.getSQLState();
         StringBuilder msg = new StringBuilder(component).append('.').append(operation).append(" failed: ");
-        if (e instanceof SQLTimeoutException) {
+        // PostgreSQL reports a statement time-out as "query_canceled" (57014) rather than SQLTimeoutException
+        if (e instanceof SQLTimeoutException || "57014".equals(state)) {
             msg.append("the database did not answer within the statement time-out of ").append(queryTimeoutSeconds).append(" s");
         } else if (causedBy(e, SocketTimeoutException.class)) {
             msg.append("the database connection was silent for ").append(networkTimeoutMillis)
