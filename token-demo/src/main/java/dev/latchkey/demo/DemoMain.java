@@ -1,14 +1,22 @@
 package dev.latchkey.demo;
 
+import dev.latchkey.core.ClusterOptions;
+import dev.latchkey.core.ValidationException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * {@code java -jar latchkey-demo.jar [--port N] [--data DIR] [--jdbc-url URL --jdbc-user U --jdbc-password P]}:
- * starts the demo host and runs until interrupted (Ctrl-C). Bad arguments print the usage and exit with 2.
+ * {@code java -jar latchkey-demo.jar [--port N] [--data DIR] [--jdbc-url URL --jdbc-user U --jdbc-password P]
+ * [--node-name NAME] [--cluster-bound DURATION] [--poll-interval DURATION]}: starts the demo host and runs until
+ * interrupted (Ctrl-C). Bad arguments print the usage and exit with 2.
  */
 public final class DemoMain {
     static final String USAGE = String.join("\n",
@@ -21,6 +29,12 @@ public final class DemoMain {
             "                        jdbc:postgresql://127.0.0.1:5432/latchkey",
             "  --jdbc-user USER      database user (with --jdbc-url)",
             "  --jdbc-password PW    database password (with --jdbc-url)",
+            "  --node-name NAME      run as a node of a cluster sharing the --jdbc-url database",
+            "                        (letters, digits, . _ -; default node-<pid> when another cluster option is given)",
+            "  --cluster-bound D     a change on another node applies here within D (default 2s);",
+            "                        D is like 2s, 500ms, 1m or ISO-8601 PT2S",
+            "  --poll-interval D     how often to poll the change feed (default a quarter of the bound,",
+            "                        at most half of it)",
             "  --help                print this help",
             "",
             "Users, groups, the token policy and password rules are in DIR/" + DemoConfig.FILE_NAME + ".");
@@ -44,6 +58,9 @@ public final class DemoMain {
         String url = null;
         String user = null;
         String password = null;
+        String nodeName = null;
+        Duration bound = null;
+        Duration poll = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String name = a;
@@ -57,7 +74,8 @@ public final class DemoMain {
                 case "--help", "-h" -> {
                     return Optional.empty();
                 }
-                case "--port", "--data", "--jdbc-url", "--jdbc-user", "--jdbc-password" -> {
+                case "--port", "--data", "--jdbc-url", "--jdbc-user", "--jdbc-password", "--node-name", "--cluster-bound",
+                        "--poll-interval" -> {
                     if (value == null) {
                         if (i + 1 >= args.length) {
                             throw new UsageException(name + " needs a value");
@@ -80,6 +98,9 @@ public final class DemoMain {
                             url = value;
                         }
                         case "--jdbc-user" -> user = value;
+                        case "--node-name" -> nodeName = value;
+                        case "--cluster-bound" -> bound = duration(name, value);
+                        case "--poll-interval" -> poll = duration(name, value);
                         default -> password = value;
                     }
                 }
@@ -89,8 +110,68 @@ public final class DemoMain {
         if (url == null && (user != null || password != null)) {
             throw new UsageException("--jdbc-user and --jdbc-password need --jdbc-url");
         }
+        Optional<DemoServer.Cluster> cluster = Optional.empty();
+        if (nodeName != null || bound != null || poll != null) {
+            if (url == null) {
+                throw new UsageException("--node-name, --cluster-bound and --poll-interval need --jdbc-url: the nodes of"
+                        + " a cluster share one PostgreSQL or MariaDB database (the embedded H2 belongs to one process)");
+            }
+            cluster = Optional.of(cluster(nodeName, bound, poll));
+        }
         return Optional.of(new DemoServer.Options(port, data, Optional.ofNullable(url),
-                user == null ? "" : user, password == null ? "" : password));
+                user == null ? "" : user, password == null ? "" : password, cluster));
+    }
+
+    private static DemoServer.Cluster cluster(String nodeName, Duration bound, Duration poll) {
+        ClusterOptions options;
+        try {
+            if (bound == null && poll == null) {
+                options = ClusterOptions.defaults();
+            } else if (poll == null) {
+                options = ClusterOptions.withBound(bound);
+            } else {
+                Duration b = bound == null ? ClusterOptions.defaults().stalenessBound() : bound;
+                Duration retention = ClusterOptions.defaults().changeRetention();
+                options = new ClusterOptions(b, poll, retention.compareTo(b.multipliedBy(10)) < 0 ? b.multipliedBy(10) : retention);
+            }
+        } catch (ValidationException e) {
+            String option = "pollInterval".equals(e.field()) ? "--poll-interval" : "--cluster-bound";
+            throw new UsageException(option + ": " + e.getMessage());
+        }
+        try {
+            return new DemoServer.Cluster(nodeName == null ? "node-" + ProcessHandle.current().pid() : nodeName, options);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--node-name must be 1 to 40 letters, digits, '.', '_' or '-'");
+        }
+    }
+
+    private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
+
+    /** {@code 2s}, {@code 500ms}, {@code 1m}, {@code 1h} or ISO-8601 ({@code PT2S}); positive. */
+    static Duration duration(String option, String value) {
+        String v = value.strip().toLowerCase(Locale.ROOT);
+        Duration d = null;
+        Matcher m = SIMPLE_DURATION.matcher(v);
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            d = switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                default -> Duration.ofHours(n);
+            };
+        } else if (v.startsWith("p") && v.length() <= 40) {
+            try {
+                d = Duration.parse(v.toUpperCase(Locale.ROOT));
+            } catch (DateTimeParseException e) {
+                d = null;
+            }
+        }
+        if (d == null || d.isNegative() || d.isZero()) {
+            throw new UsageException(option + " must be a positive duration like 2s, 500ms, 1m or PT2S, was '"
+                    + (value.length() > 40 ? value.substring(0, 40) + "..." : value) + "'");
+        }
+        return d;
     }
 
     private static int port(String value) {
@@ -170,6 +251,7 @@ public final class DemoMain {
                 return 1;
             }
             out.println("Latchkey demo listening on http://127.0.0.1:" + port);
+            out.println("Mode: " + server.mode());
             howToTry(port).forEach(out::println);
             out.println("Data and configuration: " + options.get().dataDir().toAbsolutePath().normalize()
                     + " (stop with Ctrl-C)");

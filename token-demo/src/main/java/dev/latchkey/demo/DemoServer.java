@@ -1,13 +1,19 @@
 package dev.latchkey.demo;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import dev.latchkey.core.Actor;
+import dev.latchkey.core.ClusterOptions;
 import dev.latchkey.core.Latchkey;
 import dev.latchkey.core.Policy;
 import dev.latchkey.core.Slf4jAuditSink;
 import dev.latchkey.bitbucket.BitbucketRequestClassifier;
+import dev.latchkey.jdbc.DriverTimeouts;
 import dev.latchkey.jdbc.JdbcAuditLog;
 import dev.latchkey.jdbc.JdbcTokenStore;
+import dev.latchkey.jdbc.PgChangeListener;
 import dev.latchkey.jdbc.SchemaInstaller;
+import dev.latchkey.jdbc.SqlDialect;
 import dev.latchkey.servlet.ClientIpResolver;
 import dev.latchkey.servlet.LatchkeyAttributes;
 import dev.latchkey.servlet.LatchkeyFilter;
@@ -26,6 +32,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -33,6 +40,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -75,16 +83,28 @@ public final class DemoServer implements AutoCloseable {
      * @param jdbcUrl      an external database (PostgreSQL or MariaDB) instead of the embedded H2
      * @param jdbcUser     its user (may be empty)
      * @param jdbcPassword its password (may be empty; never printed)
+     * @param cluster      run as a node of a cluster sharing that database (needs {@code jdbcUrl})
      */
-    public record Options(int port, Path dataDir, Optional<String> jdbcUrl, String jdbcUser, String jdbcPassword) {
+    public record Options(int port, Path dataDir, Optional<String> jdbcUrl, String jdbcUser, String jdbcPassword,
+                          Optional<Cluster> cluster) {
         public Options {
             Objects.requireNonNull(dataDir, "dataDir");
             Objects.requireNonNull(jdbcUrl, "jdbcUrl");
             Objects.requireNonNull(jdbcUser, "jdbcUser");
             Objects.requireNonNull(jdbcPassword, "jdbcPassword");
+            Objects.requireNonNull(cluster, "cluster");
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("port must be 0..65535, was " + port);
             }
+            if (cluster.isPresent() && jdbcUrl.isEmpty()) {
+                throw new IllegalArgumentException("a cluster node needs a database the nodes share (jdbcUrl: PostgreSQL"
+                        + " or MariaDB); the embedded H2 belongs to one process");
+            }
+        }
+
+        /** A single node. */
+        public Options(int port, Path dataDir, Optional<String> jdbcUrl, String jdbcUser, String jdbcPassword) {
+            this(port, dataDir, jdbcUrl, jdbcUser, jdbcPassword, Optional.empty());
         }
 
         /** Port 8080, embedded H2 in {@code dataDir}. */
@@ -93,13 +113,43 @@ public final class DemoServer implements AutoCloseable {
         }
 
         public Options withPort(int p) {
-            return new Options(p, dataDir, jdbcUrl, jdbcUser, jdbcPassword);
+            return new Options(p, dataDir, jdbcUrl, jdbcUser, jdbcPassword, cluster);
+        }
+
+        /** These options with an external database. */
+        public Options withDatabase(String url, String user, String password) {
+            return new Options(port, dataDir, Optional.of(url), user, password, cluster);
+        }
+
+        /** These options as a cluster node. */
+        public Options withCluster(Cluster c) {
+            return new Options(port, dataDir, jdbcUrl, jdbcUser, jdbcPassword, Optional.of(c));
         }
 
         @Override
         public String toString() {
             return "Options[port=" + port + ", dataDir=" + dataDir + ", jdbcUrl=" + jdbcUrl.orElse("(embedded H2)")
-                    + ", jdbcUser=" + jdbcUser + ", jdbcPassword=" + (jdbcPassword.isEmpty() ? "" : "***") + "]";
+                    + ", jdbcUser=" + jdbcUser + ", jdbcPassword=" + (jdbcPassword.isEmpty() ? "" : "***")
+                    + ", cluster=" + cluster.map(Cluster::toString).orElse("(single node)") + "]";
+        }
+    }
+
+    /**
+     * A demo process as one node of a cluster: its name (in logs, the start-up text and the database sessions'
+     * application name) and how it follows the other nodes' changes.
+     *
+     * @param nodeName letters, digits, {@code . _ -}; 1 to 40 characters
+     * @param options  the engine's staleness bound and poll interval
+     */
+    public record Cluster(String nodeName, ClusterOptions options) {
+        private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,40}");
+
+        public Cluster {
+            Objects.requireNonNull(nodeName, "nodeName");
+            Objects.requireNonNull(options, "options");
+            if (!NAME.matcher(nodeName).matches()) {
+                throw new IllegalArgumentException("nodeName must be 1 to 40 letters, digits, '.', '_' or '-'");
+            }
         }
     }
 
@@ -110,6 +160,8 @@ public final class DemoServer implements AutoCloseable {
     private JdbcAuditLog auditLog;
     private DataSource dataSource;
     private JdbcConnectionPool h2Pool;
+    private HikariDataSource serverPool;
+    private PgChangeListener changeListener;
     private Server jetty;
     private int port = -1;
 
@@ -153,15 +205,22 @@ public final class DemoServer implements AutoCloseable {
         auditLog = JdbcAuditLog.builder(dataSource).dialect(store.dialect()).build();
         AuditSink audit = new TeeAuditLog(auditLog, new Slf4jAuditSink());
 
-        latchkey = Latchkey.builder()
+        Latchkey.Builder engine = Latchkey.builder()
                 .store(store)
                 .directory(directory)
                 .auditSink(audit)
                 .initialPolicy(config.policy())
                 .classifier(new BitbucketRequestClassifier())
-                .directoryCacheTtl(config.directoryCacheTtl())
-                .build();
+                .directoryCacheTtl(config.directoryCacheTtl());
+        options.cluster().ifPresent(c -> engine.cluster(c.options()));
+        latchkey = engine.build();
         applyConfigPolicy();
+        if (options.cluster().isPresent() && store.dialect() == SqlDialect.POSTGRESQL) {
+            // its own connection outside the pool: LISTEN holds it for the life of the node
+            changeListener = PgChangeListener.builder(
+                    new DriverManagerDataSource(serverUrl(), options.jdbcUser(), options.jdbcPassword()),
+                    new NotifiedChanges(store, latchkey)).start();
+        }
 
         DemoRepositories repos = new DemoRepositories(data.resolve("repos"));
         if (repos.find(DEMO_PROJECT, DEMO_REPO).isEmpty() && !Files.exists(data.resolve("repos"))) {
@@ -213,14 +272,58 @@ public final class DemoServer implements AutoCloseable {
         jetty = server;
         server.start();
         port = connector.getLocalPort();
-        LOG.info("started on port {} with data in {} ({})", port, data,
-                options.jdbcUrl().isPresent() ? "external database" : "embedded H2");
+        LOG.info("started on port {} with data in {} ({}), as {}", port, data,
+                options.jdbcUrl().isPresent() ? "external database" : "embedded H2", mode());
         return port;
+    }
+
+    /** Which mode this demo runs in, for the start-up text: single node, or cluster node NAME with its bound. */
+    public String mode() {
+        if (options.cluster().isEmpty()) {
+            return "single node (changes made by other processes on the same database are not followed)";
+        }
+        Cluster c = options.cluster().get();
+        return "cluster node " + c.nodeName() + " with bound " + human(c.options().stalenessBound())
+                + " (changes from other nodes apply here within it; change feed polled every "
+                + human(c.options().pollInterval())
+                + (changeListener != null ? ", woken at once by PostgreSQL LISTEN/NOTIFY)" : ")");
+    }
+
+    private static String human(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+    }
+
+    /** The external database URL with the drivers' connect and socket time-outs, unless the URL sets them. */
+    private String serverUrl() {
+        String url = options.jdbcUrl().orElseThrow();
+        try {
+            // connect: what a request may wait for a new session; socket: above the 30 s management statements
+            return DriverTimeouts.apply(url, Duration.ofSeconds(2), Duration.ofSeconds(35));
+        } catch (IllegalArgumentException e) {
+            LOG.info("using the JDBC URL's own time-outs: {}", e.getMessage());
+            return url;
+        }
     }
 
     private DataSource openDatabase(Path data) {
         if (options.jdbcUrl().isPresent()) {
-            return new DriverManagerDataSource(options.jdbcUrl().get(), options.jdbcUser(), options.jdbcPassword());
+            // A fixed-size pool: sessions stay constant whatever the load (a session per store call cost a
+            // connection handshake and a server process each). A request waits at most 2 s for a connection, the
+            // same bound the store puts on its hot-path reads.
+            String node = options.cluster().map(Cluster::nodeName).orElse("single");
+            HikariConfig hc = new HikariConfig();
+            hc.setJdbcUrl(serverUrl());
+            hc.setUsername(options.jdbcUser());
+            hc.setPassword(options.jdbcPassword());
+            hc.setPoolName("latchkey-demo-" + node);
+            hc.setMaximumPoolSize(10);
+            hc.setConnectionTimeout(2_000);
+            hc.setValidationTimeout(1_000);
+            if (options.jdbcUrl().get().startsWith("jdbc:postgresql:")) {
+                hc.addDataSourceProperty("ApplicationName", "latchkey-demo-" + node);
+            }
+            serverPool = new HikariDataSource(hc);
+            return serverPool;
         }
         Path db = data.resolve("db").resolve("latchkey");
         // DB_CLOSE_ON_EXIT=FALSE: the demo closes the database itself, after the engine flushed last-use records
@@ -290,7 +393,7 @@ public final class DemoServer implements AutoCloseable {
         return auditLog;
     }
 
-    /** Stops Jetty, flushes and stops the engine, closes the database. Idempotent. */
+    /** Stops Jetty, the change listener, flushes and stops the engine, then closes the database pool. Idempotent. */
     @Override
     public void close() throws Exception {
         Exception failure = null;
@@ -302,9 +405,17 @@ public final class DemoServer implements AutoCloseable {
             }
             jetty = null;
         }
+        if (changeListener != null) {
+            changeListener.close();
+            changeListener = null;
+        }
         if (latchkey != null) {
-            latchkey.close();
+            latchkey.close(); // flushes last-use records: the pool must still be open
             latchkey = null;
+        }
+        if (serverPool != null) {
+            serverPool.close();
+            serverPool = null;
         }
         if (h2Pool != null) {
             h2Pool.dispose();

@@ -9,9 +9,9 @@ import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
- * A minimal {@link DataSource} over {@link DriverManager} for an external PostgreSQL or MariaDB: one new
- * connection per call, no pool (token-jdbc borrows a connection per operation; fine for a demo). Never prints
- * the password.
+ * A minimal {@link DataSource} over {@link DriverManager}: one new connection per call. Only for the cluster
+ * node's LISTEN connection, which is opened once and held (store calls go through the HikariCP pool). Never
+ * prints the password.
  */
 final class DriverManagerDataSource implements DataSource {
     private final String url;

@@ -9,6 +9,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -63,6 +64,7 @@ class DemoMainTest {
         try (Running demo = new Running("--port", "0", "--data", data.toString())) {
             String out = demo.out.toString(StandardCharsets.UTF_8);
             assertThat(out.lines().findFirst().orElseThrow()).matches(LISTENING.pattern());
+            assertThat(out).contains("Mode: single node");
             assertThat(out).contains("curl ", "git ", demo.base + "/scm/DEMO/demo-repo.git",
                     demo.base + "/rest/latchkey/1.0/tokens");
             assertThat(data.resolve(DemoConfig.FILE_NAME)).exists();
@@ -91,7 +93,15 @@ class DemoMainTest {
     @Test
     void runWhenArgumentsAreBadThenUsageAndExitTwo() {
         for (String[] args : new String[][] {{"--port", "x"}, {"--port"}, {"--port", "70000"}, {"--bogus"},
-                {"--jdbc-user", "u"}, {"--jdbc-url", "postgres://nope"}}) {
+                {"--jdbc-user", "u"}, {"--jdbc-url", "postgres://nope"},
+                {"--node-name", "a"}, {"--cluster-bound", "2s"},
+                {"--jdbc-url", "jdbc:postgresql://h/d", "--cluster-bound", "soon"},
+                {"--jdbc-url", "jdbc:postgresql://h/d", "--cluster-bound", "-2s"},
+                {"--jdbc-url", "jdbc:postgresql://h/d", "--cluster-bound", "0s"},
+                {"--jdbc-url", "jdbc:postgresql://h/d", "--cluster-bound", "50ms"},
+                {"--jdbc-url", "jdbc:postgresql://h/d", "--cluster-bound", "2s", "--poll-interval", "1500ms"},
+                {"--jdbc-url", "jdbc:postgresql://h/d", "--node-name", "a b"},
+                {"--jdbc-url", "jdbc:postgresql://h/d", "--node-name", "\u001b[31mred"}}) {
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             int code = DemoMain.run(args, new PrintStream(new ByteArrayOutputStream()),
                     new PrintStream(err, true, StandardCharsets.UTF_8), CompletableFuture.completedFuture(null));
@@ -122,6 +132,32 @@ class DemoMainTest {
                 CompletableFuture.completedFuture(null));
         assertThat(code).isEqualTo(1);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("policy.maxTokensPerUser", "lots");
+    }
+
+    @Test
+    void parseWhenClusterOptionsGivenThenClusterNodeWithThatBoundAndPoll() {
+        DemoServer.Options o = DemoMain.parse(new String[] {"--jdbc-url", "jdbc:postgresql://127.0.0.1/x",
+                "--node-name", "node-A.1", "--cluster-bound", "PT3S", "--poll-interval=250ms"}).orElseThrow();
+        DemoServer.Cluster c = o.cluster().orElseThrow();
+        assertThat(c.nodeName()).isEqualTo("node-A.1");
+        assertThat(c.options().stalenessBound()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(c.options().pollInterval()).isEqualTo(Duration.ofMillis(250));
+        DemoServer.Options bound = DemoMain.parse(new String[] {"--jdbc-url", "jdbc:mariadb://127.0.0.1/x",
+                "--cluster-bound", "1s"}).orElseThrow();
+        assertThat(bound.cluster().orElseThrow().options().pollInterval()).isEqualTo(Duration.ofMillis(250));
+        assertThat(bound.cluster().orElseThrow().nodeName()).startsWith("node-");
+        assertThat(DemoMain.parse(new String[] {"--jdbc-url", "jdbc:postgresql://127.0.0.1/x"}).orElseThrow().cluster())
+                .as("single node unless asked").isEmpty();
+    }
+
+    @Test
+    void parseWhenClusterBoundIsHostileThenUsageErrorNamingTheOptionAndCutShort() {
+        String huge = "9".repeat(5000) + "s";
+        assertThatThrownBy(() -> DemoMain.parse(new String[] {"--jdbc-url", "jdbc:postgresql://h/d", "--cluster-bound", huge}))
+                .isInstanceOf(DemoMain.UsageException.class).hasMessageStartingWith("--cluster-bound")
+                .satisfies(e -> assertThat(e.getMessage().length()).isLessThan(200));
+        assertThatThrownBy(() -> DemoMain.parse(new String[] {"--jdbc-url", "jdbc:postgresql://h/d", "--poll-interval", "PT-1S"}))
+                .isInstanceOf(DemoMain.UsageException.class).hasMessageStartingWith("--poll-interval");
     }
 
     @Test

@@ -38,17 +38,23 @@ public final class JdbcAuditLog implements AuditLog {
     private final SqlDialect dialect;
     private final String tablePrefix;
     private final Duration queryTimeout;
+    private final Duration hotPathTimeout;
     private final String table;
     private final String insert;
+    /** Queries, with {@code queryTimeout}. */
     private final Jdbc jdbc;
+    /** {@link #record}, which refused requests wait for, with {@code hotPathTimeout}. */
+    private final Jdbc hot;
 
     private JdbcAuditLog(Builder b, SqlDialect dialect) {
         this.dialect = dialect;
         this.tablePrefix = b.options.tablePrefix();
         this.queryTimeout = b.options.queryTimeout();
+        this.hotPathTimeout = b.options.hotPathTimeout();
         this.table = tablePrefix + "audit";
         this.insert = "INSERT INTO " + table + " (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
-        this.jdbc = new Jdbc(b.options.dataSource(), b.options.queryTimeoutSeconds(), "JdbcAuditLog");
+        this.jdbc = new Jdbc(b.options.dataSource(), queryTimeout, "JdbcAuditLog");
+        this.hot = new Jdbc(b.options.dataSource(), hotPathTimeout, "JdbcAuditLog");
     }
 
     /**
@@ -70,8 +76,8 @@ public final class JdbcAuditLog implements AuditLog {
         Objects.requireNonNull(event, "event");
         Map<String, String> details = new TreeMap<>();
         event.details().forEach((k, v) -> details.put(Text.sanitize(k, Integer.MAX_VALUE), Text.sanitize(v, Integer.MAX_VALUE)));
-        jdbc.autoCommit("record", c -> {
-            try (PreparedStatement ps = jdbc.prepare(c, insert)) {
+        hot.autoCommit("record", c -> {
+            try (PreparedStatement ps = hot.prepare(c, insert)) {
                 ps.setString(1, event.type().name());
                 ps.setLong(2, Jdbc.millis(event.at()));
                 ps.setString(3, Text.sanitize(event.actor(), 255));
@@ -143,7 +149,8 @@ public final class JdbcAuditLog implements AuditLog {
     /** Shows the dialect, prefix and time-out; never the data source. */
     @Override
     public String toString() {
-        return "JdbcAuditLog[dialect=" + dialect + ", tablePrefix=" + tablePrefix + ", queryTimeout=" + queryTimeout + "]";
+        return "JdbcAuditLog[dialect=" + dialect + ", tablePrefix=" + tablePrefix + ", hotPathTimeout=" + hotPathTimeout
+                + ", queryTimeout=" + queryTimeout + "]";
     }
 
     /** Configures a {@link JdbcAuditLog}. Each option may be set once; not thread-safe. */
@@ -176,13 +183,27 @@ public final class JdbcAuditLog implements AuditLog {
         }
 
         /**
-         * The time-out of every statement (default 30 s; zero for none; fractions round up to whole seconds).
+         * The time-out of {@link #query} (default 30 s: it may scan; zero for none; fractions round up to whole
+         * seconds).
          *
          * @throws IllegalArgumentException if negative or too long
          * @throws IllegalStateException    if already set
          */
         public Builder queryTimeout(Duration queryTimeout) {
             options.queryTimeout(queryTimeout);
+            return this;
+        }
+
+        /**
+         * The time-out of {@link #record} (default 2 s), which the engine may call while a refused request waits.
+         * A hung or frozen connection fails the call with {@link dev.latchkey.spi.StoreUnavailableException} after
+         * at most this time plus half a second, as in {@link JdbcTokenStore.Builder#hotPathTimeout}.
+         *
+         * @throws IllegalArgumentException if not positive or too long
+         * @throws IllegalStateException    if already set
+         */
+        public Builder hotPathTimeout(Duration hotPathTimeout) {
+            options.hotPathTimeout(hotPathTimeout);
             return this;
         }
 

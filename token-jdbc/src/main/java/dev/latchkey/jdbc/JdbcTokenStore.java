@@ -1,5 +1,6 @@
 package dev.latchkey.jdbc;
 
+import dev.latchkey.jdbc.internal.ChangeChannel;
 import dev.latchkey.jdbc.internal.Jdbc;
 import dev.latchkey.jdbc.internal.JdbcOptions;
 import dev.latchkey.jdbc.internal.Text;
@@ -46,7 +47,8 @@ import javax.sql.DataSource;
  * SchemaInstaller.install(dataSource, SqlDialect.POSTGRESQL, "latchkey_");   // or run the Flyway scripts
  * TokenStore store = JdbcTokenStore.builder(dataSource)
  *         .dialect(SqlDialect.POSTGRESQL)
- *         .queryTimeout(Duration.ofSeconds(5))
+ *         .hotPathTimeout(Duration.ofSeconds(2))   // reads a request waits for (the default)
+ *         .queryTimeout(Duration.ofSeconds(30))    // management, writes, clean-ups (the default)
  *         .build();
  * }</pre>
  *
@@ -60,6 +62,11 @@ import javax.sql.DataSource;
  * millisecond instants, so its records round-trip exactly). Text limits (UTF-16 units): id 128, digest 255,
  * digest algorithm 128, name 1000, owner / createdBy / hint / revokedBy 255, revocation reason 1000; longer
  * values, NUL characters and unpaired surrogates are rejected with {@link IllegalArgumentException}.
+ *
+ * <p>On PostgreSQL each change-feed event is also announced, in the same transaction, with
+ * {@code NOTIFY <prefix>changes} (payload: the event's sequence number), which PostgreSQL delivers only after the
+ * commit; {@link PgChangeListener} turns it into a wake-up for a node's change-feed follower. The feed itself
+ * stays the source of truth (a lost notification costs time, never a change).
  *
  * <p>Every change-writing transaction (insert, update, rotate, savePolicy) first locks one sequence row, so change-feed
  * sequences are assigned in commit order and a polling node never skips an event that committed late. The same lock
@@ -81,17 +88,26 @@ public final class JdbcTokenStore implements TokenStore {
     private final SqlDialect dialect;
     private final String tablePrefix;
     private final Duration queryTimeout;
+    private final Duration hotPathTimeout;
     private final Clock clock;
     private final TokenSql sql;
+    /** Management, writes and clean-ups, with {@code queryTimeout}. */
     private final Jdbc jdbc;
+    /** The reads a request or the change-feed poll waits for, with {@code hotPathTimeout}. */
+    private final Jdbc hot;
+    /** The PostgreSQL {@code NOTIFY} channel of this prefix; null on the other databases. */
+    private final String notifyChannel;
 
     private JdbcTokenStore(Builder b, SqlDialect dialect) {
         this.dialect = dialect;
         this.tablePrefix = b.options.tablePrefix();
         this.queryTimeout = b.options.queryTimeout();
+        this.hotPathTimeout = b.options.hotPathTimeout();
         this.clock = b.clock;
         this.sql = new TokenSql(tablePrefix);
-        this.jdbc = new Jdbc(b.options.dataSource(), b.options.queryTimeoutSeconds(), "JdbcTokenStore");
+        this.jdbc = new Jdbc(b.options.dataSource(), queryTimeout, "JdbcTokenStore");
+        this.hot = new Jdbc(b.options.dataSource(), hotPathTimeout, "JdbcTokenStore");
+        this.notifyChannel = dialect == SqlDialect.POSTGRESQL ? ChangeChannel.name(tablePrefix) : null;
     }
 
     /**
@@ -250,17 +266,17 @@ public final class JdbcTokenStore implements TokenStore {
     @Override
     public Optional<TokenRecord> findByDigest(String digest) {
         Objects.requireNonNull(digest, "digest");
-        return jdbc.autoCommit("findByDigest", c -> findOne(c, sql.findByDigest, digest));
+        return hot.autoCommit("findByDigest", c -> findOne(hot, c, sql.findByDigest, digest));
     }
 
     @Override
     public Optional<TokenRecord> findById(String id) {
         Objects.requireNonNull(id, "id");
-        return jdbc.autoCommit("findById", c -> findOne(c, sql.findById, id));
+        return hot.autoCommit("findById", c -> findOne(hot, c, sql.findById, id));
     }
 
-    private Optional<TokenRecord> findOne(Connection c, String statement, String key) throws SQLException {
-        try (PreparedStatement ps = jdbc.prepare(c, statement)) {
+    private Optional<TokenRecord> findOne(Jdbc with, Connection c, String statement, String key) throws SQLException {
+        try (PreparedStatement ps = with.prepare(c, statement)) {
             ps.setString(1, key);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(readRecord(rs)) : Optional.empty();
@@ -311,7 +327,7 @@ public final class JdbcTokenStore implements TokenStore {
                     ? " or it is already revoked (rotated or revoked by somebody else first)" : "")
                     + "; re-read it and retry");
         }
-        TokenRecord stored = findOne(c, sql.findById, updated.id()).orElseThrow(
+        TokenRecord stored = findOne(jdbc, c, sql.findById, updated.id()).orElseThrow(
                 () -> new ConcurrentUpdateException("token " + updated.id() + " disappeared during the update"));
         if (!stored.digest().equals(updated.digest())) {
             throw new IllegalArgumentException("the digest of token " + updated.id() + " cannot change through an"
@@ -410,8 +426,8 @@ public final class JdbcTokenStore implements TokenStore {
 
     @Override
     public Optional<StoredPolicy> loadPolicy() {
-        return jdbc.autoCommit("loadPolicy", c -> {
-            try (PreparedStatement ps = jdbc.prepare(c, sql.loadPolicy); ResultSet rs = ps.executeQuery()) {
+        return hot.autoCommit("loadPolicy", c -> {
+            try (PreparedStatement ps = hot.prepare(c, sql.loadPolicy); ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return Optional.empty();
                 }
@@ -465,8 +481,8 @@ public final class JdbcTokenStore implements TokenStore {
         if (limit == 0) {
             return List.of();
         }
-        return jdbc.autoCommit("changesSince", c -> {
-            try (PreparedStatement ps = jdbc.prepare(c, sql.changesSince)) {
+        return hot.autoCommit("changesSince", c -> {
+            try (PreparedStatement ps = hot.prepare(c, sql.changesSince)) {
                 ps.setLong(1, afterSequence);
                 ps.setInt(2, limit);
                 List<ChangeEvent> events = new ArrayList<>();
@@ -484,11 +500,11 @@ public final class JdbcTokenStore implements TokenStore {
 
     @Override
     public long latestChangeSequence() {
-        return jdbc.autoCommit("latestChangeSequence", c -> latestSequence(c));
+        return hot.autoCommit("latestChangeSequence", c -> latestSequence(hot, c));
     }
 
-    private long latestSequence(Connection c) throws SQLException {
-        try (PreparedStatement ps = jdbc.prepare(c, sql.latestSequence); ResultSet rs = ps.executeQuery()) {
+    private long latestSequence(Jdbc with, Connection c) throws SQLException {
+        try (PreparedStatement ps = with.prepare(c, sql.latestSequence); ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getLong(1); // MAX over no rows is NULL, which getLong reads as 0
         }
@@ -500,7 +516,7 @@ public final class JdbcTokenStore implements TokenStore {
         return jdbc.transaction("pruneChanges", c -> {
             // MariaDB cannot use the target table in a sub-select of DELETE, so the latest is read first; events
             // appended meanwhile have higher sequences and are kept as well.
-            long latest = latestSequence(c);
+            long latest = latestSequence(jdbc, c);
             try (PreparedStatement ps = jdbc.prepare(c, sql.pruneChanges)) {
                 ps.setLong(1, Jdbc.millis(before));
                 ps.setLong(2, latest);
@@ -538,6 +554,14 @@ public final class JdbcTokenStore implements TokenStore {
             Jdbc.setString(ps, 4, digest);
             ps.setLong(5, Jdbc.millis(clock.instant()));
             ps.executeUpdate();
+        }
+        if (notifyChannel != null) {
+            // delivered by PostgreSQL only when (and if) this transaction commits, so a woken node reads the change
+            try (PreparedStatement ps = jdbc.prepare(c, "SELECT pg_notify(?, ?)")) {
+                ps.setString(1, notifyChannel);
+                ps.setString(2, Long.toString(seq));
+                ps.execute();
+            }
         }
     }
 
@@ -607,10 +631,11 @@ public final class JdbcTokenStore implements TokenStore {
         return rs.wasNull() ? Optional.empty() : Optional.of(Jdbc.instant(v));
     }
 
-    /** Shows the dialect, prefix and time-out; never the data source (its URL may carry credentials). */
+    /** Shows the dialect, prefix and time-outs; never the data source (its URL may carry credentials). */
     @Override
     public String toString() {
-        return "JdbcTokenStore[dialect=" + dialect + ", tablePrefix=" + tablePrefix + ", queryTimeout=" + queryTimeout + "]";
+        return "JdbcTokenStore[dialect=" + dialect + ", tablePrefix=" + tablePrefix + ", hotPathTimeout=" + hotPathTimeout
+                + ", queryTimeout=" + queryTimeout + "]";
     }
 
     /**
@@ -651,16 +676,37 @@ public final class JdbcTokenStore implements TokenStore {
         }
 
         /**
-         * The time-out of every statement (default 30 s; {@link Duration#ZERO} for none). JDBC counts whole
-         * seconds, so a fraction rounds up. A statement that times out throws
-         * {@link dev.latchkey.spi.StoreUnavailableException}. (H2 does not apply it to lock waits, which its own
-         * {@code LOCK_TIMEOUT} setting bounds instead.)
+         * The time-out of the statements off the request path: token-manager queries, {@code countActive}, writes
+         * ({@code insert}, {@code update}, {@code savePolicy}, which may wait for the change-sequence lock),
+         * {@code recordLastUse}, {@code purge} and {@code pruneChanges} (default 30 s: they may scan a large
+         * table, and a person or a background job waits for them, not a request; {@link Duration#ZERO} for none).
+         * JDBC counts whole seconds, so a fraction rounds up. A statement that times out, or a connection silent
+         * for half a second longer, throws {@link dev.latchkey.spi.StoreUnavailableException}. (H2 does not apply
+         * it to lock waits, which its own {@code LOCK_TIMEOUT} setting bounds instead.)
          *
          * @throws IllegalArgumentException if negative or longer than {@link Integer#MAX_VALUE} seconds
          * @throws IllegalStateException    if the time-out was already set
          */
         public Builder queryTimeout(Duration queryTimeout) {
             options.queryTimeout(queryTimeout);
+            return this;
+        }
+
+        /**
+         * The time-out of the reads a request or the change-feed poll waits for: {@code findByDigest},
+         * {@code findById}, {@code loadPolicy}, {@code changesSince}, {@code latestChangeSequence} (default 2 s;
+         * they are single indexed reads, so an answer later than that means a sick database, and a request thread
+         * should not wait for it). A call on a hung or frozen connection fails with
+         * {@link dev.latchkey.spi.StoreUnavailableException} after at most this time plus half a second: the
+         * statement time-out (whole seconds, rounded up) asks the server to cancel, and the connection's network
+         * time-out, lowered for the call, ends a read on a silent socket. Getting a connection is bounded by the
+         * pool's or the driver's own settings (see the README's token-jdbc section).
+         *
+         * @throws IllegalArgumentException if not positive, or longer than about 24 days
+         * @throws IllegalStateException    if the time-out was already set
+         */
+        public Builder hotPathTimeout(Duration hotPathTimeout) {
+            options.hotPathTimeout(hotPathTimeout);
             return this;
         }
 

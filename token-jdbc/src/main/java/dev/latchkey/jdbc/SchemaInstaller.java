@@ -56,7 +56,7 @@ public final class SchemaInstaller {
         Objects.requireNonNull(dataSource, "dataSource");
         Objects.requireNonNull(dialect, "dialect");
         List<String> statements = statements(dialect, tablePrefix);
-        Jdbc jdbc = new Jdbc(dataSource, 0, "SchemaInstaller");
+        Jdbc jdbc = new Jdbc(dataSource, java.time.Duration.ZERO, "SchemaInstaller");
         SQLException last = null;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             try (Connection c = dataSource.getConnection()) {

@@ -66,6 +66,23 @@ class JdbcTokenStoreBuilderTest {
     }
 
     @Test
+    @DisplayName("hotPathTimeout: must be positive (the request path always has a limit), settable once, on both builders")
+    void hotPathTimeoutWhenZeroOrNegativeOrTwiceThenRejected() {
+        assertThatThrownBy(() -> JdbcTokenStore.builder(UNREACHABLE).hotPathTimeout(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("hotPathTimeout");
+        assertThatThrownBy(() -> JdbcAuditLog.builder(UNREACHABLE).hotPathTimeout(Duration.ofMillis(-5)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("hotPathTimeout");
+        assertThatThrownBy(() -> JdbcTokenStore.builder(UNREACHABLE).hotPathTimeout(Duration.ofDays(365)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> JdbcTokenStore.builder(UNREACHABLE).hotPathTimeout(null))
+                .isInstanceOf(NullPointerException.class).hasMessageContaining("hotPathTimeout");
+        assertThatThrownBy(() -> JdbcTokenStore.builder(UNREACHABLE).hotPathTimeout(Duration.ofSeconds(1))
+                .hotPathTimeout(Duration.ofSeconds(2))).isInstanceOf(IllegalStateException.class);
+        assertThat(JdbcAuditLog.builder(UNREACHABLE).dialect(SqlDialect.H2).hotPathTimeout(Duration.ofMillis(700)).build()
+                .toString()).contains("hotPathTimeout=PT0.7S");
+    }
+
+    @Test
     @DisplayName("build: without a dialect the database is asked; unreachable -> StoreUnavailableException with advice, no secrets")
     void buildWhenDialectUnsetAndDatabaseUnreachableThenStoreUnavailableException() {
         assertThatThrownBy(() -> JdbcTokenStore.builder(UNREACHABLE).build())
@@ -85,7 +102,7 @@ class JdbcTokenStoreBuilderTest {
                 .hasMessage("JdbcTokenStore.findByDigest failed: cannot reach the database (SQLState 08001, SQLNonTransientConnectionException)");
         assertThatThrownBy(() -> store.recordLastUse(List.of(new dev.latchkey.spi.LastUse("id", java.time.Instant.EPOCH, "ip"))))
                 .isInstanceOf(StoreUnavailableException.class).hasMessageNotContaining("pw-123");
-        assertThat(store.toString()).isEqualTo("JdbcTokenStore[dialect=POSTGRESQL, tablePrefix=latchkey_, queryTimeout=PT30S]");
+        assertThat(store.toString()).isEqualTo("JdbcTokenStore[dialect=POSTGRESQL, tablePrefix=latchkey_, hotPathTimeout=PT2S, queryTimeout=PT30S]");
     }
 
     @Test

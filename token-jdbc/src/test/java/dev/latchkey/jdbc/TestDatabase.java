@@ -28,12 +28,20 @@ final class TestDatabase {
     final SqlDialect dialect;
     final DataSource dataSource;
     final String url;
+    final String user;
+    final String password;
 
     private TestDatabase(String label, SqlDialect dialect, DataSource dataSource, String url) {
+        this(label, dialect, dataSource, url, "", "");
+    }
+
+    private TestDatabase(String label, SqlDialect dialect, DataSource dataSource, String url, String user, String password) {
         this.label = label;
         this.dialect = dialect;
         this.dataSource = dataSource;
         this.url = url;
+        this.user = user == null ? "" : user;
+        this.password = password == null ? "" : password;
     }
 
     /** A database the caller set up itself (e.g. an H2 server started by the test). */
@@ -92,7 +100,7 @@ final class TestDatabase {
         } catch (SQLException e) {
             unavailable(key, label, "cannot connect to " + url + " (SQLState " + e.getSQLState() + ": " + e.getMessage() + ")", e);
         }
-        TestDatabase db = new TestDatabase(label, dialect, ds, url);
+        TestDatabase db = new TestDatabase(label, dialect, ds, url, user, password);
         CACHE.put(key, db);
         return db;
     }

@@ -23,7 +23,7 @@ public final class Dialects {
             DatabaseMetaData md = c.getMetaData();
             return fromProduct(md.getDatabaseProductName(), md.getDatabaseProductVersion());
         } catch (SQLException e) {
-            throw new Jdbc(dataSource, 0, component).unavailable("build (detecting the SQL dialect; set dialect(...) to"
+            throw new Jdbc(dataSource, java.time.Duration.ZERO, component).unavailable("build (detecting the SQL dialect; set dialect(...) to"
                     + " build without a connection)", e);
         }
     }

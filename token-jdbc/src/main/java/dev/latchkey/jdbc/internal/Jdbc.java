@@ -4,12 +4,16 @@ import dev.latchkey.spi.StoreUnavailableException;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.net.SocketTimeoutException;
 import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
 import java.sql.SQLIntegrityConstraintViolationException;
 import java.sql.SQLTimeoutException;
 import java.sql.Types;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 import javax.sql.DataSource;
 
 import org.slf4j.Logger;
@@ -17,16 +21,34 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One connection per call from the host's {@link DataSource}, closed afterwards (so a database that comes back
- * is simply used again: nothing broken is cached), statement time-outs, transactions with a bounded retry on
+ * is simply used again: nothing broken is cached), time limits, transactions with a bounded retry on
  * deadlocks, and the mapping of every {@link SQLException} to {@link StoreUnavailableException}.
+ *
+ * <p>Two limits per call. The statement time-out ({@link java.sql.Statement#setQueryTimeout}) asks the server to
+ * cancel a slow statement; it cannot help when the connection itself is frozen (PostgreSQL's cancel travels on a
+ * new connection, but its answer comes back on the frozen one). So while a call holds a connection, its network
+ * time-out ({@link Connection#setNetworkTimeout}) is lowered to the statement time-out plus {@link #NETWORK_GRACE},
+ * which makes a read on a silent socket fail; the previous value is put back before the connection is returned
+ * to the host's pool. Drivers without network time-outs (H2 embedded) are simply not asked again.
  */
 public final class Jdbc {
     private static final Logger LOG = LoggerFactory.getLogger(Jdbc.class);
     private static final int MAX_ATTEMPTS = 3;
+    /**
+     * How much longer than the statement time-out a silent connection is waited for: enough for a live server's
+     * cancel to arrive first (so a merely slow statement does not cost the connection), short enough to keep the
+     * call's bound close to the configured one.
+     */
+    public static final Duration NETWORK_GRACE = Duration.ofMillis(500);
+    // the drivers run the time-out on their own socket; they only require an executor to be given
+    private static final Executor DIRECT = Runnable::run;
 
     private final DataSource dataSource;
+    private final Duration timeout;
     private final int queryTimeoutSeconds;
+    private final int networkTimeoutMillis;
     private final String component;
+    private volatile boolean networkTimeoutSupported = true;
 
     /** Work done on one connection; may throw {@link SQLException}, which is mapped by the caller. */
     @FunctionalInterface
@@ -34,18 +56,76 @@ public final class Jdbc {
         T run(Connection connection) throws SQLException;
     }
 
-    public Jdbc(DataSource dataSource, int queryTimeoutSeconds, String component) {
+    /**
+     * @param timeout the statement time-out ({@link Duration#ZERO} for none, which also leaves the connection's
+     *                network time-out alone); JDBC counts whole seconds, so a fraction rounds up
+     */
+    public Jdbc(DataSource dataSource, Duration timeout, String component) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
-        this.queryTimeoutSeconds = queryTimeoutSeconds;
+        this.timeout = Objects.requireNonNull(timeout, "timeout");
+        this.queryTimeoutSeconds = JdbcOptions.wholeSeconds(timeout);
+        this.networkTimeoutMillis = timeout.isZero() ? 0
+                : (int) Math.min(Integer.MAX_VALUE, timeout.plus(NETWORK_GRACE).toMillis());
         this.component = component;
+    }
+
+    /** The statement time-out in whole seconds (0 for none). */
+    public int queryTimeoutSeconds() {
+        return queryTimeoutSeconds;
+    }
+
+    /** The most a call waits on a silent connection, in milliseconds (0 for no limit). */
+    public int networkTimeoutMillis() {
+        return networkTimeoutMillis;
     }
 
     /** Runs {@code work} in auto-commit mode (single reads and single-statement writes). */
     public <T> T autoCommit(String operation, Work<T> work) {
         try (Connection c = dataSource.getConnection()) {
-            return work.run(c);
+            int previous = limitNetworkWait(c);
+            try {
+                return work.run(c);
+            } finally {
+                restoreNetworkWait(c, previous);
+            }
         } catch (SQLException e) {
             throw unavailable(operation, e);
+        }
+    }
+
+    /**
+     * Lowers the connection's network time-out to ours; returns the value to restore, or -1 when nothing was
+     * changed (no limit configured, the connection already waits less, or the driver cannot do it).
+     */
+    private int limitNetworkWait(Connection c) throws SQLException {
+        if (networkTimeoutMillis == 0 || !networkTimeoutSupported) {
+            return -1;
+        }
+        try {
+            int previous = c.getNetworkTimeout();
+            if (previous > 0 && previous <= networkTimeoutMillis) {
+                return -1;
+            }
+            c.setNetworkTimeout(DIRECT, networkTimeoutMillis);
+            return previous;
+        } catch (SQLFeatureNotSupportedException | AbstractMethodError | UnsupportedOperationException e) {
+            networkTimeoutSupported = false;
+            LOG.debug("{}: the JDBC driver has no network time-out ({}); statement time-outs only", component, e.toString());
+            return -1;
+        }
+    }
+
+    private void restoreNetworkWait(Connection c, int previous) {
+        if (previous < 0) {
+            return;
+        }
+        try {
+            if (!c.isClosed()) {
+                c.setNetworkTimeout(DIRECT, previous);
+            }
+        } catch (SQLException | RuntimeException e) {
+            // a broken connection cannot be restored; closing it next is all that is left to do
+            LOG.debug("{}: could not restore the network time-out: {}", component, e.toString());
         }
     }
 
@@ -58,6 +138,7 @@ public final class Jdbc {
         SQLException last = null;
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             try (Connection c = dataSource.getConnection()) {
+                int previousWait = limitNetworkWait(c);
                 boolean restore = c.getAutoCommit();
                 if (restore) {
                     c.setAutoCommit(false);
@@ -77,6 +158,7 @@ public final class Jdbc {
                             // the connection is closed next; a pool validates it before reuse
                         }
                     }
+                    restoreNetworkWait(c, previousWait);
                 }
             } catch (SQLException e) {
                 if (!isTransactionConflict(e)) {
@@ -168,6 +250,15 @@ public final class Jdbc {
         return e instanceof SQLIntegrityConstraintViolationException || (state != null && state.startsWith("23"));
     }
 
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static boolean isTransactionConflict(SQLException e) {
         String state = e.getSQLState();
         return state != null && state.startsWith("40");
@@ -180,8 +271,12 @@ public final class Jdbc {
     public StoreUnavailableException unavailable(String operation, SQLException e) {
         String state = e == null ? null : e.getSQLState();
         StringBuilder msg = new StringBuilder(component).append('.').append(operation).append(" failed: ");
-        if (e instanceof SQLTimeoutException) {
-            msg.append("the database did not answer within the query time-out of ").append(queryTimeoutSeconds).append(" s");
+        // PostgreSQL reports a statement time-out as "query_canceled" (57014) rather than SQLTimeoutException
+        if (e instanceof SQLTimeoutException || "57014".equals(state)) {
+            msg.append("the database did not answer within the statement time-out of ").append(queryTimeoutSeconds).append(" s");
+        } else if (causedBy(e, SocketTimeoutException.class)) {
+            msg.append("the database connection was silent for ").append(networkTimeoutMillis)
+                    .append(" ms (network time-out; a hung server or network path)");
         } else if (state != null && state.startsWith("08")) {
             msg.append("cannot reach the database");
         } else {

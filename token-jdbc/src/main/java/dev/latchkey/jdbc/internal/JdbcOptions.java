@@ -14,8 +14,15 @@ public final class JdbcOptions {
     private SqlDialect dialect;
     private String tablePrefix = TablePrefix.DEFAULT;
     private boolean tablePrefixSet;
-    private Duration queryTimeout = Duration.ofSeconds(30);
+    private Duration queryTimeout = DEFAULT_QUERY_TIMEOUT;
     private boolean queryTimeoutSet;
+    private Duration hotPathTimeout = DEFAULT_HOT_PATH_TIMEOUT;
+    private boolean hotPathTimeoutSet;
+
+    /** Management queries, writes and clean-ups: they may scan or wait for the change-sequence lock. */
+    public static final Duration DEFAULT_QUERY_TIMEOUT = Duration.ofSeconds(30);
+    /** Single indexed reads on the request path and the change-feed poll; an answer later than this is no help. */
+    public static final Duration DEFAULT_HOT_PATH_TIMEOUT = Duration.ofSeconds(2);
 
     public JdbcOptions(DataSource dataSource) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -51,6 +58,23 @@ public final class JdbcOptions {
         queryTimeoutSet = true;
     }
 
+    public void hotPathTimeout(Duration value) {
+        Objects.requireNonNull(value, "hotPathTimeout");
+        if (value.isNegative() || value.isZero() || value.compareTo(Duration.ofSeconds(Integer.MAX_VALUE / 1000 - 1)) > 0) {
+            throw new IllegalArgumentException("hotPathTimeout must be positive (the request path always has a time"
+                    + " limit) and at most " + (Integer.MAX_VALUE / 1000 - 1) + " seconds, was " + value);
+        }
+        if (hotPathTimeoutSet) {
+            throw new IllegalStateException("hotPathTimeout was already set to " + hotPathTimeout);
+        }
+        hotPathTimeout = value;
+        hotPathTimeoutSet = true;
+    }
+
+    public Duration hotPathTimeout() {
+        return hotPathTimeout;
+    }
+
     public DataSource dataSource() {
         return dataSource;
     }
@@ -68,8 +92,8 @@ public final class JdbcOptions {
         return queryTimeout;
     }
 
-    /** The time-out in whole JDBC seconds, a fraction rounding up; 0 for none. */
-    public int queryTimeoutSeconds() {
-        return queryTimeout.isZero() ? 0 : (int) (queryTimeout.getSeconds() + (queryTimeout.getNano() > 0 ? 1 : 0));
+    /** A time-out in whole JDBC seconds, a fraction rounding up; 0 for none. */
+    public static int wholeSeconds(Duration timeout) {
+        return timeout.isZero() ? 0 : (int) (timeout.getSeconds() + (timeout.getNano() > 0 ? 1 : 0));
     }
 }
