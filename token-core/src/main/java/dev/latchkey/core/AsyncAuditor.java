@@ -28,6 +28,7 @@ final class AsyncAuditor {
     private final AtomicLong written = new AtomicLong();
     private final Thread drainer;
     private volatile boolean closed;
+    private volatile boolean writing;
 
     AsyncAuditor(AuditSink sink, int capacity, IntervalCounter dropped, IntervalCounter failures) {
         this.sink = sink;
@@ -61,14 +62,17 @@ final class AsyncAuditor {
                 if (first == null) {
                     continue;
                 }
+                writing = true;
                 batch.add(first);
                 queue.drainTo(batch, BATCH - 1);
                 write(batch);
+                writing = false;
             } catch (InterruptedException e) {
                 if (closed) {
                     break;
                 }
             } finally {
+                writing = false;
                 batch.clear();
             }
         }
@@ -103,6 +107,23 @@ final class AsyncAuditor {
         if (!rest.isEmpty()) {
             write(rest);
         }
+    }
+
+    /** Waits until everything queued so far was handed to the sink (tests, and hosts flushing on demand). */
+    boolean awaitIdle(long waitMillis) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
+        while (!queue.isEmpty() || writing) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
     }
 
     int queued() {

@@ -440,6 +440,12 @@ final class Engine implements Authenticator {
         auditor.offer(java.util.Objects.requireNonNull(event, "event"));
     }
 
+    /** Closes the open refusal window now and waits until the queued events reached the sink. */
+    boolean flushRefusals(long waitMillis) {
+        aggregator.flush();
+        return auditor.awaitIdle(waitMillis);
+    }
+
     AttemptLimiter attemptLimiter() {
         return attemptLimiter;
     }
