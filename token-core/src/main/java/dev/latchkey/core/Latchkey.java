@@ -105,6 +105,17 @@ public final class Latchkey implements AutoCloseable {
         return engine.refusalStats();
     }
 
+    /**
+     * Writes refusal audit events now: closes the open aggregation window early (its summary events cover the
+     * shorter span, as their {@code windowEnd} says) and waits up to 10 s until everything queued reached the
+     * sink. For tests and shutdown hooks; otherwise the engine writes continuously.
+     *
+     * @return whether the queue drained within the wait
+     */
+    public boolean flushAudit() {
+        return engine.flushRefusals(10_000);
+    }
+
     /** The engine, for tests in this package that drive its periodic work by hand. */
     Engine engine() {
         return engine;
