@@ -462,6 +462,9 @@ final class Engine implements Authenticator {
     /** The periodic work of the refusal path: close due windows, report counters, log the summary. */
     void tick() {
         aggregator.rollIfDue();
+        if (limiter != null) {
+            limiter.tick();
+        }
         auditFailures.report();
         auditDropped.report();
         long now = s.clock().millis();

@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A token bucket of failures per client address: {@code failures} may fail within {@code per}, refilled evenly
@@ -26,6 +27,11 @@ final class FailedAttemptLimiter {
     private final double capacity;
     private final double perMillis;
     private final Cache<String, Bucket> buckets;
+    /**
+     * The latest time any address was limited until, or 0 when none is: lets the valid-token hot path skip the
+     * cache probe with one volatile read while nobody is limited (the usual case). Reset by {@link #tick()}.
+     */
+    private final AtomicLong limitedUntil = new AtomicLong();
 
     FailedAttemptLimiter(Clock clock, int failures, Duration per, long maxAddresses) {
         this.clock = clock;
@@ -38,12 +44,28 @@ final class FailedAttemptLimiter {
 
     /** Milliseconds until {@code clientIp} may try again; 0 when it may try now. Counts nothing. */
     long waitMillis(String clientIp) {
+        if (limitedUntil.get() == 0) {
+            return 0;
+        }
         Bucket b = buckets.getIfPresent(key(clientIp));
         return b == null ? 0 : b.waitMillis(clock.millis());
     }
 
     void failed(String clientIp) {
-        buckets.get(key(clientIp), k -> new Bucket(capacity, clock.millis())).take(clock.millis());
+        long now = clock.millis();
+        long wait = buckets.get(key(clientIp), k -> new Bucket(capacity, now)).take(now);
+        if (wait > 0) {
+            limitedUntil.accumulateAndGet(now + wait, Math::max);
+        }
+    }
+
+    /** Clears the "somebody is limited" mark once every limit has run out (called about once a second). */
+    void tick() {
+        long until = limitedUntil.get();
+        if (until != 0 && clock.millis() >= until) {
+            // fails harmlessly if an address was limited meanwhile: the mark then stays
+            limitedUntil.compareAndSet(until, 0);
+        }
     }
 
     long trackedAddresses() {
@@ -80,13 +102,19 @@ final class FailedAttemptLimiter {
             }
         }
 
-        synchronized void take(long now) {
+        /** Takes one failure; returns how long the address is now limited for (0 if not). */
+        synchronized long take(long now) {
             refill(now);
             tokens = Math.max(0, tokens - 1);
+            return waitFor();
         }
 
         synchronized long waitMillis(long now) {
             refill(now);
+            return waitFor();
+        }
+
+        private long waitFor() {
             if (tokens >= 1) {
                 return 0;
             }

@@ -26,9 +26,7 @@ import java.util.function.Consumer;
  * {@link #flush()} on close.
  */
 final class RefusalAggregator {
-    /** The client address recorded for the bucket that collects addresses past the cap. */
-    static final String OTHER_SOURCES = "other-sources";
-
+    /** {@code clientIp} null: the bucket of addresses past the cap (no address text can collide with it). */
     private record Key(String clientIp, RefusalReason reason) {
     }
 
@@ -99,7 +97,7 @@ final class RefusalAggregator {
         Tally t = w.tallies.get(key);
         if (t == null) {
             if (w.keys.get() >= maxKeys) {
-                key = new Key(OTHER_SOURCES, reason);
+                key = new Key(null, reason);
             }
             t = w.tallies.computeIfAbsent(key, k -> {
                 w.keys.incrementAndGet();
@@ -153,7 +151,7 @@ final class RefusalAggregator {
         String endText = at.toString();
         List<AuditEvent> events = new ArrayList<>(w.tallies.size());
         w.tallies.forEach((k, t) -> {
-            boolean other = OTHER_SOURCES.equals(k.clientIp());
+            boolean other = k.clientIp() == null;
             Map<String, String> details = new java.util.HashMap<>(8);
             details.put("count", Long.toString(t.count.sum()));
             details.put("windowStart", startText);

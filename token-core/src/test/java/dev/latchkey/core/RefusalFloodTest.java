@@ -140,6 +140,21 @@ class RefusalFloodTest {
     }
 
     @Test
+    void tickWhenEveryLimitRanOutThenAddressesAdmittedAndLimitedAgainOnNewFailures() {
+        MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+        FailedAttemptLimiter limiter = new FailedAttemptLimiter(clock, 2, Duration.ofMinutes(1), 1000);
+        limiter.failed("10.0.0.1");
+        limiter.failed("10.0.0.1");
+        limiter.tick();
+        assertThat(limiter.waitMillis("10.0.0.1")).isEqualTo(30_000); // still limited: the tick keeps the mark
+        clock.advance(Duration.ofSeconds(30));
+        limiter.tick();
+        assertThat(limiter.waitMillis("10.0.0.1")).isZero();
+        limiter.failed("10.0.0.1"); // one failure left after the refill was used: limited again
+        assertThat(limiter.waitMillis("10.0.0.1")).isEqualTo(30_000);
+    }
+
+    @Test
     void failedWhenClientAddressUnknownThenItsOwnBucket() {
         MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
         FailedAttemptLimiter limiter = new FailedAttemptLimiter(clock, 2, Duration.ofMinutes(1), 1000);
