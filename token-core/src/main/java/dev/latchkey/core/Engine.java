@@ -213,14 +213,14 @@ final class Engine implements Authenticator {
         if (credential == null || request == null) {
             return anonymousRefusals.get(RefusalReason.MALFORMED);
         }
-        if (limiter != null) {
-            // before any lookup: a limited address costs us one cache probe, not a digest and a SELECT
-            long wait = limiter.waitMillis(request.clientIp());
-            if (wait > 0) {
-                return rateLimited(request, wait);
-            }
-        }
         try {
+            if (limiter != null) {
+                // before any lookup: a limited address costs us one cache probe, not a digest and a SELECT
+                long wait = limiter.waitMillis(request.clientIp());
+                if (wait > 0) {
+                    return rateLimited(request, wait);
+                }
+            }
             return decide(credential, request);
         } catch (StoreUnavailableException e) {
             LOG.debug("token lookup failed, refusing: {}", e.getMessage());
