@@ -1,5 +1,6 @@
 package dev.latchkey.core;
 
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -30,13 +31,21 @@ public sealed interface Decision {
     /**
      * The request must not proceed on this token.
      *
-     * @param reason  why (precise; for audit and DEBUG logs, not for the client)
-     * @param tokenId the token's public id when it was identified
+     * @param reason     why (precise; for audit and DEBUG logs, not for the client)
+     * @param tokenId    the token's public id when it was identified
+     * @param retryAfter for {@link RefusalReason#RATE_LIMITED}: how long the client should wait (whole seconds,
+     *                   at least one); empty otherwise
      */
-    record Refused(RefusalReason reason, Optional<String> tokenId) implements Decision {
+    record Refused(RefusalReason reason, Optional<String> tokenId, Optional<Duration> retryAfter) implements Decision {
         public Refused {
             Objects.requireNonNull(reason, "reason");
             Objects.requireNonNull(tokenId, "tokenId");
+            Objects.requireNonNull(retryAfter, "retryAfter");
+        }
+
+        /** A refusal with no wait. */
+        public Refused(RefusalReason reason, Optional<String> tokenId) {
+            this(reason, tokenId, Optional.empty());
         }
 
         @Override

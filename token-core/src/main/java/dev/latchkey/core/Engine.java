@@ -35,6 +35,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,8 +54,21 @@ final class Engine implements Authenticator {
                     RequestClassifier classifier, TokenFormat format, Digester digester,
                     Optional<ClusterOptions> cluster, Optional<ChangeBroadcaster> broadcaster,
                     Duration directoryCacheTtl, Duration lastUseFlushInterval, long cacheMaximumSize,
-                    boolean basicUsernameMustMatch) {
+                    boolean basicUsernameMustMatch, Refusals refusals) {
     }
+
+    /**
+     * How the refusal path is handled: failed attempts allowed per client address within {@code failedPer}
+     * (0: no limit), the aggregation and reporting window, and the audit queue's capacity.
+     */
+    record Refusals(int failedAttempts, Duration failedPer, Duration window, int auditQueueCapacity) {
+        static Refusals defaults() {
+            return new Refusals(20, Duration.ofMinutes(1), Duration.ofMinutes(1), 10_000);
+        }
+    }
+
+    /** Distinct (address, reason) pairs aggregated per window before the "other sources" bucket takes over. */
+    static final int MAX_AGGREGATED_KEYS = 10_000;
 
     /** What the hot path keeps per token: the record, its compiled CIDRs and the prebuilt allowed decision. */
     record CachedToken(TokenRecord record, CidrSet cidrs, Decision.Allowed allowed) {
@@ -74,6 +88,17 @@ final class Engine implements Authenticator {
     private final Lifecycle lifecycle;
     private final PolicyAdmin policyAdmin;
     private final Map<RefusalReason, Decision.Refused> anonymousRefusals = new EnumMap<>(RefusalReason.class);
+    // the refusal path: counted, aggregated, rate-limited, audited off the request thread (issue 10, section 6)
+    private final IntervalCounter auditFailures;
+    private final IntervalCounter auditDropped;
+    private final AsyncAuditor auditor;
+    private final RefusalAggregator aggregator;
+    private final FailedAttemptLimiter limiter; // null when the host turned the limit off
+    private final AttemptLimiter attemptLimiter;
+    private final LongAdder[] refusalCounts = new LongAdder[RefusalReason.values().length];
+    private final LongAdder rateLimitedCount = new LongAdder();
+    private long lastSummaryMillis;
+    private final long[] summarised = new long[RefusalReason.values().length]; // scheduler thread only
 
     private volatile PolicyState policy;
     // change-feed state, touched only by the single scheduler thread (and pollNow() in tests)
@@ -100,6 +125,40 @@ final class Engine implements Authenticator {
         this.users = Caffeine.newBuilder().ticker(ticker).executor(Runnable::run).maximumSize(10_000)
                 .expireAfterWrite(s.directoryCacheTtl()).build();
         this.lastUse = new LastUseRecorder(s.store());
+        Refusals rs = s.refusals();
+        long windowMs = rs.window().toMillis();
+        this.auditFailures = new IntervalCounter(LOG, "the audit sink failed; audit events lost", s.clock(), windowMs);
+        this.auditDropped = new IntervalCounter(LOG, "the audit queue was full; refusal events dropped", s.clock(),
+                windowMs);
+        this.auditor = new AsyncAuditor(s.audit(), rs.auditQueueCapacity(), auditDropped, auditFailures);
+        this.aggregator = new RefusalAggregator(s.clock(), windowMs, MAX_AGGREGATED_KEYS, auditor::offer);
+        this.limiter = rs.failedAttempts() == 0 ? null : new FailedAttemptLimiter(s.clock(), rs.failedAttempts(),
+                rs.failedPer(), FailedAttemptLimiter.DEFAULT_MAX_ADDRESSES);
+        this.attemptLimiter = new AttemptLimiter() {
+            @Override
+            public Optional<Duration> admit(String clientIp) {
+                java.util.Objects.requireNonNull(clientIp, "clientIp");
+                long wait = limiter == null ? 0 : limiter.waitMillis(clientIp);
+                if (wait == 0) {
+                    return Optional.empty();
+                }
+                rateLimitedCount.increment();
+                aggregator.add(safeText(clientIp), RefusalReason.RATE_LIMITED, "-", "-");
+                return Optional.of(retryAfter(wait));
+            }
+
+            @Override
+            public void failed(String clientIp) {
+                java.util.Objects.requireNonNull(clientIp, "clientIp");
+                if (limiter != null) {
+                    limiter.failed(clientIp);
+                }
+            }
+        };
+        for (int i = 0; i < refusalCounts.length; i++) {
+            refusalCounts[i] = new LongAdder();
+        }
+        this.lastSummaryMillis = s.clock().millis();
         this.policy = loadOrSavePolicy();
         this.lifecycle = new Lifecycle(this);
         this.policyAdmin = new PolicyAdmin(this);
@@ -110,6 +169,8 @@ final class Engine implements Authenticator {
         });
         long flushMs = s.lastUseFlushInterval().toMillis();
         scheduler.scheduleWithFixedDelay(this::flushQuietly, flushMs, flushMs, TimeUnit.MILLISECONDS);
+        long tickMs = Math.min(1000, windowMs);
+        scheduler.scheduleWithFixedDelay(this::tickQuietly, tickMs, tickMs, TimeUnit.MILLISECONDS);
         if (s.cluster().isPresent()) {
             ClusterOptions c = s.cluster().get();
             this.feedCursor = s.store().latestChangeSequence();
@@ -162,6 +223,13 @@ final class Engine implements Authenticator {
             return anonymousRefusals.get(RefusalReason.MALFORMED);
         }
         try {
+            if (limiter != null) {
+                // before any lookup: a limited address costs us one cache probe, not a digest and a SELECT
+                long wait = limiter.waitMillis(request.clientIp());
+                if (wait > 0 && !knownActiveInCache(credential)) {
+                    return rateLimited(request, wait);
+                }
+            }
             return decide(credential, request);
         } catch (StoreUnavailableException e) {
             LOG.debug("token lookup failed, refusing: {}", e.getMessage());
@@ -170,6 +238,21 @@ final class Engine implements Authenticator {
             LOG.warn("unexpected failure while authenticating a token, refusing: {}", e.toString());
             return refuse(RefusalReason.INTERNAL_ERROR, null, credential, request);
         }
+    }
+
+    /**
+     * Whether the credential is a token this node holds, active, in its trusted cache. A limited address is
+     * still served such a token: checking it costs a digest and a cache probe, never a store read, so the limit
+     * keeps its purpose (no lookups for guesses) without locking out the legitimate clients that share an
+     * address (NAT, CI runners) with one that retries a revoked token. Everything else from the address waits.
+     */
+    private boolean knownActiveInCache(Credential credential) {
+        String token = credential.token();
+        if (s.format().parse(token).isEmpty() || !trustCaches()) {
+            return false;
+        }
+        CachedToken ct = records.getIfPresent(s.digester().digest(token));
+        return ct != null && ct.record().state(s.clock().instant()) == dev.latchkey.spi.TokenState.ACTIVE;
     }
 
     private Decision decide(Credential credential, RequestFacts request) {
@@ -311,12 +394,41 @@ final class Engine implements Authenticator {
         return true;
     }
 
+    private static Duration retryAfter(long waitMillis) {
+        return Duration.ofSeconds(Math.max(1, (waitMillis + 999) / 1000));
+    }
+
+    private Decision rateLimited(RequestFacts request, long waitMillis) {
+        Duration wait = retryAfter(waitMillis);
+        refusalCounts[RefusalReason.RATE_LIMITED.ordinal()].increment();
+        rateLimitedCount.increment();
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("refused a token on {} {} from {}: RATE_LIMITED for {} s", safeText(request.method()),
+                    safeText(request.path()), safeText(request.clientIp()), wait.toSeconds());
+        }
+        aggregator.add(safeText(request.clientIp()), RefusalReason.RATE_LIMITED, safeText(request.method()),
+                safeText(request.path()));
+        return new Decision.Refused(RefusalReason.RATE_LIMITED, Optional.empty(), Optional.of(wait));
+    }
+
+    /**
+     * The one place a token refusal is logged (one DEBUG line), counted, charged to the client's failed-attempt
+     * budget and audited: without a known token folded into the per-window aggregate, with one queued as an
+     * individual event. Neither writes on the request thread.
+     */
     private Decision refuse(RefusalReason reason, TokenRecord rec, Credential credential, RequestFacts request) {
         Optional<String> tokenId = rec == null ? Optional.empty() : Optional.of(rec.id());
+        refusalCounts[reason.ordinal()].increment();
+        if (limiter != null && reason.isFailedAttempt()) {
+            limiter.failed(request.clientIp());
+        }
         if (LOG.isDebugEnabled()) {
-            // the path, method and address are caller text: token shapes masked, line breaks escaped
-            LOG.debug("refused token {} for {} {} from {}: {}", tokenId.orElse("-"), safeText(request.method()),
+            LOG.debug("refused token {} on {} {} from {}: {}", tokenId.orElse("-"), safeText(request.method()),
                     safeText(request.path()), safeText(request.clientIp()), reason);
+        }
+        if (rec == null) {
+            aggregator.add(safeText(request.clientIp()), reason, safeText(request.method()), safeText(request.path()));
+            return anonymousRefusals.get(reason);
         }
         // the actor of a refused attempt is unknown: the Basic user name is only a claim, so it goes into the
         // details and never into the actor field an auditor filters on
@@ -324,10 +436,10 @@ final class Engine implements Authenticator {
         details.put("method", safeText(request.method()));
         details.put("path", safeText(request.path()));
         credential.basicUsername().ifPresent(u -> details.put("claimedUser", safeText(u)));
-        audit(new AuditEvent(AuditEventType.AUTHENTICATION_REFUSED, s.clock().instant(), "anonymous", tokenId,
-                rec == null ? Optional.empty() : Optional.of(rec.owner()),
-                Optional.of(safeText(request.clientIp())), AuditOutcome.FAILURE, Optional.of(reason.name()), details));
-        return rec == null ? anonymousRefusals.get(reason) : new Decision.Refused(reason, tokenId);
+        auditor.offer(new AuditEvent(AuditEventType.AUTHENTICATION_REFUSED, s.clock().instant(), "anonymous", tokenId,
+                Optional.of(rec.owner()), Optional.of(safeText(request.clientIp())), AuditOutcome.FAILURE,
+                Optional.of(reason.name()), details));
+        return new Decision.Refused(reason, tokenId);
     }
 
     /** Caller-supplied text for the audit log: this host's token shapes masked, bounded, escaped. */
@@ -335,11 +447,82 @@ final class Engine implements Authenticator {
         return SafeText.forAudit(text, s.format());
     }
 
+    /**
+     * Records a lifecycle or policy event synchronously, on the caller's thread. Deliberately not queued like
+     * refusals: the event must be in the audit log before the API call that caused it returns (a queue may drop
+     * on overflow and is lost on a crash), and lifecycle calls come from authenticated users at a human rate, so
+     * they cannot be used to flood the log. A failing sink never undoes the caller's change; it is counted and
+     * reported once per interval, not once per event.
+     */
     void audit(AuditEvent event) {
         try {
             s.audit().record(event);
         } catch (RuntimeException e) {
-            LOG.error("the audit sink failed to record {} ({}): {}", event.type(), event.tokenId().orElse("-"), e.toString());
+            auditFailures.add(1, event.type() + ": " + e);
+        }
+    }
+
+    /** Queues a refusal event of an adapter (e.g. a refused password) for the background auditor. */
+    void auditRefusal(AuditEvent event) {
+        auditor.offer(java.util.Objects.requireNonNull(event, "event"));
+    }
+
+    /** Closes the open refusal window now and waits until the queued events reached the sink. */
+    boolean flushRefusals(long waitMillis) {
+        aggregator.flush();
+        return auditor.awaitIdle(waitMillis);
+    }
+
+    AttemptLimiter attemptLimiter() {
+        return attemptLimiter;
+    }
+
+    RefusalStats refusalStats() {
+        long refusals = 0;
+        for (LongAdder a : refusalCounts) {
+            refusals += a.sum();
+        }
+        return new RefusalStats(refusals, rateLimitedCount.sum(), auditor.queued(), auditor.written(),
+                auditor.dropped(), auditFailures.total(), limiter == null ? 0 : limiter.trackedAddresses());
+    }
+
+    /** The periodic work of the refusal path: close due windows, report counters, log the summary. */
+    void tick() {
+        aggregator.rollIfDue();
+        if (limiter != null) {
+            limiter.tick();
+        }
+        auditFailures.report();
+        auditDropped.report();
+        long now = s.clock().millis();
+        if (now - lastSummaryMillis >= s.refusals().window().toMillis()) {
+            summarise(now);
+        }
+    }
+
+    private void summarise(long now) {
+        StringBuilder b = new StringBuilder();
+        long total = 0;
+        for (RefusalReason r : RefusalReason.values()) {
+            long n = refusalCounts[r.ordinal()].sum() - summarised[r.ordinal()];
+            if (n > 0) {
+                summarised[r.ordinal()] += n;
+                total += n;
+                b.append(b.length() == 0 ? "" : ", ").append(r).append('=').append(n);
+            }
+        }
+        long seconds = Math.max(1, (now - lastSummaryMillis) / 1000);
+        lastSummaryMillis = now;
+        if (total > 0) {
+            LOG.info("refused {} token attempts in the last {} s: {}", total, seconds, b);
+        }
+    }
+
+    private void tickQuietly() {
+        try {
+            tick();
+        } catch (RuntimeException e) {
+            LOG.warn("refusal-path upkeep failed: {}", e.toString());
         }
     }
 
@@ -510,6 +693,11 @@ final class Engine implements Authenticator {
                 Thread.currentThread().interrupt();
             }
             flushQuietly();
+            // the open window's counts and everything queued reach the sink before close() returns
+            aggregator.flush();
+            auditor.close(10_000);
+            auditFailures.reportNow();
+            auditDropped.reportNow();
         }
     }
 

@@ -83,12 +83,53 @@ public final class Latchkey implements AutoCloseable {
         engine.reloadPolicy();
     }
 
+    /**
+     * The failed-attempt limit per client address, for adapters that refuse credentials of their own (the
+     * engine applies it to tokens itself). A no-op limiter when the host turned the limit off.
+     */
+    public AttemptLimiter attemptLimiter() {
+        return engine.attemptLimiter();
+    }
+
+    /**
+     * Where an adapter records its refusals (e.g. a refused password): the engine's audit sink behind the same
+     * bounded queue as token refusals, so recording never blocks or fails the request. A full queue drops the
+     * event and counts it ({@link #refusalStats()}).
+     */
+    public AuditSink refusalAuditSink() {
+        return engine::auditRefusal;
+    }
+
+    /** Counters of the refusal path (refusals, rate limiting, the audit queue), for metrics. */
+    public RefusalStats refusalStats() {
+        return engine.refusalStats();
+    }
+
+    /**
+     * Writes refusal audit events now: closes the open aggregation window early (its summary events cover the
+     * shorter span, as their {@code windowEnd} says) and waits up to 10 s until everything queued reached the
+     * sink. For tests and shutdown hooks; otherwise the engine writes continuously.
+     *
+     * @return whether the queue drained within the wait
+     */
+    public boolean flushAudit() {
+        return engine.flushRefusals(10_000);
+    }
+
+    /** The engine, for tests in this package that drive its periodic work by hand. */
+    Engine engine() {
+        return engine;
+    }
+
     /** Writes pending last-use records now (they are otherwise written every flush interval). */
     public void flushLastUse() {
         engine.flushLastUse();
     }
 
-    /** Flushes pending last-use records and stops the background thread. Idempotent. */
+    /**
+     * Flushes pending last-use records, closes the current refusal window and writes every queued audit event
+     * (waiting up to 10 s for a slow sink), then stops the background threads. Idempotent.
+     */
     @Override
     public void close() {
         engine.close();
@@ -118,6 +159,9 @@ public final class Latchkey implements AutoCloseable {
         private Duration lastUseFlushInterval;
         private Long cacheMaximumSize;
         private Boolean basicUsernameMustMatch;
+        private Engine.Refusals failedAttemptLimit;
+        private Duration refusalWindow;
+        private Integer auditQueueCapacity;
 
         private Builder() {
         }
@@ -259,6 +303,79 @@ public final class Latchkey implements AutoCloseable {
         }
 
         /**
+         * Limits failed authentication attempts per client address: after {@code failures} failures (a token
+         * bucket refilled evenly over {@code per}), every attempt from that address that presents a credential is
+         * refused with {@link RefusalReason#RATE_LIMITED} (HTTP 429 with {@code Retry-After}) without a lookup,
+         * even with a valid token, until the bucket refills. Other addresses are never affected. IPv6 addresses
+         * count per /64; an unknown address is one bucket of its own. At most 100,000 addresses are tracked
+         * (least useful evicted). Failures are refusals that say something about the credential (unknown,
+         * malformed, revoked, expired, wrong user, IP, owner), not {@code insufficient_scope} and not storage
+         * failures. Default: 20 per minute.
+         *
+         * @throws IllegalArgumentException if {@code failures} is not 1..1,000,000 or {@code per} not 1 s..1 day
+         * @throws IllegalStateException    if this or {@link #noFailedAttemptLimit()} was already set
+         */
+        public Builder failedAttemptLimit(int failures, Duration per) {
+            once(this.failedAttemptLimit, "failedAttemptLimit");
+            Objects.requireNonNull(per, "per");
+            if (failures < 1 || failures > 1_000_000) {
+                throw new IllegalArgumentException("failedAttemptLimit failures must be 1..1000000, was " + failures);
+            }
+            if (per.compareTo(Duration.ofSeconds(1)) < 0 || per.compareTo(Duration.ofDays(1)) > 0) {
+                throw new IllegalArgumentException("failedAttemptLimit per must be 1s..1d, was " + per);
+            }
+            this.failedAttemptLimit = new Engine.Refusals(failures, per, null, 0);
+            return this;
+        }
+
+        /**
+         * Turns the failed-attempt limit off (e.g. behind a gateway that limits already). Guessing then costs an
+         * attacker nothing but requests.
+         *
+         * @throws IllegalStateException if this or {@link #failedAttemptLimit} was already set
+         */
+        public Builder noFailedAttemptLimit() {
+            once(this.failedAttemptLimit, "failedAttemptLimit");
+            this.failedAttemptLimit = new Engine.Refusals(0, Duration.ofMinutes(1), null, 0);
+            return this;
+        }
+
+        /**
+         * The window over which refusals that name no known token (malformed, unknown, rate-limited) are folded
+         * into one audit event per client address and reason, with the count ({@code details.count},
+         * {@code windowStart}, {@code windowEnd}); also the interval of the INFO summary of refusals and of the
+         * reports of audit trouble. Default 60 s.
+         *
+         * @throws IllegalArgumentException outside 1 s..1 h
+         * @throws IllegalStateException    if already set
+         */
+        public Builder refusalWindow(Duration window) {
+            once(this.refusalWindow, "refusalWindow");
+            Objects.requireNonNull(window, "window");
+            if (window.compareTo(Duration.ofSeconds(1)) < 0 || window.compareTo(Duration.ofHours(1)) > 0) {
+                throw new IllegalArgumentException("refusalWindow must be 1s..1h, was " + window);
+            }
+            this.refusalWindow = window;
+            return this;
+        }
+
+        /**
+         * How many refusal events may wait for the audit sink. A full queue drops further events and counts them
+         * ({@link Latchkey#refusalStats()}, a WARN per window) rather than slow requests down. Default 10,000.
+         *
+         * @throws IllegalArgumentException outside 16..10,000,000
+         * @throws IllegalStateException    if already set
+         */
+        public Builder auditQueueCapacity(int capacity) {
+            once(this.auditQueueCapacity, "auditQueueCapacity");
+            if (capacity < 16 || capacity > 10_000_000) {
+                throw new IllegalArgumentException("auditQueueCapacity must be 16..10000000, was " + capacity);
+            }
+            this.auditQueueCapacity = capacity;
+            return this;
+        }
+
+        /**
          * Builds the engine, loading (or saving the initial) policy from the store.
          *
          * @throws IllegalStateException if the store or directory is missing, or options contradict
@@ -295,8 +412,16 @@ public final class Latchkey implements AutoCloseable {
                     Optional.ofNullable(cluster), Optional.ofNullable(broadcaster), dirTtl,
                     lastUseFlushInterval != null ? lastUseFlushInterval : Duration.ofSeconds(5),
                     cacheMaximumSize != null ? cacheMaximumSize : 100_000L,
-                    basicUsernameMustMatch == null || basicUsernameMustMatch);
+                    basicUsernameMustMatch == null || basicUsernameMustMatch, refusals());
             return new Latchkey(new Engine(s));
+        }
+
+        private Engine.Refusals refusals() {
+            Engine.Refusals d = Engine.Refusals.defaults();
+            return new Engine.Refusals(failedAttemptLimit != null ? failedAttemptLimit.failedAttempts() : d.failedAttempts(),
+                    failedAttemptLimit != null ? failedAttemptLimit.failedPer() : d.failedPer(),
+                    refusalWindow != null ? refusalWindow : d.window(),
+                    auditQueueCapacity != null ? auditQueueCapacity : d.auditQueueCapacity());
         }
     }
 }

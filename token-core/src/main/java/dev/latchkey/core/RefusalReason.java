@@ -26,11 +26,30 @@ public enum RefusalReason {
     /** The token store (or directory) could not be reached; never an accept. */
     STORE_UNAVAILABLE,
     /** Something unexpected failed while deciding; refused to fail closed. */
-    INTERNAL_ERROR;
+    INTERNAL_ERROR,
+    /**
+     * The client address failed too often recently ({@link Latchkey.Builder#failedAttemptLimit}); refused
+     * without looking the token up. {@link Decision.Refused#retryAfter()} says for how long.
+     */
+    RATE_LIMITED;
 
     /** Whether a client should see {@code insufficient_scope} (403) rather than {@code invalid_token}. */
     public boolean isInsufficientScope() {
         return this == INSUFFICIENT_SCOPE;
+    }
+
+    /** Whether the refusal is the failed-attempt limit (429) rather than a verdict on the token. */
+    public boolean isRateLimited() {
+        return this == RATE_LIMITED;
+    }
+
+    /**
+     * Whether the refusal counts as a failed attempt of the client for the failed-attempt limit. Scope refusals
+     * do not (only a holder of a genuine token can cause them, and a client probing what its token may do is not
+     * guessing), nor do our own failures (storage, internal errors), nor the limit itself.
+     */
+    public boolean isFailedAttempt() {
+        return this != INSUFFICIENT_SCOPE && !isUnavailable() && this != RATE_LIMITED;
     }
 
     /** Whether the refusal is a temporary failure of storage (503) rather than a verdict on the token. */

@@ -289,6 +289,7 @@ class AuthenticatorTest {
         f.latchkey.tokens().revoke(Actor.user("alice"), t.record().id(), "");
         f.latchkey.authenticator().authenticate(Credential.basic(t.secret().reveal(), t.secret().reveal()),
                 RequestFacts.of("GET", "/x/" + t.secret().reveal(), "10.1.2.3"));
+        f.flushAudit();
         var refused = f.audit.ofType(AuditEventType.AUTHENTICATION_REFUSED);
         assertThat(refused).hasSize(1);
         assertThat(refused.get(0).reason()).contains("REVOKED");
@@ -298,12 +299,24 @@ class AuthenticatorTest {
 
     @Test
     void authenticateWhenRefusedWithClaimedBasicUserThenActorIsAnonymousAndClaimIsADetail() {
+        // a known token sent under another user's name: an individual event
+        IssuedToken t = f.create("alice", AccessLevel.READ);
+        f.latchkey.authenticator().authenticate(Credential.basic("admin", t.secret().reveal()),
+                RequestFacts.of("GET", "/x", "10.1.2.3"));
+        // a made-up token: folded into the per-window summary, which never carries the claim at all
         String madeUp = TokenFormat.defaults().generate(TokenKind.PERSONAL).reveal();
         f.latchkey.authenticator().authenticate(Credential.basic("admin", madeUp), RequestFacts.of("GET", "/x", "10.1.2.3"));
-        var e = f.audit.ofType(AuditEventType.AUTHENTICATION_REFUSED).get(0);
+        f.flushAudit();
+        var events = f.audit.ofType(AuditEventType.AUTHENTICATION_REFUSED);
+        assertThat(events).hasSize(2);
         // an auditor filtering on actor=admin must not find attempts anybody could make in admin's name
-        assertThat(e.actor()).isEqualTo("anonymous");
-        assertThat(e.details()).containsEntry("claimedUser", "admin");
+        assertThat(events).allSatisfy(e -> assertThat(e.actor()).isEqualTo("anonymous"));
+        var known = events.stream().filter(e -> e.tokenId().isPresent()).findFirst().orElseThrow();
+        assertThat(known.reason()).contains("USERNAME_MISMATCH");
+        assertThat(known.details()).containsEntry("claimedUser", "admin");
+        var summary = events.stream().filter(e -> e.tokenId().isEmpty()).findFirst().orElseThrow();
+        assertThat(summary.reason()).contains("UNKNOWN");
+        assertThat(summary.details()).containsEntry("count", "1").doesNotContainKey("claimedUser");
     }
 
     @Test

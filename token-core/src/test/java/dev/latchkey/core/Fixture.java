@@ -29,15 +29,32 @@ final class Fixture implements AutoCloseable {
     }
 
     Fixture() {
-        this(null);
+        this((RequestClassifier) null);
     }
 
     Fixture(RequestClassifier classifier) {
-        Latchkey.Builder b = Latchkey.builder().store(store).directory(directory).auditSink(audit).clock(clock)
+        this(classifier, null, b -> { });
+    }
+
+    /** A fixture with more builder options. */
+    static Fixture with(java.util.function.Consumer<Latchkey.Builder> options) {
+        return new Fixture(null, null, options);
+    }
+
+    /** A fixture writing audit events to {@code sink} instead of {@link #audit}. */
+    static Fixture with(dev.latchkey.spi.AuditSink sink, java.util.function.Consumer<Latchkey.Builder> options) {
+        return new Fixture(null, sink, options);
+    }
+
+    private Fixture(RequestClassifier classifier, dev.latchkey.spi.AuditSink sink,
+                    java.util.function.Consumer<Latchkey.Builder> options) {
+        Latchkey.Builder b = Latchkey.builder().store(store).directory(directory)
+                .auditSink(sink != null ? sink : audit).clock(clock)
                 .initialPolicy(policy()).directoryCacheTtl(Duration.ofSeconds(2));
         if (classifier != null) {
             b.classifier(classifier);
         }
+        options.accept(b);
         latchkey = b.build();
     }
 
@@ -52,6 +69,13 @@ final class Fixture implements AutoCloseable {
     Decision auth(IssuedToken t, String method, String path, String query, String ip) {
         return latchkey.authenticator().authenticate(Credential.bearer(t.secret().reveal()),
                 new RequestFacts(method, path, query, ip));
+    }
+
+    /** Refusals are audited off the request thread: closes the open window and waits for the sink. */
+    void flushAudit() {
+        if (!latchkey.engine().flushRefusals(10_000)) {
+            throw new AssertionError("the audit queue did not drain within 10 s");
+        }
     }
 
     static RefusalReason reason(Decision d) {

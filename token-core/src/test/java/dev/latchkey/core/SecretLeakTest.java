@@ -51,6 +51,7 @@ class SecretLeakTest {
 
             f.latchkey.tokens().revoke(Actor.user("alice"), t.record().id(), "done");
             f.auth(t, "GET", "/x");
+            f.flushAudit(); // refusals (individual and aggregated) reach the sink off the request thread
             for (AuditEvent e : f.audit.events) {
                 texts.add(e.toString());
             }

@@ -60,6 +60,37 @@ abstract class JdbcAuditLogSuite extends AuditLogContract {
     }
 
     @Test
+    @DisplayName("JdbcAuditLog.recordAll: a batch of refusals is written in one transaction, hostile values sanitised")
+    void recordAllWhenBatchOfHostileEventsThenAllStoredSanitised() {
+        List<AuditEvent> batch = new ArrayList<>();
+        for (int i = 0; i < 1200; i++) {
+            batch.add(new AuditEvent(AuditEventType.AUTHENTICATION_REFUSED, Instant.parse("2030-01-01T00:00:00Z").plusMillis(i),
+                    "anonymous", Optional.empty(), Optional.empty(), Optional.of("10.0.0." + (i % 256) + "\u0000"),
+                    AuditOutcome.FAILURE, Optional.of("UNKNOWN"), Map.of("count", Integer.toString(i), "path", "/x\uD800")));
+        }
+        auditLog().recordAll(batch);
+        var page = auditLog().query(new AuditQuery(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), 0, 1));
+        assertThat(page.total()).isEqualTo(1200);
+        AuditEvent newest = page.items().get(0);
+        assertThat(newest.details()).containsEntry("count", "1199").containsEntry("path", "/x\uFFFD");
+        assertThat(newest.clientIp()).contains("10.0.0.175\uFFFD");
+    }
+
+    @Test
+    @DisplayName("JdbcAuditLog.recordAll: a batch holding null is refused whole, nothing written")
+    void recordAllWhenBatchHoldsNullThenNothingWritten() {
+        List<AuditEvent> batch = new ArrayList<>();
+        batch.add(new AuditEvent(AuditEventType.AUTHENTICATION_REFUSED, Instant.parse("2030-01-01T00:00:00Z"), "anonymous",
+                Optional.empty(), Optional.empty(), Optional.empty(), AuditOutcome.FAILURE, Optional.of("UNKNOWN"), Map.of()));
+        batch.add(null);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> auditLog().recordAll(batch))
+                .isInstanceOf(NullPointerException.class);
+        auditLog().recordAll(List.of());
+        assertThat(auditLog().query(AuditQuery.all()).total()).isZero();
+    }
+
+    @Test
     @DisplayName("JdbcAuditLog.toString: dialect and prefix, never the data source")
     void toStringWhenBuiltThenShowsNoDataSource() {
         assertThat(auditLog().toString()).contains(database().dialect.name()).doesNotContain("jdbc:");

@@ -250,12 +250,8 @@ public final class LatchkeyFilter implements Filter {
             chain.doFilter(wrapped, res);
             return;
         }
-        Decision.Refused refused = (Decision.Refused) decision;
-        if (LOG.isDebugEnabled()) {
-            LOG.debug("refused token {} on {} {} from {}: {}", refused.tokenId().orElse("-"), req.getMethod(),
-                    safe(s, facts.path()), ip, refused.reason());
-        }
-        AuthError.refused(refused.reason()).write(res, s.realm());
+        // the engine wrote the one DEBUG line for this refusal, and audited it
+        AuthError.refused((Decision.Refused) decision).write(res, s.realm());
     }
 
     private void password(Settings s, String username, HttpServletRequest req, HttpServletResponse res,
@@ -274,7 +270,17 @@ public final class LatchkeyFilter implements Filter {
             return;
         }
         String ip = s.ipResolver().resolve(req);
+        // the engine's failed-attempt limit covers refused passwords too; a limited address is answered 429 before
+        // the directory is asked anything
+        Optional<java.time.Duration> wait = s.latchkey().attemptLimiter().admit(ip);
+        if (wait.isPresent()) {
+            LOG.debug("refused password authentication on {} {} from {}: RATE_LIMITED", safe(s, req.getMethod()),
+                    safe(s, path), safe(s, ip));
+            AuthError.rateLimited(wait.get()).write(res, s.realm());
+            return;
+        }
         if (disabled && !exempt(s, username)) {
+            s.latchkey().attemptLimiter().failed(ip);
             refusePassword(s, req, username, ip, path, "PASSWORD_AUTH_DISABLED");
             AuthError.tokenRequired().write(res, s.realm());
             return;
@@ -335,7 +341,7 @@ public final class LatchkeyFilter implements Filter {
                     Optional.empty(), Optional.empty(), Optional.of(safe(s, ip)), AuditOutcome.FAILURE,
                     Optional.of(reason), details));
         } catch (RuntimeException e) {
-            LOG.error("the audit sink failed to record a refused password request: {}", e.toString());
+            LOG.debug("the audit sink failed to record a refused password request: {}", e.toString());
         }
     }
 
@@ -454,8 +460,9 @@ public final class LatchkeyFilter implements Filter {
         }
 
         /**
-         * Where refused password requests are audited. Default: the engine's sink ({@code Latchkey.auditSink()}),
-         * so they land in the same audit log as everything else.
+         * Where refused password requests are audited. Default: the engine's refusal queue
+         * ({@code Latchkey.refusalAuditSink()}): the same audit log as everything else, written off the request
+         * thread.
          */
         public Builder auditSink(AuditSink sink) {
             once(audit, "auditSink");
@@ -523,7 +530,7 @@ public final class LatchkeyFilter implements Filter {
                     exemptUsers != null ? exemptUsers : Set.of(), exemptGroups != null ? exemptGroups : Set.of(),
                     Optional.of(directory != null ? directory : latchkey.directory()),
                     passwordAllowlist != null ? passwordAllowlist : PathPatterns.none(),
-                    audit != null ? audit : latchkey.auditSink(), clock != null ? clock : Clock.systemUTC(),
+                    audit != null ? audit : latchkey.refusalAuditSink(), clock != null ? clock : Clock.systemUTC(),
                     realm != null ? realm : "latchkey");
         }
 

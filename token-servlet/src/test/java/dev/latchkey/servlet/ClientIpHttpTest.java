@@ -33,6 +33,7 @@ class ClientIpHttpTest {
         HttpResponse<String> r = fx.get(server.base().resolve("/x"), "Authorization", "Bearer " + token,
                 "X-Forwarded-For", "203.0.113.10");
         assertThat(r.statusCode()).isEqualTo(401);
+        fx.latchkey.flushAudit();
         assertThat(fx.audit.events()).anySatisfy(e -> assertThat(e.reason()).contains("IP_NOT_ALLOWED"));
         String open = fx.token("alice", AccessLevel.READ);
         assertThat(fx.get(server.base().resolve("/x"), "Authorization", "Bearer " + open,

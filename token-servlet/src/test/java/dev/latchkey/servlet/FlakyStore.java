@@ -19,6 +19,7 @@ import java.util.Optional;
 final class FlakyStore implements TokenStore {
     private final TokenStore delegate;
     volatile boolean down;
+    final java.util.concurrent.atomic.AtomicInteger lookups = new java.util.concurrent.atomic.AtomicInteger();
 
     FlakyStore(TokenStore delegate) {
         this.delegate = delegate;
@@ -32,7 +33,7 @@ final class FlakyStore implements TokenStore {
 
     @Override public void insert(TokenRecord r, InsertConditions c) { check(); delegate.insert(r, c); }
     @Override public TokenRecord rotate(TokenRecord old, long v, TokenRecord next, InsertConditions c) { check(); return delegate.rotate(old, v, next, c); }
-    @Override public Optional<TokenRecord> findByDigest(String d) { check(); return delegate.findByDigest(d); }
+    @Override public Optional<TokenRecord> findByDigest(String d) { lookups.incrementAndGet(); check(); return delegate.findByDigest(d); }
     @Override public Optional<TokenRecord> findById(String id) { check(); return delegate.findById(id); }
     @Override public TokenRecord update(TokenRecord r, long v) { check(); return delegate.update(r, v); }
     @Override public Page<TokenRecord> query(TokenQuery q) { check(); return delegate.query(q); }

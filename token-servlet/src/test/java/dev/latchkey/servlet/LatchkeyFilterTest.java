@@ -111,6 +111,7 @@ class LatchkeyFilterTest {
         HttpResponse<String> r = fx.get(uri("/x"), "Authorization", Fixture.basic("bob", token));
         assertThat(r.statusCode()).isEqualTo(401);
         assertThat(r.body()).contains("\"error\":\"invalid_token\"");
+        fx.latchkey.flushAudit();
         assertThat(fx.audit.events()).extracting(AuditEvent::reason)
                 .contains(java.util.Optional.of("USERNAME_MISMATCH"));
     }
@@ -145,6 +146,7 @@ class LatchkeyFilterTest {
         assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
         assertThat(r.headers().firstValue("Cache-Control")).contains("no-store");
         assertThat(r.body()).startsWith("{\"error\":\"invalid_token\",\"message\":\"").doesNotContain(foreign);
+        fx.latchkey.flushAudit();
         assertThat(fx.audit.events()).anySatisfy(e -> {
             assertThat(e.type()).isEqualTo(AuditEventType.AUTHENTICATION_REFUSED);
             assertThat(e.reason()).contains("UNKNOWN");

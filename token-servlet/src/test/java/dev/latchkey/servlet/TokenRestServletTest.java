@@ -392,6 +392,7 @@ class TokenRestServletTest {
         start(true);
         call("POST", "/tokens", "{\"name\":\"a\",\"level\":\"READ\"}", ALICE);
         fx.get(server.base().resolve("/x"), "Authorization", "Bearer " + LatchkeyFilterTest.foreignToken());
+        fx.latchkey.flushAudit(); // refusals are audited off the request thread, per window
         HttpResponse<String> r = call("GET", "/admin/audit?type=TOKEN_CREATED&actor=alice", null, ADMIN);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         JsonNode n = json(r);

@@ -1,5 +1,7 @@
 package dev.latchkey.spi;
 
+import java.util.List;
+
 /**
  * Receives audit events. The engine calls it for every lifecycle event and every refused authentication.
  *
@@ -14,4 +16,17 @@ package dev.latchkey.spi;
 public interface AuditSink {
     /** Records one event. */
     void record(AuditEvent event);
+
+    /**
+     * Records several events, in order. The engine writes refusals off the request thread in batches through
+     * this method; a sink that can write a batch more cheaply (one transaction, one round trip) overrides it.
+     * The default records them one by one. A failure may leave a prefix of the batch recorded.
+     *
+     * @param events the events, never null and without null elements
+     */
+    default void recordAll(List<AuditEvent> events) {
+        for (AuditEvent e : events) {
+            record(e);
+        }
+    }
 }

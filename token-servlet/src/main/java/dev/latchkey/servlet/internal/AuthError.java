@@ -1,10 +1,12 @@
 package dev.latchkey.servlet.internal;
 
+import dev.latchkey.core.Decision;
 import dev.latchkey.core.RefusalReason;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -17,11 +19,17 @@ import java.util.Objects;
  * @param message     a safe, human message
  * @param bearerError whether {@code error} goes into the Bearer challenge (RFC 6750 codes only)
  * @param challenge   whether to send {@code WWW-Authenticate} challenges at all
+ * @param retryAfter  seconds for {@code Retry-After}, or 0 for none
  */
-public record AuthError(int status, String error, String message, boolean bearerError, boolean challenge) {
+public record AuthError(int status, String error, String message, boolean bearerError, boolean challenge,
+                        long retryAfter) {
     public AuthError {
         Objects.requireNonNull(error, "error");
         Objects.requireNonNull(message, "message");
+    }
+
+    private AuthError(int status, String error, String message, boolean bearerError, boolean challenge) {
+        this(status, error, message, bearerError, challenge, status == 503 ? 5 : 0);
     }
 
     private static final AuthError INVALID_TOKEN = new AuthError(401, "invalid_token",
@@ -43,8 +51,28 @@ public record AuthError(int status, String error, String message, boolean bearer
         return new AuthError(400, "invalid_request", description, true, true);
     }
 
-    /** The answer for a refused token: 401, 403 or 503. */
+    /**
+     * 429: the client address failed too often; no credential was checked. No challenge (trying another
+     * credential now would not help), and the wait in whole seconds, at least one.
+     */
+    public static AuthError rateLimited(Duration retryAfter) {
+        return new AuthError(429, "rate_limited", "Too many failed authentication attempts from this address; "
+                + "retry later", false, false, Math.max(1, retryAfter.toSeconds()));
+    }
+
+    /** The answer for a refused token: 401, 403, 429 or 503. */
+    public static AuthError refused(Decision.Refused refused) {
+        if (refused.reason().isRateLimited()) {
+            return rateLimited(refused.retryAfter().orElse(Duration.ofSeconds(1)));
+        }
+        return refused(refused.reason());
+    }
+
+    /** The answer for a refusal reason: 401, 403, 429 (waiting one second) or 503. */
     public static AuthError refused(RefusalReason reason) {
+        if (reason.isRateLimited()) {
+            return rateLimited(Duration.ofSeconds(1));
+        }
         if (reason.isUnavailable()) {
             return UNAVAILABLE;
         }
@@ -86,8 +114,8 @@ public record AuthError(int status, String error, String message, boolean bearer
                 response.addHeader("WWW-Authenticate", "Basic realm=\"" + realm + "\", charset=\"UTF-8\"");
             }
         }
-        if (status == 503) {
-            response.setHeader("Retry-After", "5");
+        if (retryAfter > 0) {
+            response.setHeader("Retry-After", Long.toString(retryAfter));
         }
         byte[] body = ("{\"error\":\"" + Json.escape(error) + "\",\"message\":\"" + Json.escape(message) + "\"}")
                 .getBytes(StandardCharsets.UTF_8);
