@@ -26,7 +26,7 @@ import org.springframework.security.web.csrf.CsrfFilter;
  * 403), and exempts from CSRF the requests authenticated by a token and JSON requests to the token REST API
  * ({@link LatchkeyRequestMatchers}). Everything not set here comes from the application context: the
  * {@link LatchkeyFilter} bean (required), the engine, the host's {@code UserDetailsService} (the principal of
- * personal tokens; else the {@link UserDirectory}), a {@link DecisionListener} and the {@link TokenRestApiMount}.
+ * personal tokens; else the engine's {@link UserDirectory}), a {@link DecisionListener} and the {@link TokenRestApiMount}.
  * Each option may be set once.
  */
 public final class LatchkeyConfigurer extends AbstractHttpConfigurer<LatchkeyConfigurer, HttpSecurity> {
@@ -95,13 +95,10 @@ public final class LatchkeyConfigurer extends AbstractHttpConfigurer<LatchkeyCon
         LatchkeyFilter f = filter != null ? filter : bean(http, LatchkeyFilter.class).orElseThrow(() ->
                 new IllegalStateException("no LatchkeyFilter: add token-spring's Spring Boot auto-configuration, "
                         + "define a LatchkeyFilter bean, or call LatchkeyConfigurer.filter(...)"));
-        Optional<Latchkey> engine = bean(http, Latchkey.class);
+        Latchkey engine = bean(http, Latchkey.class).orElseThrow(() -> new IllegalStateException("no Latchkey "
+                + "bean: add token-spring's Spring Boot auto-configuration or define the engine as a bean"));
         UserDetailsService uds = users != null ? users : bean(http, UserDetailsService.class).orElse(null);
         Optional<UserDetailsServiceDirectory> userDirectory = Optional.ofNullable(uds).map(UserDetailsServiceDirectory::new);
-        if (userDirectory.isEmpty() && engine.isEmpty()) {
-            throw new IllegalStateException("Latchkey needs the users of personal tokens: define a UserDetailsService "
-                    + "or a Latchkey bean (its UserDirectory), or call LatchkeyConfigurer.userDetailsService(...)");
-        }
         DecisionListener l = listener != null ? listener : bean(http, DecisionListener.class).orElse(DecisionListener.NONE);
         SecurityContextHolderStrategy strategy = bean(http, SecurityContextHolderStrategy.class)
                 .orElseGet(SecurityContextHolder::getContextHolderStrategy);

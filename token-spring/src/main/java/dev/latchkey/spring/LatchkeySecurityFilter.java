@@ -19,8 +19,11 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.security.core.GrantedAuthority;
@@ -50,10 +53,13 @@ import org.springframework.web.filter.OncePerRequestFilter;
 public final class LatchkeySecurityFilter extends OncePerRequestFilter {
     private static final Logger LOG = LoggerFactory.getLogger(LatchkeySecurityFilter.class);
     private static final String AUTHORIZATION = "Authorization";
+    // RFC 6750's b64token after the scheme and one space: what a resource server reads as a Bearer token
+    private static final Pattern PLAIN_BEARER = Pattern.compile("(?i)Bearer ([A-Za-z0-9._~+/-]+=*)");
 
     private final LatchkeyFilter latchkeyFilter;
     private final Optional<UserDetailsServiceDirectory> users;
-    private final Optional<Latchkey> latchkey;
+    private final Latchkey latchkey;
+    private final List<String> prefixes;
     private final DecisionListener listener;
     private final SecurityContextHolderStrategy contexts;
 
@@ -61,16 +67,19 @@ public final class LatchkeySecurityFilter extends OncePerRequestFilter {
      * @param latchkeyFilter the configured Latchkey filter
      * @param users          the host's users, for the principal of personal tokens; empty to use the engine's
      *                       directory
-     * @param latchkey       the engine (its directory gives groups when {@code users} is empty)
+     * @param latchkey       the engine (its token prefixes tell its Bearer tokens from foreign ones; its directory
+     *                       gives groups when {@code users} is empty)
      * @param listener       told about each decision
      * @param contexts       where the authentication goes
      */
     public LatchkeySecurityFilter(LatchkeyFilter latchkeyFilter, Optional<UserDetailsServiceDirectory> users,
-                                  Optional<Latchkey> latchkey, DecisionListener listener,
+                                  Latchkey latchkey, DecisionListener listener,
                                   SecurityContextHolderStrategy contexts) {
         this.latchkeyFilter = Objects.requireNonNull(latchkeyFilter, "latchkeyFilter");
         this.users = Objects.requireNonNull(users, "users");
         this.latchkey = Objects.requireNonNull(latchkey, "latchkey");
+        this.prefixes = List.of(latchkey.tokenFormat().personalPrefix().toLowerCase(Locale.ROOT) + "_",
+                latchkey.tokenFormat().servicePrefix().toLowerCase(Locale.ROOT) + "_");
         this.listener = Objects.requireNonNull(listener, "listener");
         this.contexts = Objects.requireNonNull(contexts, "contexts");
     }
@@ -78,6 +87,10 @@ public final class LatchkeySecurityFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        if (isForeignBearer(request)) {
+            chain.doFilter(request, response); // e.g. a JWT, for the resource server
+            return;
+        }
         boolean[] passed = new boolean[1];
         latchkeyFilter.doFilter(request, response, (req, res) -> {
             passed[0] = true;
@@ -91,6 +104,34 @@ public final class LatchkeySecurityFilter extends OncePerRequestFilter {
         if (!passed[0]) {
             listener.refused(response.getStatus());
         }
+    }
+
+    /**
+     * Whether the request carries exactly one {@code Authorization: Bearer} header, in the plain form, with a value
+     * that does not start with one of this engine's prefixes (in any case). Anything that might be Latchkey's
+     * (a mistyped token, an odd spelling of the scheme, several headers) goes to Latchkey, which refuses what it
+     * cannot read: a broken Latchkey token never reaches another authenticator.
+     */
+    boolean isForeignBearer(HttpServletRequest request) {
+        Enumeration<String> values = request.getHeaders(AUTHORIZATION);
+        if (values == null || !values.hasMoreElements()) {
+            return false;
+        }
+        String value = values.nextElement();
+        if (values.hasMoreElements() || value == null) {
+            return false;
+        }
+        Matcher m = PLAIN_BEARER.matcher(value);
+        if (!m.matches()) {
+            return false;
+        }
+        String token = m.group(1).toLowerCase(Locale.ROOT);
+        for (String p : prefixes) {
+            if (token.startsWith(p)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void accepted(HttpServletRequest request, HttpServletResponse response, FilterChain chain,
@@ -123,8 +164,7 @@ public final class LatchkeySecurityFilter extends OncePerRequestFilter {
                     .orElseThrow(() -> new IllegalStateException("the owner is no longer known"));
             return new LatchkeyAuthentication(details, name, token, details.getAuthorities());
         }
-        DirectoryUser user = latchkey.orElseThrow(() -> new IllegalStateException("no directory"))
-                .directory().findUser(name)
+        DirectoryUser user = latchkey.directory().findUser(name)
                 .orElseThrow(() -> new IllegalStateException("the owner is no longer known"));
         Collection<GrantedAuthority> authorities = new ArrayList<>();
         for (String g : user.groups()) {
