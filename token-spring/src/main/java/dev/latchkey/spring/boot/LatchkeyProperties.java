@@ -117,7 +117,7 @@ public class LatchkeyProperties {
 
     /** Password (Basic) authentication where tokens should be used instead. */
     public static class Password {
-        /** Path patterns (e.g. {@code /api/**}) where a password sent with Basic is refused with 401. */
+        /** Servlet URL patterns (e.g. {@code /api/*}, {@code *.git}) where a password sent with Basic is refused with 401. */
         private List<String> disabledPaths = new ArrayList<>();
 
         /** Users who may still use their password there (break-glass administrators). */
