@@ -47,7 +47,7 @@ class PgNotifyClusterTest {
 
     private Latchkey node(TestDatabase db, String prefix) {
         JdbcTokenStore store = JdbcTokenStore.builder(db.dataSource).dialect(db.dialect).tablePrefix(prefix).build();
-        Latchkey lk = Latchkey.builder().store(store).directory(directory).auditSink(e -> { })
+        Latchkey lk = Latchkey.builder().store(store).noFailedAttemptLimit().directory(directory).auditSink(e -> { })
                 .initialPolicy(Policy.defaults().with(Map.of("useTokens", "developers", "levelGrants", "developers=WRITE")))
                 .cluster(ClusterOptions.withBound(BOUND)).build();
         cleanup.add(lk::close);
