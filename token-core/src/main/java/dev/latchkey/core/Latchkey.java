@@ -30,12 +30,31 @@ import java.util.Optional;
  */
 public final class Latchkey implements AutoCloseable {
     /** The Basic user name a service token is sent with ({@code x-token-auth}, as Bitbucket's access tokens). */
-    public static final String SERVICE_BASIC_USERNAME = Engine.SERVICE_BASIC_USERNAME;
+    public static final String SERVICE_BASIC_USERNAME = EngineSettings.SERVICE_BASIC_USERNAME;
 
-    private final Engine engine;
+    private final EngineSettings settings;
+    private final TokenAuthenticator authenticator;
+    private final TokenCache cache;
+    private final PolicyHolder policy;
+    private final Auditor auditor;
+    private final LastUseRecorder lastUse;
+    private final Lifecycle lifecycle;
+    private final PolicyAdmin policyAdmin;
+    private final BackgroundWork background;
 
-    private Latchkey(Engine engine) {
-        this.engine = engine;
+    /** Wires the engine's parts; every arrow points away from the authenticator, none back to it. */
+    private Latchkey(EngineSettings s) {
+        this.settings = s;
+        this.auditor = new Auditor(s);
+        this.policy = new PolicyHolder(s);
+        CacheTrust trust = new CacheTrust(s.clock(), s.cluster());
+        this.cache = new TokenCache(s, trust, policy);
+        this.lastUse = new LastUseRecorder(s.store());
+        this.authenticator = new TokenAuthenticator(s, cache, policy, auditor, lastUse);
+        this.lifecycle = new Lifecycle(s, policy, cache, auditor);
+        this.policyAdmin = new PolicyAdmin(s, policy, auditor);
+        Optional<ChangeFeedFollower> follower = s.cluster().map(c -> new ChangeFeedFollower(s, trust, cache, policy));
+        this.background = new BackgroundWork(s, lastUse, auditor, follower);
     }
 
     /** A new builder. */
@@ -45,42 +64,42 @@ public final class Latchkey implements AutoCloseable {
 
     /** The hot path: decides on requests presenting a token. */
     public Authenticator authenticator() {
-        return engine;
+        return authenticator;
     }
 
     /** The token lifecycle. */
     public TokenService tokens() {
-        return engine.lifecycle();
+        return lifecycle;
     }
 
     /** The policy. */
     public PolicyService policy() {
-        return engine.policyAdmin();
+        return policyAdmin;
     }
 
     /** The audit sink this engine writes to (so a host's filter can add its own events to the same log). */
     public AuditSink auditSink() {
-        return engine.settings().audit();
+        return settings.audit();
     }
 
     /** The user directory this engine decides permissions from. */
     public UserDirectory directory() {
-        return engine.settings().directory();
+        return settings.directory();
     }
 
     /** The token format in use (prefixes). */
     public TokenFormat tokenFormat() {
-        return engine.format();
+        return settings.format();
     }
 
     /** Host cluster hook: another node reported that the token with this digest changed. */
     public void onClusterTokenChange(String digest) {
-        engine.invalidateDigest(Objects.requireNonNull(digest, "digest"));
+        cache.invalidate(Objects.requireNonNull(digest, "digest"));
     }
 
     /** Host cluster hook: another node reported a policy change. */
     public void onClusterPolicyChange() {
-        engine.reloadPolicy();
+        policy.reload();
     }
 
     /**
@@ -88,7 +107,7 @@ public final class Latchkey implements AutoCloseable {
      * engine applies it to tokens itself). A no-op limiter when the host turned the limit off.
      */
     public AttemptLimiter attemptLimiter() {
-        return engine.attemptLimiter();
+        return auditor.attemptLimiter();
     }
 
     /**
@@ -97,12 +116,12 @@ public final class Latchkey implements AutoCloseable {
      * event and counts it ({@link #refusalStats()}).
      */
     public AuditSink refusalAuditSink() {
-        return engine::auditRefusal;
+        return auditor::auditRefusal;
     }
 
     /** Counters of the refusal path (refusals, rate limiting, the audit queue), for metrics. */
     public RefusalStats refusalStats() {
-        return engine.refusalStats();
+        return auditor.refusalStats();
     }
 
     /**
@@ -113,17 +132,12 @@ public final class Latchkey implements AutoCloseable {
      * @return whether the queue drained within the wait
      */
     public boolean flushAudit() {
-        return engine.flushRefusals(10_000);
-    }
-
-    /** The engine, for tests in this package that drive its periodic work by hand. */
-    Engine engine() {
-        return engine;
+        return auditor.flushRefusals(10_000);
     }
 
     /** Writes pending last-use records now (they are otherwise written every flush interval). */
     public void flushLastUse() {
-        engine.flushLastUse();
+        lastUse.flush();
     }
 
     /**
@@ -132,12 +146,12 @@ public final class Latchkey implements AutoCloseable {
      */
     @Override
     public void close() {
-        engine.close();
+        background.close();
     }
 
     @Override
     public String toString() {
-        return "Latchkey[" + engine + "]";
+        return "Latchkey[" + authenticator + "]";
     }
 
     /**
@@ -159,7 +173,7 @@ public final class Latchkey implements AutoCloseable {
         private Duration lastUseFlushInterval;
         private Long cacheMaximumSize;
         private Boolean basicUsernameMustMatch;
-        private Engine.Refusals failedAttemptLimit;
+        private EngineSettings.Refusals failedAttemptLimit;
         private Duration refusalWindow;
         private Integer auditQueueCapacity;
 
@@ -324,7 +338,7 @@ public final class Latchkey implements AutoCloseable {
             if (per.compareTo(Duration.ofSeconds(1)) < 0 || per.compareTo(Duration.ofDays(1)) > 0) {
                 throw new IllegalArgumentException("failedAttemptLimit per must be 1s..1d, was " + per);
             }
-            this.failedAttemptLimit = new Engine.Refusals(failures, per, null, 0);
+            this.failedAttemptLimit = new EngineSettings.Refusals(failures, per, null, 0);
             return this;
         }
 
@@ -336,7 +350,7 @@ public final class Latchkey implements AutoCloseable {
          */
         public Builder noFailedAttemptLimit() {
             once(this.failedAttemptLimit, "failedAttemptLimit");
-            this.failedAttemptLimit = new Engine.Refusals(0, Duration.ofMinutes(1), null, 0);
+            this.failedAttemptLimit = new EngineSettings.Refusals(0, Duration.ofMinutes(1), null, 0);
             return this;
         }
 
@@ -402,7 +416,7 @@ public final class Latchkey implements AutoCloseable {
                 }
                 dirTtl = cluster.stalenessBound();
             }
-            Engine.Settings s = new Engine.Settings(store, directory,
+            EngineSettings s = new EngineSettings(store, directory,
                     auditSink != null ? auditSink : new Slf4jAuditSink(),
                     clock != null ? clock : Clock.systemUTC(),
                     policy != null ? policy : Policy.defaults(),
@@ -413,12 +427,12 @@ public final class Latchkey implements AutoCloseable {
                     lastUseFlushInterval != null ? lastUseFlushInterval : Duration.ofSeconds(5),
                     cacheMaximumSize != null ? cacheMaximumSize : 100_000L,
                     basicUsernameMustMatch == null || basicUsernameMustMatch, refusals());
-            return new Latchkey(new Engine(s));
+            return new Latchkey(s);
         }
 
-        private Engine.Refusals refusals() {
-            Engine.Refusals d = Engine.Refusals.defaults();
-            return new Engine.Refusals(failedAttemptLimit != null ? failedAttemptLimit.failedAttempts() : d.failedAttempts(),
+        private EngineSettings.Refusals refusals() {
+            EngineSettings.Refusals d = EngineSettings.Refusals.defaults();
+            return new EngineSettings.Refusals(failedAttemptLimit != null ? failedAttemptLimit.failedAttempts() : d.failedAttempts(),
                     failedAttemptLimit != null ? failedAttemptLimit.failedPer() : d.failedPer(),
                     refusalWindow != null ? refusalWindow : d.window(),
                     auditQueueCapacity != null ? auditQueueCapacity : d.auditQueueCapacity());
