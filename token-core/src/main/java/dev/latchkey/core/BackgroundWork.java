@@ -1,5 +1,9 @@
 package dev.latchkey.core;
 
+import dev.latchkey.core.internal.EngineSettings;
+import dev.latchkey.core.internal.audit.Auditor;
+import dev.latchkey.core.internal.authn.LastUseRecorder;
+import dev.latchkey.core.internal.cluster.ChangeFeedFollower;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;

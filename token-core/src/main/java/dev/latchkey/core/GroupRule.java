@@ -1,5 +1,6 @@
 package dev.latchkey.core;
 
+import dev.latchkey.core.internal.text.SafeText;
 import java.util.Collection;
 import java.util.Objects;
 import java.util.Set;

@@ -1,5 +1,16 @@
 package dev.latchkey.core;
 
+import dev.latchkey.core.internal.EngineSettings;
+import dev.latchkey.core.internal.audit.Auditor;
+import dev.latchkey.core.internal.authn.CacheTrust;
+import dev.latchkey.core.internal.authn.LastUseRecorder;
+import dev.latchkey.core.internal.authn.TokenAuthenticator;
+import dev.latchkey.core.internal.authn.TokenCache;
+import dev.latchkey.core.internal.cluster.ChangeFeedFollower;
+import dev.latchkey.core.internal.format.Digester;
+import dev.latchkey.core.internal.lifecycle.TokenLifecycle;
+import dev.latchkey.core.internal.policy.PolicyAdministration;
+import dev.latchkey.core.internal.policy.PolicyHolder;
 import dev.latchkey.core.classify.GitAwareMethodClassifier;
 import dev.latchkey.core.classify.RequestClassifier;
 import dev.latchkey.spi.AuditSink;
@@ -38,8 +49,8 @@ public final class Latchkey implements AutoCloseable {
     private final PolicyHolder policy;
     private final Auditor auditor;
     private final LastUseRecorder lastUse;
-    private final Lifecycle lifecycle;
-    private final PolicyAdmin policyAdmin;
+    private final TokenLifecycle lifecycle;
+    private final PolicyAdministration policyAdmin;
     private final BackgroundWork background;
 
     /** Wires the engine's parts; every arrow points away from the authenticator, none back to it. */
@@ -51,8 +62,8 @@ public final class Latchkey implements AutoCloseable {
         this.cache = new TokenCache(s, trust, policy);
         this.lastUse = new LastUseRecorder(s.store());
         this.authenticator = new TokenAuthenticator(s, cache, policy, auditor, lastUse);
-        this.lifecycle = new Lifecycle(s, policy, cache, auditor);
-        this.policyAdmin = new PolicyAdmin(s, policy, auditor);
+        this.lifecycle = new TokenLifecycle(s, policy, cache, auditor);
+        this.policyAdmin = new PolicyAdministration(s, policy, auditor);
         Optional<ChangeFeedFollower> follower = s.cluster().map(c -> new ChangeFeedFollower(s, trust, cache, policy));
         this.background = new BackgroundWork(s, lastUse, auditor, follower);
     }

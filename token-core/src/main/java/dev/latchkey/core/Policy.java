@@ -1,5 +1,6 @@
 package dev.latchkey.core;
 
+import dev.latchkey.core.internal.text.SafeText;
 import dev.latchkey.core.internal.CidrSet;
 import dev.latchkey.spi.AccessLevel;
 import java.time.Duration;

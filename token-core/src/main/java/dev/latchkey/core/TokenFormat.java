@@ -86,7 +86,7 @@ public final class TokenFormat {
     }
 
     /** A new random token of {@code kind}. */
-    TokenSecret generate(TokenKind kind) {
+    public TokenSecret generate(TokenKind kind) {
         String prefix = kind == TokenKind.PERSONAL ? personalPrefix : servicePrefix;
         StringBuilder b = new StringBuilder(prefix.length() + 1 + RANDOM_LENGTH + CHECKSUM_LENGTH);
         b.append(prefix).append('_');
@@ -144,7 +144,7 @@ public final class TokenFormat {
     }
 
     /** A short non-secret hint: the prefix and the last four characters (part of the checksum). */
-    static String hint(String token) {
+    public static String hint(String token) {
         int us = token.indexOf('_');
         return token.substring(0, us + 1) + "…" + token.substring(token.length() - 4);
     }

@@ -1,5 +1,7 @@
 package dev.latchkey.core;
 
+import dev.latchkey.core.memory.InMemoryTokenStore;
+import dev.latchkey.core.memory.InMemoryUserDirectory;
 import dev.latchkey.core.classify.RequestClassifier;
 import dev.latchkey.spi.AccessLevel;
 import java.time.Duration;

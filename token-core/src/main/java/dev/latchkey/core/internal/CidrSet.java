@@ -1,6 +1,6 @@
 package dev.latchkey.core.internal;
 
-import dev.latchkey.core.SafeText;
+import dev.latchkey.core.internal.text.SafeText;
 import dev.latchkey.core.ValidationException;
 import inet.ipaddr.AddressStringParameters.RangeParameters;
 import inet.ipaddr.IPAddress;

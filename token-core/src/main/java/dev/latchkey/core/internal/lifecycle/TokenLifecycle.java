@@ -1,5 +1,23 @@
-package dev.latchkey.core;
+package dev.latchkey.core.internal.lifecycle;
 
+import dev.latchkey.core.Actor;
+import dev.latchkey.core.Capabilities;
+import dev.latchkey.core.ConflictException;
+import dev.latchkey.core.IssuedToken;
+import dev.latchkey.core.NewToken;
+import dev.latchkey.core.PermissionDeniedException;
+import dev.latchkey.core.Policy;
+import dev.latchkey.core.TokenChanges;
+import dev.latchkey.core.TokenFormat;
+import dev.latchkey.core.TokenNotFoundException;
+import dev.latchkey.core.TokenSecret;
+import dev.latchkey.core.TokenService;
+import dev.latchkey.core.ValidationException;
+import dev.latchkey.core.internal.EngineSettings;
+import dev.latchkey.core.internal.audit.Auditor;
+import dev.latchkey.core.internal.authn.TokenCache;
+import dev.latchkey.core.internal.policy.PolicyHolder;
+import dev.latchkey.core.internal.text.SafeText;
 import dev.latchkey.core.internal.CidrNarrowing;
 import dev.latchkey.core.internal.CidrSet;
 import dev.latchkey.spi.AccessLevel;
@@ -35,7 +53,7 @@ import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
 /** The token lifecycle ({@link TokenService}), authorised by the permission model and audited. */
-final class Lifecycle implements TokenService {
+public final class TokenLifecycle implements TokenService {
     private static final Pattern SERVICE_NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final String SERVICE_PREFIX = "service:";
     private static final int MAX_NAME = 255;
@@ -48,7 +66,7 @@ final class Lifecycle implements TokenService {
     private final Auditor auditor;
     private final SecureRandom random = new SecureRandom();
 
-    Lifecycle(EngineSettings s, PolicyHolder policy, TokenCache cache, Auditor auditor) {
+    public TokenLifecycle(EngineSettings s, PolicyHolder policy, TokenCache cache, Auditor auditor) {
         this.s = s;
         this.policy = policy;
         this.cache = cache;

@@ -1,5 +1,6 @@
-package dev.latchkey.core;
+package dev.latchkey.core.internal.authn;
 
+import dev.latchkey.core.ClusterOptions;
 import java.time.Clock;
 import java.util.Optional;
 
@@ -8,20 +9,20 @@ import java.util.Optional;
  * feed was read within the staleness bound. The {@link ChangeFeedFollower} writes it, the {@link TokenCache}
  * reads it, so neither depends on the other for it.
  */
-final class CacheTrust {
+public final class CacheTrust {
     private final Clock clock;
     private final long boundMillis; // negative: single node, always trusted
     private volatile long lastSyncMillis;
     private volatile boolean lost;
 
-    CacheTrust(Clock clock, Optional<ClusterOptions> cluster) {
+    public CacheTrust(Clock clock, Optional<ClusterOptions> cluster) {
         this.clock = clock;
         this.boundMillis = cluster.map(c -> c.stalenessBound().toMillis()).orElse(-1L);
         this.lastSyncMillis = clock.millis();
     }
 
     /** Whether caches may be used now; marks the trust lost when the bound has passed since the last sync. */
-    boolean trusted() {
+    public boolean trusted() {
         if (boundMillis < 0) {
             return true;
         }
@@ -33,12 +34,12 @@ final class CacheTrust {
     }
 
     /** Everything committed before {@code millis} has been read from the feed. */
-    void synced(long millis) {
+    public void synced(long millis) {
         lastSyncMillis = millis;
     }
 
     /** Whether trust was lost since the last call (and resets it): the caches must be emptied. */
-    boolean takeLost() {
+    public boolean takeLost() {
         if (lost) {
             lost = false;
             return true;

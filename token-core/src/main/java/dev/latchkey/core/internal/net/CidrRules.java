@@ -1,4 +1,4 @@
-package dev.latchkey.core;
+package dev.latchkey.core.internal.net;
 
 import dev.latchkey.core.internal.CidrSet;
 import inet.ipaddr.IPAddress;

@@ -1,5 +1,11 @@
-package dev.latchkey.core;
+package dev.latchkey.core.internal.authn;
 
+import dev.latchkey.core.Authenticator;
+import dev.latchkey.core.Decision;
+import dev.latchkey.core.TokenInfo;
+import dev.latchkey.core.TokenPrincipal;
+import dev.latchkey.core.internal.EngineSettings;
+import dev.latchkey.core.internal.policy.PolicyHolder;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
@@ -18,11 +24,11 @@ import org.slf4j.LoggerFactory;
  * digests the store does not know, and directory users. Used only while {@link CacheTrust} allows it; emptied
  * per token when this node changes one ({@link #changedLocally}) or another node reports a change.
  */
-final class TokenCache {
+public final class TokenCache {
     private static final Logger LOG = LoggerFactory.getLogger(Authenticator.class);
 
     /** What the hot path keeps per token: the record, its compiled CIDRs and the prebuilt allowed decision. */
-    record CachedToken(TokenRecord record, CidrSet cidrs, Decision.Allowed allowed) {
+    public record CachedToken(TokenRecord record, CidrSet cidrs, Decision.Allowed allowed) {
     }
 
     private final EngineSettings s;
@@ -32,7 +38,7 @@ final class TokenCache {
     private final Cache<String, Boolean> unknown;
     private final Cache<String, Optional<DirectoryUser>> users;
 
-    TokenCache(EngineSettings s, CacheTrust trust, PolicyHolder policy) {
+    public TokenCache(EngineSettings s, CacheTrust trust, PolicyHolder policy) {
         this.s = s;
         this.trust = trust;
         this.policy = policy;
@@ -49,7 +55,7 @@ final class TokenCache {
     }
 
     /** The compiled token for a digest, or null when the store does not know it. */
-    CachedToken lookup(String digest) {
+    public CachedToken lookup(String digest) {
         if (!trust.trusted()) {
             // degraded: the feed could not be read within the bound, so nothing cached is trusted — not the
             // record, and not the policy either
@@ -76,7 +82,7 @@ final class TokenCache {
      * Whether the digest belongs to a token this node holds, active, in its trusted cache. Costs a cache probe,
      * never a store read.
      */
-    boolean knownActive(String digest) {
+    public boolean knownActive(String digest) {
         if (!trust.trusted()) {
             return false;
         }
@@ -92,7 +98,7 @@ final class TokenCache {
     }
 
     /** The directory entry of a user, cached for the directory TTL while caches are trusted. */
-    Optional<DirectoryUser> user(String name) {
+    public Optional<DirectoryUser> user(String name) {
         if (!trust.trusted() || s.directoryCacheTtl().isZero()) {
             return s.directory().findUser(name);
         }
@@ -101,7 +107,7 @@ final class TokenCache {
     }
 
     /** Drops what this node cached for a token; tells other nodes through the broadcaster if there is one. */
-    void changedLocally(TokenRecord r) {
+    public void changedLocally(TokenRecord r) {
         invalidate(r.digest());
         s.broadcaster().ifPresent(b -> {
             try {
@@ -112,13 +118,13 @@ final class TokenCache {
         });
     }
 
-    void invalidate(String digest) {
+    public void invalidate(String digest) {
         records.invalidate(digest);
         unknown.invalidate(digest);
     }
 
     /** Forgets everything: what was cached may have changed unseen. */
-    void invalidateAll() {
+    public void invalidateAll() {
         records.invalidateAll();
         unknown.invalidateAll();
         users.invalidateAll();

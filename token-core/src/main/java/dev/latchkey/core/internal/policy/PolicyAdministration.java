@@ -1,5 +1,13 @@
-package dev.latchkey.core;
+package dev.latchkey.core.internal.policy;
 
+import dev.latchkey.core.Actor;
+import dev.latchkey.core.ConflictException;
+import dev.latchkey.core.PermissionDeniedException;
+import dev.latchkey.core.Policy;
+import dev.latchkey.core.PolicyService;
+import dev.latchkey.core.RequestFacts;
+import dev.latchkey.core.internal.EngineSettings;
+import dev.latchkey.core.internal.audit.Auditor;
 import dev.latchkey.core.internal.CidrSet;
 import dev.latchkey.spi.AuditEvent;
 import dev.latchkey.spi.AuditEventType;
@@ -14,12 +22,12 @@ import java.util.Objects;
 import java.util.Optional;
 
 /** {@link PolicyService}: policy administrators change the shared policy; every change is audited. */
-final class PolicyAdmin implements PolicyService {
+public final class PolicyAdministration implements PolicyService {
     private final EngineSettings s;
     private final PolicyHolder policy;
     private final Auditor auditor;
 
-    PolicyAdmin(EngineSettings s, PolicyHolder policy, Auditor auditor) {
+    public PolicyAdministration(EngineSettings s, PolicyHolder policy, Auditor auditor) {
         this.s = s;
         this.policy = policy;
         this.auditor = auditor;

@@ -1,5 +1,10 @@
-package dev.latchkey.core;
+package dev.latchkey.core.internal;
 
+import dev.latchkey.core.ChangeBroadcaster;
+import dev.latchkey.core.ClusterOptions;
+import dev.latchkey.core.Policy;
+import dev.latchkey.core.TokenFormat;
+import dev.latchkey.core.internal.format.Digester;
 import dev.latchkey.core.classify.RequestClassifier;
 import dev.latchkey.spi.AuditSink;
 import dev.latchkey.spi.TokenStore;
@@ -9,21 +14,21 @@ import java.time.Duration;
 import java.util.Optional;
 
 /** What {@link Latchkey.Builder#build()} decided, handed to every part of the engine it wires. */
-record EngineSettings(TokenStore store, UserDirectory directory, AuditSink audit, Clock clock, Policy initialPolicy,
+public record EngineSettings(TokenStore store, UserDirectory directory, AuditSink audit, Clock clock, Policy initialPolicy,
                       RequestClassifier classifier, TokenFormat format, Digester digester,
                       Optional<ClusterOptions> cluster, Optional<ChangeBroadcaster> broadcaster,
                       Duration directoryCacheTtl, Duration lastUseFlushInterval, long cacheMaximumSize,
                       boolean basicUsernameMustMatch, Refusals refusals) {
 
     /** The Basic user name that service tokens are sent with (as Bitbucket's repository access tokens). */
-    static final String SERVICE_BASIC_USERNAME = "x-token-auth";
+    public static final String SERVICE_BASIC_USERNAME = "x-token-auth";
 
     /**
      * How the refusal path is handled: failed attempts allowed per client address within {@code failedPer}
      * (0: no limit), the aggregation and reporting window, and the audit queue's capacity.
      */
-    record Refusals(int failedAttempts, Duration failedPer, Duration window, int auditQueueCapacity) {
-        static Refusals defaults() {
+    public record Refusals(int failedAttempts, Duration failedPer, Duration window, int auditQueueCapacity) {
+        public static Refusals defaults() {
             return new Refusals(20, Duration.ofMinutes(1), Duration.ofMinutes(1), 10_000);
         }
     }

@@ -1,5 +1,16 @@
-package dev.latchkey.core;
+package dev.latchkey.core.internal.authn;
 
+import dev.latchkey.core.Authenticator;
+import dev.latchkey.core.ClusterOptions;
+import dev.latchkey.core.Credential;
+import dev.latchkey.core.Decision;
+import dev.latchkey.core.RefusalReason;
+import dev.latchkey.core.RequestFacts;
+import dev.latchkey.core.TokenInfo;
+import dev.latchkey.core.internal.EngineSettings;
+import dev.latchkey.core.internal.audit.Auditor;
+import dev.latchkey.core.internal.format.Digester;
+import dev.latchkey.core.internal.policy.PolicyHolder;
 import dev.latchkey.core.classify.Requirement;
 import dev.latchkey.core.classify.UnclassifiableRequestException;
 import dev.latchkey.core.internal.CidrSet;
@@ -24,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * {@link TokenCache} and the {@link PolicyHolder}, reports refusals to the {@link Auditor} and uses to the
  * {@link LastUseRecorder}; nothing else in the engine depends on it.
  */
-final class TokenAuthenticator implements Authenticator {
+public final class TokenAuthenticator implements Authenticator {
     private static final Logger LOG = LoggerFactory.getLogger(Authenticator.class);
 
     private final EngineSettings s;
@@ -34,7 +45,7 @@ final class TokenAuthenticator implements Authenticator {
     private final LastUseRecorder lastUse;
     private final Map<RefusalReason, Decision.Refused> anonymousRefusals = new EnumMap<>(RefusalReason.class);
 
-    TokenAuthenticator(EngineSettings s, TokenCache cache, PolicyHolder policy, Auditor auditor,
+    public TokenAuthenticator(EngineSettings s, TokenCache cache, PolicyHolder policy, Auditor auditor,
                        LastUseRecorder lastUse) {
         this.s = s;
         this.cache = cache;
@@ -176,7 +187,7 @@ final class TokenAuthenticator implements Authenticator {
     }
 
     /** The scope lowered so no level exceeds {@code max}; the same instance when nothing changes. */
-    static Scope cap(Scope scope, AccessLevel max) {
+    public static Scope cap(Scope scope, AccessLevel max) {
         if (max.includes(scope.level())) {
             return scope;
         }

@@ -1,5 +1,11 @@
-package dev.latchkey.core;
+package dev.latchkey.core.internal.cluster;
 
+import dev.latchkey.core.Authenticator;
+import dev.latchkey.core.ClusterOptions;
+import dev.latchkey.core.internal.EngineSettings;
+import dev.latchkey.core.internal.authn.CacheTrust;
+import dev.latchkey.core.internal.authn.TokenCache;
+import dev.latchkey.core.internal.policy.PolicyHolder;
 import dev.latchkey.spi.ChangeEvent;
 import java.time.Instant;
 import java.util.List;
@@ -14,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * what other nodes changed, waits out (then skips) gaps of uncommitted sequences, prunes old events and keeps
  * the {@link CacheTrust} that tells the hot path whether its caches may be used.
  */
-final class ChangeFeedFollower {
+public final class ChangeFeedFollower {
     private static final Logger LOG = LoggerFactory.getLogger(Authenticator.class);
     private static final int FEED_BATCH = 1000;
 
@@ -29,7 +35,7 @@ final class ChangeFeedFollower {
     private long gapSinceMillis = -1;
     private long lastPruneMillis;
 
-    ChangeFeedFollower(EngineSettings s, CacheTrust trust, TokenCache cache, PolicyHolder policy) {
+    public ChangeFeedFollower(EngineSettings s, CacheTrust trust, TokenCache cache, PolicyHolder policy) {
         this.s = s;
         this.c = s.cluster().orElseThrow();
         this.trust = trust;
@@ -42,7 +48,7 @@ final class ChangeFeedFollower {
     }
 
     /** Polls on the engine's background thread every poll interval. */
-    void schedule(ScheduledExecutorService scheduler) {
+    public void schedule(ScheduledExecutorService scheduler) {
         long pollMs = c.pollInterval().toMillis();
         scheduler.scheduleWithFixedDelay(this::pollQuietly, pollMs, pollMs, TimeUnit.MILLISECONDS);
     }
@@ -61,7 +67,7 @@ final class ChangeFeedFollower {
      * harmless: invalidation is idempotent) until it is older than a few polls, then skipped (a rolled-back
      * transaction leaves a permanent gap).
      */
-    synchronized void pollNow() {
+    public synchronized void pollNow() {
         long started = s.clock().millis();
         if (trust.takeLost()) {
             // we may have missed anything while we could not read the feed

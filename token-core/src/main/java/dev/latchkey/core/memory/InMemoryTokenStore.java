@@ -1,4 +1,4 @@
-package dev.latchkey.core;
+package dev.latchkey.core.memory;
 
 import dev.latchkey.spi.ChangeEvent;
 import dev.latchkey.spi.ConcurrentUpdateException;

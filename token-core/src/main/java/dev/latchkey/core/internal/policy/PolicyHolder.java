@@ -1,5 +1,9 @@
-package dev.latchkey.core;
+package dev.latchkey.core.internal.policy;
 
+import dev.latchkey.core.Authenticator;
+import dev.latchkey.core.Policy;
+import dev.latchkey.core.ValidationException;
+import dev.latchkey.core.internal.EngineSettings;
 import dev.latchkey.core.internal.CidrSet;
 import dev.latchkey.spi.ConcurrentUpdateException;
 import dev.latchkey.spi.StoredPolicy;
@@ -11,31 +15,31 @@ import org.slf4j.LoggerFactory;
  * The policy in force, compiled (its global allowlist parsed once), loaded from the store at start and reloaded
  * when this node or another one changed it. Readers see one consistent {@link PolicyState} per read.
  */
-final class PolicyHolder {
+public final class PolicyHolder {
     private static final Logger LOG = LoggerFactory.getLogger(Authenticator.class);
 
     /** The policy in force with its compiled global allowlist. */
-    record PolicyState(Policy policy, CidrSet globalCidrs, long version) {
+    public record PolicyState(Policy policy, CidrSet globalCidrs, long version) {
     }
 
     private final EngineSettings s;
     private volatile PolicyState state;
 
-    PolicyHolder(EngineSettings s) {
+    public PolicyHolder(EngineSettings s) {
         this.s = s;
         this.state = loadOrSave();
     }
 
-    PolicyState state() {
+    public PolicyState state() {
         return state;
     }
 
-    static PolicyState compile(Policy p, long version) {
+    public static PolicyState compile(Policy p, long version) {
         return new PolicyState(p, CidrSet.compile("globalAllowedCidrs", p.globalAllowedCidrs()), version);
     }
 
     /** Puts a policy this node saved in force and tells other nodes through the broadcaster if there is one. */
-    void changedLocally(PolicyState next) {
+    public void changedLocally(PolicyState next) {
         this.state = next;
         s.broadcaster().ifPresent(b -> {
             try {
@@ -63,7 +67,7 @@ final class PolicyHolder {
     }
 
     /** Reads the stored policy and puts it in force when its version differs; an invalid one is logged, not applied. */
-    void reload() {
+    public void reload() {
         try {
             Optional<StoredPolicy> stored = s.store().loadPolicy();
             if (stored.isPresent() && stored.get().version() != state.version()) {

@@ -1,5 +1,13 @@
-package dev.latchkey.core;
+package dev.latchkey.core.internal.audit;
 
+import dev.latchkey.core.AttemptLimiter;
+import dev.latchkey.core.Authenticator;
+import dev.latchkey.core.Credential;
+import dev.latchkey.core.RefusalReason;
+import dev.latchkey.core.RefusalStats;
+import dev.latchkey.core.RequestFacts;
+import dev.latchkey.core.internal.EngineSettings;
+import dev.latchkey.core.internal.text.SafeText;
 import dev.latchkey.spi.AuditEvent;
 import dev.latchkey.spi.AuditEventType;
 import dev.latchkey.spi.AuditOutcome;
@@ -19,11 +27,11 @@ import org.slf4j.LoggerFactory;
  * aggregated per window when no token is known and queued for the background writer otherwise; the periodic
  * reports and summary.
  */
-final class Auditor {
+public final class Auditor {
     private static final Logger LOG = LoggerFactory.getLogger(Authenticator.class);
 
     /** Distinct (address, reason) pairs aggregated per window before the "other sources" bucket takes over. */
-    static final int MAX_AGGREGATED_KEYS = 10_000;
+    public static final int MAX_AGGREGATED_KEYS = 10_000;
 
     private final EngineSettings s;
     private final IntervalCounter auditFailures;
@@ -37,7 +45,7 @@ final class Auditor {
     private long lastSummaryMillis; // scheduler thread only
     private final long[] summarised = new long[RefusalReason.values().length]; // scheduler thread only
 
-    Auditor(EngineSettings s) {
+    public Auditor(EngineSettings s) {
         this.s = s;
         EngineSettings.Refusals rs = s.refusals();
         long windowMs = rs.window().toMillis();
@@ -76,21 +84,21 @@ final class Auditor {
     }
 
     /** Whether a failed-attempt limit is in force at all. */
-    boolean limiting() {
+    public boolean limiting() {
         return limiter != null;
     }
 
     /** How long the address must wait before it is served again (0: not limited). */
-    long limitWaitMillis(String clientIp) {
+    public long limitWaitMillis(String clientIp) {
         return limiter == null ? 0 : limiter.waitMillis(clientIp);
     }
 
-    static Duration retryAfter(long waitMillis) {
+    public static Duration retryAfter(long waitMillis) {
         return Duration.ofSeconds(Math.max(1, (waitMillis + 999) / 1000));
     }
 
     /** Counts, logs and aggregates a token refused because its address is limited. */
-    void rateLimited(RequestFacts request, Duration wait) {
+    public void rateLimited(RequestFacts request, Duration wait) {
         refusalCounts[RefusalReason.RATE_LIMITED.ordinal()].increment();
         rateLimitedCount.increment();
         if (LOG.isDebugEnabled()) {
@@ -106,7 +114,7 @@ final class Auditor {
      * budget and audited: without a known token folded into the per-window aggregate, with one queued as an
      * individual event. Neither writes on the request thread.
      */
-    void refused(RefusalReason reason, TokenRecord rec, Credential credential, RequestFacts request) {
+    public void refused(RefusalReason reason, TokenRecord rec, Credential credential, RequestFacts request) {
         refusalCounts[reason.ordinal()].increment();
         if (limiter != null && reason.isFailedAttempt()) {
             limiter.failed(request.clientIp());
@@ -131,7 +139,7 @@ final class Auditor {
     }
 
     /** Caller-supplied text for the audit log: this host's token shapes masked, bounded, escaped. */
-    String safeText(String text) {
+    public String safeText(String text) {
         return SafeText.forAudit(text, s.format());
     }
 
@@ -142,7 +150,7 @@ final class Auditor {
      * they cannot be used to flood the log. A failing sink never undoes the caller's change; it is counted and
      * reported once per interval, not once per event.
      */
-    void audit(AuditEvent event) {
+    public void audit(AuditEvent event) {
         try {
             s.audit().record(event);
         } catch (RuntimeException e) {
@@ -151,21 +159,21 @@ final class Auditor {
     }
 
     /** Queues a refusal event of an adapter (e.g. a refused password) for the background auditor. */
-    void auditRefusal(AuditEvent event) {
+    public void auditRefusal(AuditEvent event) {
         queue.offer(Objects.requireNonNull(event, "event"));
     }
 
     /** Closes the open refusal window now and waits until the queued events reached the sink. */
-    boolean flushRefusals(long waitMillis) {
+    public boolean flushRefusals(long waitMillis) {
         aggregator.flush();
         return queue.awaitIdle(waitMillis);
     }
 
-    AttemptLimiter attemptLimiter() {
+    public AttemptLimiter attemptLimiter() {
         return attemptLimiter;
     }
 
-    RefusalStats refusalStats() {
+    public RefusalStats refusalStats() {
         long refusals = 0;
         for (LongAdder a : refusalCounts) {
             refusals += a.sum();
@@ -175,7 +183,7 @@ final class Auditor {
     }
 
     /** The periodic work of the refusal path: close due windows, report counters, log the summary. */
-    void tick() {
+    public void tick() {
         aggregator.rollIfDue();
         if (limiter != null) {
             limiter.tick();
@@ -207,7 +215,7 @@ final class Auditor {
     }
 
     /** Writes the open window and everything queued before returning (waiting up to 10 s for a slow sink). */
-    void close() {
+    public void close() {
         aggregator.flush();
         queue.close(10_000);
         auditFailures.reportNow();

@@ -1,5 +1,6 @@
-package dev.latchkey.core;
+package dev.latchkey.core.internal.text;
 
+import dev.latchkey.core.TokenFormat;
 import java.util.Objects;
 
 /**
@@ -106,7 +107,7 @@ public final class SafeText {
      * U+2066-U+2069, zero-width characters, ...) and the line and paragraph separators U+2028 and U+2029. They
      * forge line breaks or reorder what a reader sees.
      */
-    static boolean isControlOrFormat(char c) {
+    public static boolean isControlOrFormat(char c) {
         if (c >= 0x20 && c < 0x7f) {
             return false;
         }
