@@ -1,6 +1,7 @@
 package dev.latchkey.core;
 
 import dev.latchkey.core.internal.EngineSettings;
+import dev.latchkey.core.internal.SetOnce;
 import dev.latchkey.core.internal.audit.Auditor;
 import dev.latchkey.core.internal.authn.CacheTrust;
 import dev.latchkey.core.internal.authn.LastUseRecorder;
@@ -38,6 +39,8 @@ import java.util.Optional;
  * What {@link Builder#build()} returns is immutable and thread-safe. It owns one small background thread
  * (last-use flushing and, with {@link Builder#cluster(ClusterOptions)}, change-feed polling); {@link #close()}
  * flushes pending last-use records and stops it.
+ *
+ * @since 0.1
  */
 public final class Latchkey implements AutoCloseable {
     /** The Basic user name a service token is sent with ({@code x-token-auth}, as Bitbucket's access tokens). */
@@ -191,36 +194,30 @@ public final class Latchkey implements AutoCloseable {
         private Builder() {
         }
 
-        private static void once(Object current, String option) {
-            if (current != null) {
-                throw new IllegalStateException(option + " was already set");
-            }
-        }
-
         /** Where tokens are stored. Required. */
         public Builder store(TokenStore store) {
-            once(this.store, "store");
+            SetOnce.check(this.store, "store");
             this.store = Objects.requireNonNull(store, "store");
             return this;
         }
 
         /** The host's user directory. Required. */
         public Builder directory(UserDirectory directory) {
-            once(this.directory, "directory");
+            SetOnce.check(this.directory, "directory");
             this.directory = Objects.requireNonNull(directory, "directory");
             return this;
         }
 
         /** Where audit events go. Default: {@link Slf4jAuditSink}. */
         public Builder auditSink(AuditSink auditSink) {
-            once(this.auditSink, "auditSink");
+            SetOnce.check(this.auditSink, "auditSink");
             this.auditSink = Objects.requireNonNull(auditSink, "auditSink");
             return this;
         }
 
         /** The clock for expiry, creation and last-use times. Default: the system UTC clock. */
         public Builder clock(Clock clock) {
-            once(this.clock, "clock");
+            SetOnce.check(this.clock, "clock");
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
@@ -230,21 +227,21 @@ public final class Latchkey implements AutoCloseable {
          * in the store wins (it is shared by every node and changed through {@link PolicyService}).
          */
         public Builder initialPolicy(Policy policy) {
-            once(this.policy, "initialPolicy");
+            SetOnce.check(this.policy, "initialPolicy");
             this.policy = Objects.requireNonNull(policy, "policy");
             return this;
         }
 
         /** Decides what a request needs. Default: {@link GitAwareMethodClassifier}. */
         public Builder classifier(RequestClassifier classifier) {
-            once(this.classifier, "classifier");
+            SetOnce.check(this.classifier, "classifier");
             this.classifier = Objects.requireNonNull(classifier, "classifier");
             return this;
         }
 
         /** Token prefixes. Default: {@link TokenFormat#defaults()}. */
         public Builder tokenFormat(TokenFormat format) {
-            once(this.format, "tokenFormat");
+            SetOnce.check(this.format, "tokenFormat");
             this.format = Objects.requireNonNull(format, "format");
             return this;
         }
@@ -255,7 +252,7 @@ public final class Latchkey implements AutoCloseable {
          * least 32 bytes. Changing it later makes existing tokens unknown.
          */
         public Builder pepper(String keyId, byte[] pepper) {
-            once(this.digester, "pepper");
+            SetOnce.checkSecret(this.digester, "pepper");
             Objects.requireNonNull(keyId, "keyId");
             Objects.requireNonNull(pepper, "pepper");
             if (!keyId.matches("[A-Za-z0-9_-]{1,32}")) {
@@ -270,14 +267,14 @@ public final class Latchkey implements AutoCloseable {
 
         /** Keep caches in step with other nodes sharing the store. Default: off (a single node). */
         public Builder cluster(ClusterOptions options) {
-            once(this.cluster, "cluster");
+            SetOnce.check(this.cluster, "cluster");
             this.cluster = Objects.requireNonNull(options, "options");
             return this;
         }
 
         /** Immediate cluster-wide invalidation through the host's messaging. Needs {@link #cluster}. */
         public Builder changeBroadcaster(ChangeBroadcaster broadcaster) {
-            once(this.broadcaster, "changeBroadcaster");
+            SetOnce.check(this.broadcaster, "changeBroadcaster");
             this.broadcaster = Objects.requireNonNull(broadcaster, "broadcaster");
             return this;
         }
@@ -287,7 +284,7 @@ public final class Latchkey implements AutoCloseable {
          * longer than the staleness bound.
          */
         public Builder directoryCacheTtl(Duration ttl) {
-            once(this.directoryCacheTtl, "directoryCacheTtl");
+            SetOnce.check(this.directoryCacheTtl, "directoryCacheTtl");
             Objects.requireNonNull(ttl, "ttl");
             if (ttl.isNegative()) {
                 throw new IllegalArgumentException("directoryCacheTtl must not be negative, was " + ttl);
@@ -298,7 +295,7 @@ public final class Latchkey implements AutoCloseable {
 
         /** How often last-use records are written. Default 5 s. */
         public Builder lastUseFlushInterval(Duration interval) {
-            once(this.lastUseFlushInterval, "lastUseFlushInterval");
+            SetOnce.check(this.lastUseFlushInterval, "lastUseFlushInterval");
             Objects.requireNonNull(interval, "interval");
             if (interval.compareTo(Duration.ofMillis(10)) < 0) {
                 throw new IllegalArgumentException("lastUseFlushInterval must be at least 10ms, was " + interval);
@@ -309,7 +306,7 @@ public final class Latchkey implements AutoCloseable {
 
         /** The most token records cached. Default 100,000. */
         public Builder cacheMaximumSize(long size) {
-            once(this.cacheMaximumSize, "cacheMaximumSize");
+            SetOnce.check(this.cacheMaximumSize, "cacheMaximumSize");
             if (size < 1) {
                 throw new IllegalArgumentException("cacheMaximumSize must be >= 1, was " + size);
             }
@@ -322,7 +319,7 @@ public final class Latchkey implements AutoCloseable {
          * Default true. Service tokens always need {@link #SERVICE_BASIC_USERNAME} ({@code x-token-auth}).
          */
         public Builder basicUsernameMustMatch(boolean mustMatch) {
-            once(this.basicUsernameMustMatch, "basicUsernameMustMatch");
+            SetOnce.check(this.basicUsernameMustMatch, "basicUsernameMustMatch");
             this.basicUsernameMustMatch = mustMatch;
             return this;
         }
@@ -341,7 +338,7 @@ public final class Latchkey implements AutoCloseable {
          * @throws IllegalStateException    if this or {@link #noFailedAttemptLimit()} was already set
          */
         public Builder failedAttemptLimit(int failures, Duration per) {
-            once(this.failedAttemptLimit, "failedAttemptLimit");
+            SetOnce.check(this.failedAttemptLimit, "failedAttemptLimit");
             Objects.requireNonNull(per, "per");
             if (failures < 1 || failures > 1_000_000) {
                 throw new IllegalArgumentException("failedAttemptLimit failures must be 1..1000000, was " + failures);
@@ -360,7 +357,7 @@ public final class Latchkey implements AutoCloseable {
          * @throws IllegalStateException if this or {@link #failedAttemptLimit} was already set
          */
         public Builder noFailedAttemptLimit() {
-            once(this.failedAttemptLimit, "failedAttemptLimit");
+            SetOnce.check(this.failedAttemptLimit, "failedAttemptLimit");
             this.failedAttemptLimit = new EngineSettings.Refusals(0, Duration.ofMinutes(1), null, 0);
             return this;
         }
@@ -375,7 +372,7 @@ public final class Latchkey implements AutoCloseable {
          * @throws IllegalStateException    if already set
          */
         public Builder refusalWindow(Duration window) {
-            once(this.refusalWindow, "refusalWindow");
+            SetOnce.check(this.refusalWindow, "refusalWindow");
             Objects.requireNonNull(window, "window");
             if (window.compareTo(Duration.ofSeconds(1)) < 0 || window.compareTo(Duration.ofHours(1)) > 0) {
                 throw new IllegalArgumentException("refusalWindow must be 1s..1h, was " + window);
@@ -392,7 +389,7 @@ public final class Latchkey implements AutoCloseable {
          * @throws IllegalStateException    if already set
          */
         public Builder auditQueueCapacity(int capacity) {
-            once(this.auditQueueCapacity, "auditQueueCapacity");
+            SetOnce.check(this.auditQueueCapacity, "auditQueueCapacity");
             if (capacity < 16 || capacity > 10_000_000) {
                 throw new IllegalArgumentException("auditQueueCapacity must be 16..10000000, was " + capacity);
             }

@@ -18,6 +18,8 @@ import java.util.zip.CRC32;
  *       a mistyped or made-up string is rejected without touching storage.</li>
  * </ul>
  * Immutable and thread-safe.
+ *
+ * @since 0.1
  */
 public final class TokenFormat {
     /** Random characters per token: 30 x log2(62) = 178.6 bits, above the 160-bit floor. */

@@ -13,7 +13,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 
-/** What {@link Latchkey.Builder#build()} decided, handed to every part of the engine it wires. */
+/**
+ * What {@link Latchkey.Builder#build()} decided, handed to every part of the engine it wires.
+ *
+ * @since 0.1
+ */
 public record EngineSettings(TokenStore store, UserDirectory directory, AuditSink audit, Clock clock, Policy initialPolicy,
                       RequestClassifier classifier, TokenFormat format, Digester digester,
                       Optional<ClusterOptions> cluster, Optional<ChangeBroadcaster> broadcaster,

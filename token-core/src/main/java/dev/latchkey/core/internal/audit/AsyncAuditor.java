@@ -16,6 +16,8 @@ import org.slf4j.LoggerFactory;
  * into {@link AuditSink#recordAll}. A full queue never blocks the request: the event is dropped and counted
  * (an attacker must not be able to slow legitimate requests down by making us write). A batch the sink fails to
  * write is counted as lost, not retried: retrying under a flood would only grow the backlog.
+ *
+ * @since 0.1
  */
 public final class AsyncAuditor {
     private static final Logger LOG = LoggerFactory.getLogger(AsyncAuditor.class);

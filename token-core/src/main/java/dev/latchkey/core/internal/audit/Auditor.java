@@ -26,6 +26,8 @@ import org.slf4j.LoggerFactory;
  * lifecycle events written synchronously; refusals counted, charged to the client's failed-attempt budget,
  * aggregated per window when no token is known and queued for the background writer otherwise; the periodic
  * reports and summary.
+ *
+ * @since 0.1
  */
 public final class Auditor {
     private static final Logger LOG = LoggerFactory.getLogger(Authenticator.class);

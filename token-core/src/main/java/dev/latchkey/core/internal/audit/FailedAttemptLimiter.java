@@ -19,6 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * frequency sketch keeps the busiest addresses, so a spray of one-off addresses does not flush out an active
  * attacker), and a bucket idle for {@code per} is dropped because it would be full again anyway. IPv6 addresses
  * are counted per /64, the block one subscriber usually holds, so rotating through one's own /64 gains nothing.
+ *
+ * @since 0.1
  */
 public final class FailedAttemptLimiter {
     public static final int DEFAULT_MAX_ADDRESSES = 100_000;

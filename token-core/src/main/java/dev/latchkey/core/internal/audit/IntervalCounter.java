@@ -10,6 +10,8 @@ import org.slf4j.Logger;
  * a line per request. The first occurrence after a quiet interval is reported at once, so trouble is seen
  * without delay; what follows within the interval is reported by the next {@link #report()} (the engine calls
  * it every second) once the interval is over.
+ *
+ * @since 0.1
  */
 public final class IntervalCounter {
     private final Logger log;

@@ -25,6 +25,8 @@ import java.util.function.Consumer;
  * <p>Windows are aligned to multiples of the window length on the injected clock. A window is closed (its
  * events handed to the sink) by the first refusal after it ends, by the engine's periodic tick, or by
  * {@link #flush()} on close.
+ *
+ * @since 0.1
  */
 public final class RefusalAggregator {
     /** {@code clientIp} null: the bucket of addresses past the cap (no address text can collide with it). */

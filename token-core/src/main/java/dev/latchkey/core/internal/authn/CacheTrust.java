@@ -8,6 +8,8 @@ import java.util.Optional;
  * Whether what this node cached may be trusted: always on a single node; in a cluster only while the change
  * feed was read within the staleness bound. The {@link ChangeFeedFollower} writes it, the {@link TokenCache}
  * reads it, so neither depends on the other for it.
+ *
+ * @since 0.1
  */
 public final class CacheTrust {
     private final Clock clock;

@@ -15,6 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Collects token uses on the request path (a map merge, no I/O) and writes them to the store in one batch per
  * flush. Only the latest use per token is kept between flushes. A failed flush keeps the uses for the next one.
+ *
+ * @since 0.1
  */
 public final class LastUseRecorder {
     private static final Logger LOG = LoggerFactory.getLogger(LastUseRecorder.class);

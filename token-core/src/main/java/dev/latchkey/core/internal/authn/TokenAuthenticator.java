@@ -34,6 +34,8 @@ import org.slf4j.LoggerFactory;
  * record, the owner, the policy, the client address and the request's requirement. It reads the
  * {@link TokenCache} and the {@link PolicyHolder}, reports refusals to the {@link Auditor} and uses to the
  * {@link LastUseRecorder}; nothing else in the engine depends on it.
+ *
+ * @since 0.1
  */
 public final class TokenAuthenticator implements Authenticator {
     private static final Logger LOG = LoggerFactory.getLogger(Authenticator.class);

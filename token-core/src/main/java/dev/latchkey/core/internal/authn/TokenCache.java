@@ -23,6 +23,8 @@ import org.slf4j.LoggerFactory;
  * What the hot path reads instead of the store: token records compiled for deciding, negative entries for
  * digests the store does not know, and directory users. Used only while {@link CacheTrust} allows it; emptied
  * per token when this node changes one ({@link #changedLocally}) or another node reports a change.
+ *
+ * @since 0.1
  */
 public final class TokenCache {
     private static final Logger LOG = LoggerFactory.getLogger(Authenticator.class);

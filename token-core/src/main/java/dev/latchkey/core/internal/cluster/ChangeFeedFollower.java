@@ -19,6 +19,8 @@ import org.slf4j.LoggerFactory;
  * Follows the store's change feed on a cluster node: reads it every poll interval from a cursor, invalidates
  * what other nodes changed, waits out (then skips) gaps of uncommitted sequences, prunes old events and keeps
  * the {@link CacheTrust} that tells the hot path whether its caches may be used.
+ *
+ * @since 0.1
  */
 public final class ChangeFeedFollower {
     private static final Logger LOG = LoggerFactory.getLogger(Authenticator.class);

@@ -11,6 +11,8 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * Digests token secrets: SHA-256, or HMAC-SHA-256 keyed with a server-side pepper. One instance of the JCA
  * object per thread, so the hot path neither allocates one nor contends on one.
+ *
+ * @since 0.1
  */
 public final class Digester {
     private static final HexFormat HEX = HexFormat.of();

@@ -52,7 +52,11 @@ import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
-/** The token lifecycle ({@link TokenService}), authorised by the permission model and audited. */
+/**
+ * The token lifecycle ({@link TokenService}), authorised by the permission model and audited.
+ *
+ * @since 0.1
+ */
 public final class TokenLifecycle implements TokenService {
     private static final Pattern SERVICE_NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final String SERVICE_PREFIX = "service:";

@@ -21,7 +21,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
-/** {@link PolicyService}: policy administrators change the shared policy; every change is audited. */
+/**
+ * {@link PolicyService}: policy administrators change the shared policy; every change is audited.
+ *
+ * @since 0.1
+ */
 public final class PolicyAdministration implements PolicyService {
     private final EngineSettings s;
     private final PolicyHolder policy;

@@ -14,6 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The policy in force, compiled (its global allowlist parsed once), loaded from the store at start and reloaded
  * when this node or another one changed it. Readers see one consistent {@link PolicyState} per read.
+ *
+ * @since 0.1
  */
 public final class PolicyHolder {
     private static final Logger LOG = LoggerFactory.getLogger(Authenticator.class);

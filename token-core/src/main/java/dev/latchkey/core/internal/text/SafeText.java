@@ -8,6 +8,8 @@ import java.util.Objects;
  * tokens into the wrong field and clients swap user name and password, so anything that may hold a secret is
  * masked or withheld before it is echoed. Used by the engine and by the servlet module, so there is one set of
  * rules. Stateless and thread-safe.
+ *
+ * @since 0.1
  */
 public final class SafeText {
     /** A run of this many letters and digits is treated as possibly secret (tokens carry 36). */
