@@ -1,12 +1,12 @@
 package dev.latchkey.bitbucket;
 
+import dev.latchkey.core.internal.text.SafeText;
 import dev.latchkey.bitbucket.internal.EndpointTrie;
 import dev.latchkey.bitbucket.internal.EndpointTrie.Method;
 import dev.latchkey.bitbucket.internal.EndpointTrie.Rule;
 import dev.latchkey.bitbucket.internal.LfsBatch;
 import dev.latchkey.bitbucket.internal.Segments;
 import dev.latchkey.core.RequestFacts;
-import dev.latchkey.core.SafeText;
 import dev.latchkey.core.ValidationException;
 import dev.latchkey.core.classify.GitAwareMethodClassifier;
 import dev.latchkey.core.classify.GitQuery;

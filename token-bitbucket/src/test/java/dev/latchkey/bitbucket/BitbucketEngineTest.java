@@ -1,12 +1,12 @@
 package dev.latchkey.bitbucket;
 
+import dev.latchkey.core.memory.InMemoryTokenStore;
+import dev.latchkey.core.memory.InMemoryUserDirectory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.latchkey.core.Actor;
 import dev.latchkey.core.Credential;
 import dev.latchkey.core.Decision;
-import dev.latchkey.core.InMemoryTokenStore;
-import dev.latchkey.core.InMemoryUserDirectory;
 import dev.latchkey.core.IssuedToken;
 import dev.latchkey.core.Latchkey;
 import dev.latchkey.core.NewToken;

@@ -10,6 +10,8 @@ import java.util.Optional;
  * @param authenticatedByToken  whether the request was authenticated by a token (then token management is
  *                              refused unless the policy allows tokens to manage tokens)
  * @param clientIp              the client IP, for the audit log
+ *
+ * @since 0.1
  */
 public record Actor(String user, boolean authenticatedByToken, Optional<String> clientIp) {
     public Actor {

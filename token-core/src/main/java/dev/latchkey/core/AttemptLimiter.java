@@ -12,6 +12,8 @@ import java.util.Optional;
  * <p>While an address is limited, every attempt from it that presents a credential is refused without a
  * lookup, even with a valid token: an attacker's address is not a place to serve tokens from, and answering
  * differently for valid tokens would turn the limit into an oracle. Other addresses are never affected.
+ *
+ * @since 0.1
  */
 public interface AttemptLimiter {
     /**

@@ -4,6 +4,8 @@ package dev.latchkey.core;
  * The hot path: decides whether a presented token may make a request. Obtained from
  * {@link Latchkey#authenticator()}. Thread-safe; never throws for any input: every failure is a
  * {@link Decision.Refused} (fail closed).
+ *
+ * @since 0.1
  */
 public interface Authenticator {
     /**

@@ -12,6 +12,8 @@ import java.util.Optional;
  * @param maxLevel         the highest level they may give a token (empty: none)
  * @param manageTokens     token manager
  * @param administerPolicy may change the policy
+ *
+ * @since 0.1
  */
 public record Capabilities(boolean useTokens, boolean createTokens, Optional<AccessLevel> maxLevel,
                            boolean manageTokens, boolean administerPolicy) {

@@ -7,6 +7,8 @@ package dev.latchkey.core;
  * poll remains the safety net, so a lost message only costs time up to the staleness bound.
  *
  * <p>Implementations must be thread-safe and must not block for long; a failure is logged and ignored.
+ *
+ * @since 0.1
  */
 public interface ChangeBroadcaster {
     /** A token with this digest (not secret) changed here. */

@@ -14,6 +14,8 @@ import java.util.Objects;
  * @param stalenessBound   the most time a change may take to apply here (default 2 s)
  * @param pollInterval     how often to poll the feed (default 500 ms; at most half the bound)
  * @param changeRetention  how long change events are kept before pruning (default 1 hour)
+ *
+ * @since 0.1
  */
 public record ClusterOptions(Duration stalenessBound, Duration pollInterval, Duration changeRetention) {
     public ClusterOptions {

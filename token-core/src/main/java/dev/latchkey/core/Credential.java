@@ -6,6 +6,8 @@ import java.util.Optional;
 /**
  * A token presented with a request: as a Bearer token, or as the password of HTTP Basic (with the user name
  * that came with it). The token text is a secret, so {@link #toString()} is redacted.
+ *
+ * @since 0.1
  */
 public final class Credential {
     private final String token;

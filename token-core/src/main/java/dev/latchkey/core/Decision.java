@@ -4,7 +4,11 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 
-/** The outcome of {@link Authenticator#authenticate}: allowed with a principal, or refused with a reason. */
+/**
+ * The outcome of {@link Authenticator#authenticate}: allowed with a principal, or refused with a reason.
+ *
+ * @since 0.1
+ */
 public sealed interface Decision {
 
     /** Whether the request is allowed. */

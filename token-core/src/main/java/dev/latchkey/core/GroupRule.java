@@ -1,5 +1,6 @@
 package dev.latchkey.core;
 
+import dev.latchkey.core.internal.text.SafeText;
 import java.util.Collection;
 import java.util.Objects;
 import java.util.Set;
@@ -10,6 +11,8 @@ import java.util.TreeSet;
  *
  * @param all    whether every (active) user holds it
  * @param groups groups whose members hold it (ignored when {@code all})
+ *
+ * @since 0.1
  */
 public record GroupRule(boolean all, Set<String> groups) {
     public GroupRule {

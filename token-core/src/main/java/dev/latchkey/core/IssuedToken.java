@@ -8,6 +8,8 @@ import java.util.Objects;
  *
  * @param record the stored record
  * @param secret the plaintext, redacted in {@code toString()}
+ *
+ * @since 0.1
  */
 public record IssuedToken(TokenRecord record, TokenSecret secret) {
     public IssuedToken {

@@ -1,5 +1,17 @@
 package dev.latchkey.core;
 
+import dev.latchkey.core.internal.EngineSettings;
+import dev.latchkey.core.internal.SetOnce;
+import dev.latchkey.core.internal.audit.Auditor;
+import dev.latchkey.core.internal.authn.CacheTrust;
+import dev.latchkey.core.internal.authn.LastUseRecorder;
+import dev.latchkey.core.internal.authn.TokenAuthenticator;
+import dev.latchkey.core.internal.authn.TokenCache;
+import dev.latchkey.core.internal.cluster.ChangeFeedFollower;
+import dev.latchkey.core.internal.format.Digester;
+import dev.latchkey.core.internal.lifecycle.TokenLifecycle;
+import dev.latchkey.core.internal.policy.PolicyAdministration;
+import dev.latchkey.core.internal.policy.PolicyHolder;
 import dev.latchkey.core.classify.GitAwareMethodClassifier;
 import dev.latchkey.core.classify.RequestClassifier;
 import dev.latchkey.spi.AuditSink;
@@ -27,15 +39,36 @@ import java.util.Optional;
  * What {@link Builder#build()} returns is immutable and thread-safe. It owns one small background thread
  * (last-use flushing and, with {@link Builder#cluster(ClusterOptions)}, change-feed polling); {@link #close()}
  * flushes pending last-use records and stops it.
+ *
+ * @since 0.1
  */
 public final class Latchkey implements AutoCloseable {
     /** The Basic user name a service token is sent with ({@code x-token-auth}, as Bitbucket's access tokens). */
-    public static final String SERVICE_BASIC_USERNAME = Engine.SERVICE_BASIC_USERNAME;
+    public static final String SERVICE_BASIC_USERNAME = EngineSettings.SERVICE_BASIC_USERNAME;
 
-    private final Engine engine;
+    private final EngineSettings settings;
+    private final TokenAuthenticator authenticator;
+    private final TokenCache cache;
+    private final PolicyHolder policy;
+    private final Auditor auditor;
+    private final LastUseRecorder lastUse;
+    private final TokenLifecycle lifecycle;
+    private final PolicyAdministration policyAdmin;
+    private final BackgroundWork background;
 
-    private Latchkey(Engine engine) {
-        this.engine = engine;
+    /** Wires the engine's parts; every arrow points away from the authenticator, none back to it. */
+    private Latchkey(EngineSettings s) {
+        this.settings = s;
+        this.auditor = new Auditor(s);
+        this.policy = new PolicyHolder(s);
+        CacheTrust trust = new CacheTrust(s.clock(), s.cluster());
+        this.cache = new TokenCache(s, trust, policy);
+        this.lastUse = new LastUseRecorder(s.store());
+        this.authenticator = new TokenAuthenticator(s, cache, policy, auditor, lastUse);
+        this.lifecycle = new TokenLifecycle(s, policy, cache, auditor);
+        this.policyAdmin = new PolicyAdministration(s, policy, auditor);
+        Optional<ChangeFeedFollower> follower = s.cluster().map(c -> new ChangeFeedFollower(s, trust, cache, policy));
+        this.background = new BackgroundWork(s, lastUse, auditor, follower);
     }
 
     /** A new builder. */
@@ -45,42 +78,42 @@ public final class Latchkey implements AutoCloseable {
 
     /** The hot path: decides on requests presenting a token. */
     public Authenticator authenticator() {
-        return engine;
+        return authenticator;
     }
 
     /** The token lifecycle. */
     public TokenService tokens() {
-        return engine.lifecycle();
+        return lifecycle;
     }
 
     /** The policy. */
     public PolicyService policy() {
-        return engine.policyAdmin();
+        return policyAdmin;
     }
 
     /** The audit sink this engine writes to (so a host's filter can add its own events to the same log). */
     public AuditSink auditSink() {
-        return engine.settings().audit();
+        return settings.audit();
     }
 
     /** The user directory this engine decides permissions from. */
     public UserDirectory directory() {
-        return engine.settings().directory();
+        return settings.directory();
     }
 
     /** The token format in use (prefixes). */
     public TokenFormat tokenFormat() {
-        return engine.format();
+        return settings.format();
     }
 
     /** Host cluster hook: another node reported that the token with this digest changed. */
     public void onClusterTokenChange(String digest) {
-        engine.invalidateDigest(Objects.requireNonNull(digest, "digest"));
+        cache.invalidate(Objects.requireNonNull(digest, "digest"));
     }
 
     /** Host cluster hook: another node reported a policy change. */
     public void onClusterPolicyChange() {
-        engine.reloadPolicy();
+        policy.reload();
     }
 
     /**
@@ -88,7 +121,7 @@ public final class Latchkey implements AutoCloseable {
      * engine applies it to tokens itself). A no-op limiter when the host turned the limit off.
      */
     public AttemptLimiter attemptLimiter() {
-        return engine.attemptLimiter();
+        return auditor.attemptLimiter();
     }
 
     /**
@@ -97,12 +130,12 @@ public final class Latchkey implements AutoCloseable {
      * event and counts it ({@link #refusalStats()}).
      */
     public AuditSink refusalAuditSink() {
-        return engine::auditRefusal;
+        return auditor::auditRefusal;
     }
 
     /** Counters of the refusal path (refusals, rate limiting, the audit queue), for metrics. */
     public RefusalStats refusalStats() {
-        return engine.refusalStats();
+        return auditor.refusalStats();
     }
 
     /**
@@ -113,17 +146,12 @@ public final class Latchkey implements AutoCloseable {
      * @return whether the queue drained within the wait
      */
     public boolean flushAudit() {
-        return engine.flushRefusals(10_000);
-    }
-
-    /** The engine, for tests in this package that drive its periodic work by hand. */
-    Engine engine() {
-        return engine;
+        return auditor.flushRefusals(10_000);
     }
 
     /** Writes pending last-use records now (they are otherwise written every flush interval). */
     public void flushLastUse() {
-        engine.flushLastUse();
+        lastUse.flush();
     }
 
     /**
@@ -132,12 +160,12 @@ public final class Latchkey implements AutoCloseable {
      */
     @Override
     public void close() {
-        engine.close();
+        background.close();
     }
 
     @Override
     public String toString() {
-        return "Latchkey[" + engine + "]";
+        return "Latchkey[" + authenticator + "]";
     }
 
     /**
@@ -159,43 +187,37 @@ public final class Latchkey implements AutoCloseable {
         private Duration lastUseFlushInterval;
         private Long cacheMaximumSize;
         private Boolean basicUsernameMustMatch;
-        private Engine.Refusals failedAttemptLimit;
+        private EngineSettings.Refusals failedAttemptLimit;
         private Duration refusalWindow;
         private Integer auditQueueCapacity;
 
         private Builder() {
         }
 
-        private static void once(Object current, String option) {
-            if (current != null) {
-                throw new IllegalStateException(option + " was already set");
-            }
-        }
-
         /** Where tokens are stored. Required. */
         public Builder store(TokenStore store) {
-            once(this.store, "store");
+            SetOnce.check(this.store, "store");
             this.store = Objects.requireNonNull(store, "store");
             return this;
         }
 
         /** The host's user directory. Required. */
         public Builder directory(UserDirectory directory) {
-            once(this.directory, "directory");
+            SetOnce.check(this.directory, "directory");
             this.directory = Objects.requireNonNull(directory, "directory");
             return this;
         }
 
         /** Where audit events go. Default: {@link Slf4jAuditSink}. */
         public Builder auditSink(AuditSink auditSink) {
-            once(this.auditSink, "auditSink");
+            SetOnce.check(this.auditSink, "auditSink");
             this.auditSink = Objects.requireNonNull(auditSink, "auditSink");
             return this;
         }
 
         /** The clock for expiry, creation and last-use times. Default: the system UTC clock. */
         public Builder clock(Clock clock) {
-            once(this.clock, "clock");
+            SetOnce.check(this.clock, "clock");
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
@@ -205,21 +227,21 @@ public final class Latchkey implements AutoCloseable {
          * in the store wins (it is shared by every node and changed through {@link PolicyService}).
          */
         public Builder initialPolicy(Policy policy) {
-            once(this.policy, "initialPolicy");
+            SetOnce.check(this.policy, "initialPolicy");
             this.policy = Objects.requireNonNull(policy, "policy");
             return this;
         }
 
         /** Decides what a request needs. Default: {@link GitAwareMethodClassifier}. */
         public Builder classifier(RequestClassifier classifier) {
-            once(this.classifier, "classifier");
+            SetOnce.check(this.classifier, "classifier");
             this.classifier = Objects.requireNonNull(classifier, "classifier");
             return this;
         }
 
         /** Token prefixes. Default: {@link TokenFormat#defaults()}. */
         public Builder tokenFormat(TokenFormat format) {
-            once(this.format, "tokenFormat");
+            SetOnce.check(this.format, "tokenFormat");
             this.format = Objects.requireNonNull(format, "format");
             return this;
         }
@@ -230,7 +252,7 @@ public final class Latchkey implements AutoCloseable {
          * least 32 bytes. Changing it later makes existing tokens unknown.
          */
         public Builder pepper(String keyId, byte[] pepper) {
-            once(this.digester, "pepper");
+            SetOnce.checkSecret(this.digester, "pepper");
             Objects.requireNonNull(keyId, "keyId");
             Objects.requireNonNull(pepper, "pepper");
             if (!keyId.matches("[A-Za-z0-9_-]{1,32}")) {
@@ -245,14 +267,14 @@ public final class Latchkey implements AutoCloseable {
 
         /** Keep caches in step with other nodes sharing the store. Default: off (a single node). */
         public Builder cluster(ClusterOptions options) {
-            once(this.cluster, "cluster");
+            SetOnce.check(this.cluster, "cluster");
             this.cluster = Objects.requireNonNull(options, "options");
             return this;
         }
 
         /** Immediate cluster-wide invalidation through the host's messaging. Needs {@link #cluster}. */
         public Builder changeBroadcaster(ChangeBroadcaster broadcaster) {
-            once(this.broadcaster, "changeBroadcaster");
+            SetOnce.check(this.broadcaster, "changeBroadcaster");
             this.broadcaster = Objects.requireNonNull(broadcaster, "broadcaster");
             return this;
         }
@@ -262,7 +284,7 @@ public final class Latchkey implements AutoCloseable {
          * longer than the staleness bound.
          */
         public Builder directoryCacheTtl(Duration ttl) {
-            once(this.directoryCacheTtl, "directoryCacheTtl");
+            SetOnce.check(this.directoryCacheTtl, "directoryCacheTtl");
             Objects.requireNonNull(ttl, "ttl");
             if (ttl.isNegative()) {
                 throw new IllegalArgumentException("directoryCacheTtl must not be negative, was " + ttl);
@@ -273,7 +295,7 @@ public final class Latchkey implements AutoCloseable {
 
         /** How often last-use records are written. Default 5 s. */
         public Builder lastUseFlushInterval(Duration interval) {
-            once(this.lastUseFlushInterval, "lastUseFlushInterval");
+            SetOnce.check(this.lastUseFlushInterval, "lastUseFlushInterval");
             Objects.requireNonNull(interval, "interval");
             if (interval.compareTo(Duration.ofMillis(10)) < 0) {
                 throw new IllegalArgumentException("lastUseFlushInterval must be at least 10ms, was " + interval);
@@ -284,7 +306,7 @@ public final class Latchkey implements AutoCloseable {
 
         /** The most token records cached. Default 100,000. */
         public Builder cacheMaximumSize(long size) {
-            once(this.cacheMaximumSize, "cacheMaximumSize");
+            SetOnce.check(this.cacheMaximumSize, "cacheMaximumSize");
             if (size < 1) {
                 throw new IllegalArgumentException("cacheMaximumSize must be >= 1, was " + size);
             }
@@ -297,7 +319,7 @@ public final class Latchkey implements AutoCloseable {
          * Default true. Service tokens always need {@link #SERVICE_BASIC_USERNAME} ({@code x-token-auth}).
          */
         public Builder basicUsernameMustMatch(boolean mustMatch) {
-            once(this.basicUsernameMustMatch, "basicUsernameMustMatch");
+            SetOnce.check(this.basicUsernameMustMatch, "basicUsernameMustMatch");
             this.basicUsernameMustMatch = mustMatch;
             return this;
         }
@@ -316,7 +338,7 @@ public final class Latchkey implements AutoCloseable {
          * @throws IllegalStateException    if this or {@link #noFailedAttemptLimit()} was already set
          */
         public Builder failedAttemptLimit(int failures, Duration per) {
-            once(this.failedAttemptLimit, "failedAttemptLimit");
+            SetOnce.check(this.failedAttemptLimit, "failedAttemptLimit");
             Objects.requireNonNull(per, "per");
             if (failures < 1 || failures > 1_000_000) {
                 throw new IllegalArgumentException("failedAttemptLimit failures must be 1..1000000, was " + failures);
@@ -324,7 +346,7 @@ public final class Latchkey implements AutoCloseable {
             if (per.compareTo(Duration.ofSeconds(1)) < 0 || per.compareTo(Duration.ofDays(1)) > 0) {
                 throw new IllegalArgumentException("failedAttemptLimit per must be 1s..1d, was " + per);
             }
-            this.failedAttemptLimit = new Engine.Refusals(failures, per, null, 0);
+            this.failedAttemptLimit = new EngineSettings.Refusals(failures, per, null, 0);
             return this;
         }
 
@@ -335,8 +357,8 @@ public final class Latchkey implements AutoCloseable {
          * @throws IllegalStateException if this or {@link #failedAttemptLimit} was already set
          */
         public Builder noFailedAttemptLimit() {
-            once(this.failedAttemptLimit, "failedAttemptLimit");
-            this.failedAttemptLimit = new Engine.Refusals(0, Duration.ofMinutes(1), null, 0);
+            SetOnce.check(this.failedAttemptLimit, "failedAttemptLimit");
+            this.failedAttemptLimit = new EngineSettings.Refusals(0, Duration.ofMinutes(1), null, 0);
             return this;
         }
 
@@ -350,7 +372,7 @@ public final class Latchkey implements AutoCloseable {
          * @throws IllegalStateException    if already set
          */
         public Builder refusalWindow(Duration window) {
-            once(this.refusalWindow, "refusalWindow");
+            SetOnce.check(this.refusalWindow, "refusalWindow");
             Objects.requireNonNull(window, "window");
             if (window.compareTo(Duration.ofSeconds(1)) < 0 || window.compareTo(Duration.ofHours(1)) > 0) {
                 throw new IllegalArgumentException("refusalWindow must be 1s..1h, was " + window);
@@ -367,7 +389,7 @@ public final class Latchkey implements AutoCloseable {
          * @throws IllegalStateException    if already set
          */
         public Builder auditQueueCapacity(int capacity) {
-            once(this.auditQueueCapacity, "auditQueueCapacity");
+            SetOnce.check(this.auditQueueCapacity, "auditQueueCapacity");
             if (capacity < 16 || capacity > 10_000_000) {
                 throw new IllegalArgumentException("auditQueueCapacity must be 16..10000000, was " + capacity);
             }
@@ -402,7 +424,7 @@ public final class Latchkey implements AutoCloseable {
                 }
                 dirTtl = cluster.stalenessBound();
             }
-            Engine.Settings s = new Engine.Settings(store, directory,
+            EngineSettings s = new EngineSettings(store, directory,
                     auditSink != null ? auditSink : new Slf4jAuditSink(),
                     clock != null ? clock : Clock.systemUTC(),
                     policy != null ? policy : Policy.defaults(),
@@ -413,12 +435,12 @@ public final class Latchkey implements AutoCloseable {
                     lastUseFlushInterval != null ? lastUseFlushInterval : Duration.ofSeconds(5),
                     cacheMaximumSize != null ? cacheMaximumSize : 100_000L,
                     basicUsernameMustMatch == null || basicUsernameMustMatch, refusals());
-            return new Latchkey(new Engine(s));
+            return new Latchkey(s);
         }
 
-        private Engine.Refusals refusals() {
-            Engine.Refusals d = Engine.Refusals.defaults();
-            return new Engine.Refusals(failedAttemptLimit != null ? failedAttemptLimit.failedAttempts() : d.failedAttempts(),
+        private EngineSettings.Refusals refusals() {
+            EngineSettings.Refusals d = EngineSettings.Refusals.defaults();
+            return new EngineSettings.Refusals(failedAttemptLimit != null ? failedAttemptLimit.failedAttempts() : d.failedAttempts(),
                     failedAttemptLimit != null ? failedAttemptLimit.failedPer() : d.failedPer(),
                     refusalWindow != null ? refusalWindow : d.window(),
                     auditQueueCapacity != null ? auditQueueCapacity : d.auditQueueCapacity());

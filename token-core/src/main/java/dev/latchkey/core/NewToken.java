@@ -24,6 +24,8 @@ import java.util.Set;
  * @param expiresAt     an explicit expiry; exclusive with {@code lifetime}
  * @param lifetime      a lifetime from now; exclusive with {@code expiresAt}; neither means the policy default
  * @param allowedCidrs  CIDR ranges it may be used from
+ *
+ * @since 0.1
  */
 public record NewToken(String name, TokenKind kind, Optional<String> owner, AccessLevel level,
                        Map<String, AccessLevel> domainLevels, Set<String> resources,

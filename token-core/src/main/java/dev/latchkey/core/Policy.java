@@ -1,5 +1,6 @@
 package dev.latchkey.core;
 
+import dev.latchkey.core.internal.text.SafeText;
 import dev.latchkey.core.internal.CidrSet;
 import dev.latchkey.spi.AccessLevel;
 import java.time.Duration;
@@ -30,6 +31,8 @@ import java.util.TreeMap;
  * @param manageTokens         token managers: create on behalf of others, list and revoke all tokens
  * @param administerPolicy     who may change this policy
  * @param levelGrants          the highest level each group may give its tokens; key {@code *} is everyone
+ *
+ * @since 0.1
  */
 public record Policy(
         Optional<Duration> defaultLifetime,

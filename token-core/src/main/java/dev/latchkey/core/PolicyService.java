@@ -5,6 +5,8 @@ import java.util.Map;
 /**
  * Reads and (for policy administrators) changes the policy. A change is saved to the store, audited, and
  * reaches other nodes through the change feed. Thread-safe.
+ *
+ * @since 0.1
  */
 public interface PolicyService {
 

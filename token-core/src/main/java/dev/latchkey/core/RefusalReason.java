@@ -3,6 +3,8 @@ package dev.latchkey.core;
 /**
  * Why the authenticator refused a token. The precise reason goes to the audit log and DEBUG log; the HTTP
  * answer only says {@code invalid_token}, {@code insufficient_scope} or "unavailable".
+ *
+ * @since 0.1
  */
 public enum RefusalReason {
     /** Not a token of this host's format (length, alphabet, prefix or checksum). No storage was touched. */

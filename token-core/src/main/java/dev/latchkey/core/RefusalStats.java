@@ -11,6 +11,8 @@ package dev.latchkey.core;
  * @param auditDropped      refusal events dropped because the audit queue was full
  * @param auditSinkFailures audit events lost because the sink failed (refusals and lifecycle events)
  * @param limitedAddresses  client addresses the failed-attempt limiter tracks now (bounded)
+ *
+ * @since 0.1
  */
 public record RefusalStats(long refusals, long rateLimited, long auditQueued, long auditWritten, long auditDropped,
                            long auditSinkFailures, long limitedAddresses) {

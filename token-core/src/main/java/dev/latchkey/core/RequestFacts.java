@@ -16,6 +16,8 @@ import java.util.function.Supplier;
  * @param body     supplies the request body when the host buffered it for the classifier (see
  *                 {@link dev.latchkey.core.classify.RequestClassifier#needsBody}); empty when the host did not
  *                 or the body was larger than the host's bound. Called at most a few times; must be cheap.
+ *
+ * @since 0.1
  */
 public record RequestFacts(String method, String path, String query, String clientIp,
                            Supplier<Optional<byte[]>> body) {

@@ -12,6 +12,8 @@ import org.slf4j.LoggerFactory;
  * successes and refused authentications, WARN for other failures). Refusals are INFO, not WARN: they are routine
  * on any exposed host (and arrive aggregated or rate-limited), and a WARN per refusal is what let a flood fill
  * the log. Events never carry a secret, so neither do the lines.
+ *
+ * @since 0.1
  */
 public final class Slf4jAuditSink implements AuditSink {
     private static final Logger AUDIT = LoggerFactory.getLogger("dev.latchkey.audit");

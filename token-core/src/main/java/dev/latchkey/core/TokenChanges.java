@@ -14,6 +14,8 @@ import java.util.Set;
  * @param level        new level (domain levels above it are lowered to it)
  * @param resources    new resource limits (a service token keeps its one resource)
  * @param allowedCidrs new CIDR ranges
+ *
+ * @since 0.1
  */
 public record TokenChanges(Optional<String> name, Optional<AccessLevel> level, Optional<Set<String>> resources,
                            Optional<List<String>> allowedCidrs) {

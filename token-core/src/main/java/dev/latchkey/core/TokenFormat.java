@@ -18,6 +18,8 @@ import java.util.zip.CRC32;
  *       a mistyped or made-up string is rejected without touching storage.</li>
  * </ul>
  * Immutable and thread-safe.
+ *
+ * @since 0.1
  */
 public final class TokenFormat {
     /** Random characters per token: 30 x log2(62) = 178.6 bits, above the 160-bit floor. */
@@ -86,7 +88,7 @@ public final class TokenFormat {
     }
 
     /** A new random token of {@code kind}. */
-    TokenSecret generate(TokenKind kind) {
+    public TokenSecret generate(TokenKind kind) {
         String prefix = kind == TokenKind.PERSONAL ? personalPrefix : servicePrefix;
         StringBuilder b = new StringBuilder(prefix.length() + 1 + RANDOM_LENGTH + CHECKSUM_LENGTH);
         b.append(prefix).append('_');
@@ -144,7 +146,7 @@ public final class TokenFormat {
     }
 
     /** A short non-secret hint: the prefix and the last four characters (part of the checksum). */
-    static String hint(String token) {
+    public static String hint(String token) {
         int us = token.indexOf('_');
         return token.substring(0, us + 1) + "…" + token.substring(token.length() - 4);
     }

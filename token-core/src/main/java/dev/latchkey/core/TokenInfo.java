@@ -17,6 +17,8 @@ import java.util.Optional;
  * @param effectiveScope the scope in force for this request: the stored scope capped by what the owner may
  *                       currently grant
  * @param expiresAt      expiry, if any
+ *
+ * @since 0.1
  */
 public record TokenInfo(String id, TokenKind kind, String name, String owner, Scope effectiveScope,
                         Optional<Instant> expiresAt) {

@@ -5,6 +5,8 @@ import dev.latchkey.spi.LatchkeyException;
 /**
  * No token with that id exists, or the actor may not see it (both look the same so ids cannot be probed);
  * HTTP layers answer 404.
+ *
+ * @since 0.1
  */
 public class TokenNotFoundException extends LatchkeyException {
     private static final long serialVersionUID = 1L;

@@ -10,6 +10,8 @@ import java.util.Objects;
  *
  * @param name the principal name the host sees ({@code getRemoteUser()})
  * @param kind personal or service
+ *
+ * @since 0.1
  */
 public record TokenPrincipal(String name, TokenKind kind) implements Principal {
     public TokenPrincipal {

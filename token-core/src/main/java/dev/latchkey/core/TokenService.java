@@ -13,6 +13,8 @@ import java.time.Instant;
  * <p>Errors: {@link ValidationException} (bad input or beyond the policy), {@link PermissionDeniedException}
  * (not allowed), {@link TokenNotFoundException} (no such token, or not yours), {@link ConflictException}
  * (state conflict), {@link dev.latchkey.spi.StoreUnavailableException} (storage down).
+ *
+ * @since 0.1
  */
 public interface TokenService {
 

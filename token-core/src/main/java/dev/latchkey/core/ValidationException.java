@@ -6,6 +6,8 @@ import java.util.Objects;
 /**
  * Input was invalid or broke the policy (a lifetime beyond the maximum, a bad CIDR, an unknown level). The
  * message names the field and says what is accepted; HTTP layers answer 400.
+ *
+ * @since 0.1
  */
 public class ValidationException extends LatchkeyException {
     private static final long serialVersionUID = 1L;

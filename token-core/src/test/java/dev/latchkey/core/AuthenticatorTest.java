@@ -1,5 +1,7 @@
 package dev.latchkey.core;
 
+import dev.latchkey.core.memory.InMemoryTokenStore;
+import dev.latchkey.core.memory.InMemoryUserDirectory;
 import static dev.latchkey.core.Fixture.reason;
 import static org.assertj.core.api.Assertions.assertThat;
 

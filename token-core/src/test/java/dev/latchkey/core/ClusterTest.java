@@ -1,5 +1,7 @@
 package dev.latchkey.core;
 
+import dev.latchkey.core.memory.InMemoryTokenStore;
+import dev.latchkey.core.memory.InMemoryUserDirectory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.latchkey.spi.AccessLevel;

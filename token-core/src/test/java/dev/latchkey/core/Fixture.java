@@ -1,5 +1,7 @@
 package dev.latchkey.core;
 
+import dev.latchkey.core.memory.InMemoryTokenStore;
+import dev.latchkey.core.memory.InMemoryUserDirectory;
 import dev.latchkey.core.classify.RequestClassifier;
 import dev.latchkey.spi.AccessLevel;
 import java.time.Duration;
@@ -73,7 +75,7 @@ final class Fixture implements AutoCloseable {
 
     /** Refusals are audited off the request thread: closes the open window and waits for the sink. */
     void flushAudit() {
-        if (!latchkey.engine().flushRefusals(10_000)) {
+        if (!latchkey.flushAudit()) {
             throw new AssertionError("the audit queue did not drain within 10 s");
         }
     }

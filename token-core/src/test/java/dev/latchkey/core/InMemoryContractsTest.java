@@ -1,5 +1,7 @@
 package dev.latchkey.core;
 
+import dev.latchkey.core.memory.InMemoryTokenStore;
+import dev.latchkey.core.memory.InMemoryUserDirectory;
 import dev.latchkey.spi.DirectoryUser;
 import dev.latchkey.spi.TokenStore;
 import dev.latchkey.spi.UserDirectory;

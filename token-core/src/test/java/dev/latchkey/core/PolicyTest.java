@@ -1,5 +1,8 @@
 package dev.latchkey.core;
 
+import dev.latchkey.core.internal.format.Digester;
+import dev.latchkey.core.memory.InMemoryTokenStore;
+import dev.latchkey.core.memory.InMemoryUserDirectory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

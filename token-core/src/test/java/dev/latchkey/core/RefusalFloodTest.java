@@ -1,5 +1,9 @@
 package dev.latchkey.core;
 
+import dev.latchkey.core.internal.audit.AsyncAuditor;
+import dev.latchkey.core.internal.audit.FailedAttemptLimiter;
+import dev.latchkey.core.internal.audit.IntervalCounter;
+import dev.latchkey.core.internal.audit.RefusalAggregator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

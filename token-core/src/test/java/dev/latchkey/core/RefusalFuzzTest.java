@@ -1,5 +1,7 @@
 package dev.latchkey.core;
 
+import dev.latchkey.core.internal.audit.FailedAttemptLimiter;
+import dev.latchkey.core.internal.audit.RefusalAggregator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;

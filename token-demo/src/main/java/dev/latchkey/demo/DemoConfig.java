@@ -1,6 +1,6 @@
 package dev.latchkey.demo;
 
-import dev.latchkey.core.CidrRules;
+import dev.latchkey.core.internal.net.CidrRules;
 import dev.latchkey.core.Policy;
 import dev.latchkey.core.ValidationException;
 import java.io.IOException;

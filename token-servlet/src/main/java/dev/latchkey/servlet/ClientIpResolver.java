@@ -1,8 +1,8 @@
 package dev.latchkey.servlet;
 
+import dev.latchkey.core.internal.net.CidrRules;
 import dev.latchkey.servlet.internal.ForwardingHops;
 import dev.latchkey.servlet.internal.IpText;
-import dev.latchkey.core.CidrRules;
 import dev.latchkey.core.RequestFacts;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Collections;

@@ -1,6 +1,6 @@
 package dev.latchkey.servlet;
 
-import dev.latchkey.core.SafeText;
+import dev.latchkey.core.internal.text.SafeText;
 import dev.latchkey.core.Decision;
 import dev.latchkey.core.Latchkey;
 import dev.latchkey.core.RequestFacts;

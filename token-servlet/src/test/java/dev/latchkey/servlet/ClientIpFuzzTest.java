@@ -1,10 +1,10 @@
 package dev.latchkey.servlet;
 
+import dev.latchkey.core.internal.net.CidrRules;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.latchkey.core.CidrRules;
 import dev.latchkey.core.RequestFacts;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,8 +1,8 @@
 package dev.latchkey.servlet;
 
+import dev.latchkey.core.memory.InMemoryTokenStore;
+import dev.latchkey.core.memory.InMemoryUserDirectory;
 import dev.latchkey.core.Actor;
-import dev.latchkey.core.InMemoryTokenStore;
-import dev.latchkey.core.InMemoryUserDirectory;
 import dev.latchkey.core.IssuedToken;
 import dev.latchkey.core.Latchkey;
 import dev.latchkey.core.NewToken;

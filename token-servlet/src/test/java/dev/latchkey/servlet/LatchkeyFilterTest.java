@@ -1,12 +1,12 @@
 package dev.latchkey.servlet;
 
+import dev.latchkey.core.memory.InMemoryTokenStore;
+import dev.latchkey.core.memory.InMemoryUserDirectory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.latchkey.core.Actor;
 import dev.latchkey.core.Latchkey;
-import dev.latchkey.core.InMemoryTokenStore;
-import dev.latchkey.core.InMemoryUserDirectory;
 import dev.latchkey.core.NewToken;
 import dev.latchkey.spi.AccessLevel;
 import dev.latchkey.spi.AuditEvent;

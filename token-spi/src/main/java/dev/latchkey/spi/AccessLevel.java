@@ -2,6 +2,8 @@ package dev.latchkey.spi;
 
 /**
  * What a token may do, ordered {@code READ < WRITE < ADMIN}. A higher level includes every lower one.
+ *
+ * @since 0.1
  */
 public enum AccessLevel {
     /** Safe operations only: reading, and git fetch/clone. */

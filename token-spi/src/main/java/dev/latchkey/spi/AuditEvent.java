@@ -19,6 +19,8 @@ import java.util.TreeMap;
  * @param outcome    success or failure
  * @param reason     for a failure, the precise reason (e.g. {@code REVOKED}); empty on success
  * @param details    further non-secret facts (e.g. {@code level}, {@code createdBy}, changed settings)
+ *
+ * @since 0.1
  */
 public record AuditEvent(
         AuditEventType type,

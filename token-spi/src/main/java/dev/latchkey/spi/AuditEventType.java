@@ -1,6 +1,10 @@
 package dev.latchkey.spi;
 
-/** What an {@link AuditEvent} records. */
+/**
+ * What an {@link AuditEvent} records.
+ *
+ * @since 0.1
+ */
 public enum AuditEventType {
     TOKEN_CREATED,
     TOKEN_UPDATED,

@@ -5,6 +5,8 @@ package dev.latchkey.spi;
  *
  * <h2>Contract</h2> Everything recorded is returned by a matching query, newest first; nothing recorded is
  * lost under concurrent writers; query filters follow {@link AuditQuery}.
+ *
+ * @since 0.1
  */
 public interface AuditLog extends AuditSink {
     /** The page of events matching {@code query}. */

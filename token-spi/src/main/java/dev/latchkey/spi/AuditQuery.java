@@ -17,6 +17,8 @@ import java.util.Optional;
  * @param outcome equal
  * @param page    zero-based
  * @param size    1 to {@link TokenQuery#MAX_PAGE_SIZE}
+ *
+ * @since 0.1
  */
 public record AuditQuery(
         Optional<Instant> from,

@@ -12,6 +12,8 @@ import java.util.List;
  *   <li>A sink that fails throws a {@link LatchkeyException}; the engine logs it and carries on (an audit
  *       failure never turns a refusal into an accept, and never loses the caller's change).</li>
  * </ul>
+ *
+ * @since 0.1
  */
 public interface AuditSink {
     /** Records one event. */

@@ -13,6 +13,8 @@ import java.util.Optional;
  * @param tokenId  the token, for {@link Type#TOKEN}
  * @param digest   the token's digest, for {@link Type#TOKEN} (cache key; not secret)
  * @param at       when the change was written
+ *
+ * @since 0.1
  */
 public record ChangeEvent(long sequence, Type type, Optional<String> tokenId, Optional<String> digest, Instant at) {
 

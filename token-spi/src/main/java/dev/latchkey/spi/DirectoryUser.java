@@ -11,6 +11,8 @@ import java.util.Set;
  * @param email       e-mail address (may be empty)
  * @param active      false when the account is deactivated: such a user's tokens stop working
  * @param groups      the groups the user is in (what the permission model is decided from)
+ *
+ * @since 0.1
  */
 public record DirectoryUser(String name, String displayName, String email, boolean active, Set<String> groups) {
     public DirectoryUser {

@@ -1,6 +1,10 @@
 package dev.latchkey.spi;
 
-/** Thrown by {@link TokenStore#insert(TokenRecord)} when a record with the same id or digest exists. */
+/**
+ * Thrown by {@link TokenStore#insert(TokenRecord)} when a record with the same id or digest exists.
+ *
+ * @since 0.1
+ */
 public class DuplicateTokenException extends LatchkeyException {
     private static final long serialVersionUID = 1L;
 

@@ -18,6 +18,8 @@ import java.util.OptionalInt;
  * @param uniqueActiveServiceName when true (service records only), the insert succeeds only if no other
  *                                {@link TokenKind#SERVICE} record with the same owner (the service principal
  *                                name) is active
+ *
+ * @since 0.1
  */
 public record InsertConditions(Instant asOf, OptionalInt maxActivePerOwner, boolean uniqueActiveServiceName) {
 

@@ -10,6 +10,8 @@ import java.util.Objects;
  * @param tokenId  the token's public id
  * @param at       when it was used
  * @param clientIp the client IP the engine resolved (textual, canonical form)
+ *
+ * @since 0.1
  */
 public record LastUse(String tokenId, Instant at, String clientIp) {
     public LastUse {

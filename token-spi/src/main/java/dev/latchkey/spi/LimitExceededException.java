@@ -5,6 +5,8 @@ import java.util.Objects;
 /**
  * Thrown by {@link TokenStore#insert(TokenRecord, InsertConditions)} and {@link TokenStore#rotate} when an
  * {@link InsertConditions} limit would be broken; nothing was written.
+ *
+ * @since 0.1
  */
 public class LimitExceededException extends LatchkeyException {
     private static final long serialVersionUID = 1L;

@@ -11,6 +11,8 @@ import java.util.Objects;
  * @param size  the requested page size
  * @param total how many rows match the query in all
  * @param <T>   row type
+ *
+ * @since 0.1
  */
 public record Page<T>(List<T> items, int page, int size, long total) {
     public Page {

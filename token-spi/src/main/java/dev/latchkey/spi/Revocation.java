@@ -9,6 +9,8 @@ import java.util.Objects;
  * @param at     when
  * @param by     the user (or {@code system}) that revoked it
  * @param reason a short, non-secret reason (may be empty)
+ *
+ * @since 0.1
  */
 public record Revocation(Instant at, String by, String reason) {
     public Revocation {

@@ -16,6 +16,8 @@ import java.util.TreeSet;
  * @param resources    resource names the token is limited to (e.g. {@code PROJ} or {@code PROJ/repo}); empty
  *                     means not limited. A request on {@code PROJ/repo} is covered by a grant of {@code PROJ}
  *                     or {@code PROJ/repo}; a request on {@code PROJ} only by {@code PROJ}.
+ *
+ * @since 0.1
  */
 public record Scope(AccessLevel level, Map<String, AccessLevel> domainLevels, Set<String> resources) {
 

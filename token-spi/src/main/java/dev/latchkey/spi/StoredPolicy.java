@@ -10,6 +10,8 @@ import java.util.TreeMap;
  *
  * @param settings setting name to value
  * @param version  incremented by the store on every save
+ *
+ * @since 0.1
  */
 public record StoredPolicy(Map<String, String> settings, long version) {
     public StoredPolicy {

@@ -21,6 +21,8 @@ import java.util.Optional;
  *       by id ascending.</li>
  *   <li>{@code page} is zero-based, {@code size} between 1 and {@link #MAX_PAGE_SIZE}.</li>
  * </ul>
+ *
+ * @since 0.1
  */
 public record TokenQuery(
         Optional<String> owner,

@@ -27,6 +27,8 @@ import java.util.Optional;
  * @param revocation      when, by whom and why it was revoked, if it was
  * @param lastUse         the latest recorded use, if any
  * @param version         optimistic-concurrency version, incremented by the store on every update
+ *
+ * @since 0.1
  */
 public record TokenRecord(
         String id,

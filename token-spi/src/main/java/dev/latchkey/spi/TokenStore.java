@@ -31,6 +31,8 @@ import java.util.Optional;
  *       record, exactly one succeeds.</li>
  *   <li>No method ever receives or keeps a token secret.</li>
  * </ul>
+ *
+ * @since 0.1
  */
 public interface TokenStore {
 

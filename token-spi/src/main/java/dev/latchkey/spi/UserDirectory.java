@@ -13,6 +13,8 @@ import java.util.Optional;
  *   <li>A failure to reach the directory is thrown as a {@link LatchkeyException}; the engine then refuses
  *       (fail closed).</li>
  * </ul>
+ *
+ * @since 0.1
  */
 public interface UserDirectory {
     /** The user named {@code name}, if the directory knows one. */

@@ -1,5 +1,7 @@
 package dev.latchkey.benchmarks.core;
 
+import dev.latchkey.core.memory.InMemoryTokenStore;
+import dev.latchkey.core.memory.InMemoryUserDirectory;
 import dev.latchkey.benchmarks.CountingAuditSink;
 import dev.latchkey.benchmarks.CountingTokenStore;
 import dev.latchkey.benchmarks.Scenario;
@@ -8,8 +10,6 @@ import dev.latchkey.core.Actor;
 import dev.latchkey.core.Authenticator;
 import dev.latchkey.core.Credential;
 import dev.latchkey.core.Decision;
-import dev.latchkey.core.InMemoryTokenStore;
-import dev.latchkey.core.InMemoryUserDirectory;
 import dev.latchkey.core.IssuedToken;
 import dev.latchkey.core.Latchkey;
 import dev.latchkey.core.NewToken;

@@ -1,12 +1,12 @@
 package dev.latchkey.benchmarks.jdbc;
 
+import dev.latchkey.core.memory.InMemoryUserDirectory;
 import dev.latchkey.benchmarks.CountingAuditSink;
 import dev.latchkey.benchmarks.CountingTokenStore;
 import dev.latchkey.benchmarks.Scenario;
 import dev.latchkey.benchmarks.TokenText;
 import dev.latchkey.core.Credential;
 import dev.latchkey.core.Decision;
-import dev.latchkey.core.InMemoryUserDirectory;
 import dev.latchkey.core.Latchkey;
 import dev.latchkey.bitbucket.BitbucketRequestClassifier;
 import dev.latchkey.jdbc.JdbcTokenStore;

@@ -1,11 +1,11 @@
 package dev.latchkey.benchmarks.jdbc;
 
+import dev.latchkey.core.memory.InMemoryUserDirectory;
 import dev.latchkey.benchmarks.Scenario;
 import dev.latchkey.benchmarks.TokenText;
 import dev.latchkey.core.Actor;
 import dev.latchkey.core.Credential;
 import dev.latchkey.core.Decision;
-import dev.latchkey.core.InMemoryUserDirectory;
 import dev.latchkey.core.IssuedToken;
 import dev.latchkey.core.Latchkey;
 import dev.latchkey.core.NewToken;

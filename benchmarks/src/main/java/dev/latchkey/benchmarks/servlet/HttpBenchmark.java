@@ -1,11 +1,11 @@
 package dev.latchkey.benchmarks.servlet;
 
+import dev.latchkey.core.memory.InMemoryTokenStore;
+import dev.latchkey.core.memory.InMemoryUserDirectory;
 import dev.latchkey.benchmarks.CountingAuditSink;
 import dev.latchkey.benchmarks.CountingTokenStore;
 import dev.latchkey.benchmarks.Scenario;
 import dev.latchkey.core.Actor;
-import dev.latchkey.core.InMemoryTokenStore;
-import dev.latchkey.core.InMemoryUserDirectory;
 import dev.latchkey.core.Latchkey;
 import dev.latchkey.core.NewToken;
 import dev.latchkey.bitbucket.BitbucketRequestClassifier;

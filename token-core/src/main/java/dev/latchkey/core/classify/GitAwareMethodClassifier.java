@@ -8,8 +8,10 @@ import dev.latchkey.spi.AccessLevel;
  * else WRITE), with git smart HTTP understood: {@code info/refs?service=git-upload-pack} and
  * {@code POST .../git-upload-pack} (fetch, clone) need READ; {@code git-receive-pack} (push) needs WRITE.
  * Names no resources. Thread-safe.
+ *
+ * @since 0.1
  */
-public class GitAwareMethodClassifier implements RequestClassifier {
+public final class GitAwareMethodClassifier implements RequestClassifier {
 
     @Override
     public Requirement classify(RequestFacts request) {

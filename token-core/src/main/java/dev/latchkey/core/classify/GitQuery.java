@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
  * Reads the {@code service} parameter of a git ref advertisement exactly as a servlet container decodes it
  * ({@code %2D}, {@code %73ervice} and {@code +} are decoded in names and values), failing towards refusal: a
  * parameter given twice, or a query that does not decode, is unclassifiable.
+ *
+ * @since 0.1
  */
 public final class GitQuery {
     private GitQuery() {

@@ -4,6 +4,8 @@ package dev.latchkey.core.classify;
  * Helpers for classifiers: refuses paths whose meaning could differ between the classifier and the host's
  * router, and recognises project keys and repository slugs. One pass over the characters, no allocation: it
  * runs on every request.
+ *
+ * @since 0.1
  */
 public final class PathCheck {
     private PathCheck() {

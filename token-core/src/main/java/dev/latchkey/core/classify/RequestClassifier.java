@@ -9,6 +9,8 @@ import dev.latchkey.spi.Scope;
  *
  * <p>Implementations are thread-safe and pure. A request that cannot be classified must throw
  * {@link UnclassifiableRequestException} (the engine refuses it) — never guess low.
+ *
+ * @since 0.1
  */
 public interface RequestClassifier {
 

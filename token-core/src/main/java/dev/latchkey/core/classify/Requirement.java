@@ -13,6 +13,8 @@ import java.util.Optional;
  * @param explicitDomain whether only an explicit grant of {@code domain} in the token's scope counts (a scope
  *                       that does not list the domain never satisfies it, whatever its overall level) — for
  *                       domains such as system administration that no token should reach by accident
+ *
+ * @since 0.1
  */
 public record Requirement(AccessLevel level, Optional<String> domain, Optional<String> resource,
                           boolean explicitDomain) {

@@ -2,7 +2,11 @@ package dev.latchkey.core.classify;
 
 import dev.latchkey.spi.LatchkeyException;
 
-/** A classifier could not decide what a request needs (ambiguous path, ...); the engine refuses it. */
+/**
+ * A classifier could not decide what a request needs (ambiguous path, ...); the engine refuses it.
+ *
+ * @since 0.1
+ */
 public class UnclassifiableRequestException extends LatchkeyException {
     private static final long serialVersionUID = 1L;
 

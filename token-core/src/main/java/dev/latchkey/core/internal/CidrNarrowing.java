@@ -8,6 +8,8 @@ import java.util.List;
 /**
  * Whether one set of canonical CIDR ranges lies within another: the question an update asks before it lets a
  * token's owner change ranges a token manager set (they may only narrow them).
+ *
+ * @since 0.1
  */
 public final class CidrNarrowing {
     private CidrNarrowing() {

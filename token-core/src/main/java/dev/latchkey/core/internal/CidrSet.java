@@ -1,6 +1,6 @@
 package dev.latchkey.core.internal;
 
-import dev.latchkey.core.SafeText;
+import dev.latchkey.core.internal.text.SafeText;
 import dev.latchkey.core.ValidationException;
 import inet.ipaddr.AddressStringParameters.RangeParameters;
 import inet.ipaddr.IPAddress;
@@ -19,6 +19,8 @@ import java.util.Set;
  * family and looked up by binary search; a large IPv4 set also gets an index by the top 16 bits, so a lookup
  * touches one or two intervals whatever the number of rules. Primitive arrays only: no objects to chase, no
  * allocation per lookup. Immutable after construction, so it is safe to share between threads.
+ *
+ * @since 0.1
  */
 public final class CidrSet {
 

@@ -1,7 +1,6 @@
 package dev.latchkey.servlet.internal;
 
-import dev.latchkey.core.CidrRules;
-
+import dev.latchkey.core.internal.net.CidrRules;
 /**
  * Client addresses as they appear in peer addresses and forwarding headers: strips what a hop may carry
  * around the address (brackets, a port, a zone id) and leaves the address itself to the engine's parser

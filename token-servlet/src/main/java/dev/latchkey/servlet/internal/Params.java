@@ -1,6 +1,6 @@
 package dev.latchkey.servlet.internal;
 
-import dev.latchkey.core.SafeText;
+import dev.latchkey.core.internal.text.SafeText;
 import dev.latchkey.spi.AccessLevel;
 import dev.latchkey.spi.TokenKind;
 import dev.latchkey.spi.TokenQuery;

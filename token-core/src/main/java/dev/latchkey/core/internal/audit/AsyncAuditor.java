@@ -1,4 +1,4 @@
-package dev.latchkey.core;
+package dev.latchkey.core.internal.audit;
 
 import dev.latchkey.spi.AuditEvent;
 import dev.latchkey.spi.AuditSink;
@@ -16,10 +16,12 @@ import org.slf4j.LoggerFactory;
  * into {@link AuditSink#recordAll}. A full queue never blocks the request: the event is dropped and counted
  * (an attacker must not be able to slow legitimate requests down by making us write). A batch the sink fails to
  * write is counted as lost, not retried: retrying under a flood would only grow the backlog.
+ *
+ * @since 0.1
  */
-final class AsyncAuditor {
+public final class AsyncAuditor {
     private static final Logger LOG = LoggerFactory.getLogger(AsyncAuditor.class);
-    static final int BATCH = 500;
+    public static final int BATCH = 500;
 
     private final AuditSink sink;
     private final BlockingQueue<AuditEvent> queue;
@@ -30,7 +32,7 @@ final class AsyncAuditor {
     private volatile boolean closed;
     private volatile boolean writing;
 
-    AsyncAuditor(AuditSink sink, int capacity, IntervalCounter dropped, IntervalCounter failures) {
+    public AsyncAuditor(AuditSink sink, int capacity, IntervalCounter dropped, IntervalCounter failures) {
         this.sink = sink;
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.dropped = dropped;
@@ -41,7 +43,7 @@ final class AsyncAuditor {
     }
 
     /** Queues an event; never blocks. Returns false (and counts it) when the queue is full. */
-    boolean offer(AuditEvent event) {
+    public boolean offer(AuditEvent event) {
         if (closed) {
             // after close() nothing drains any more: write it here (rare: a request racing the shutdown)
             write(List.of(event));
@@ -88,7 +90,7 @@ final class AsyncAuditor {
     }
 
     /** Stops accepting into the queue and writes everything queued before returning (bounded wait). */
-    void close(long waitMillis) {
+    public void close(long waitMillis) {
         closed = true;
         try {
             drainer.join(waitMillis);
@@ -110,7 +112,7 @@ final class AsyncAuditor {
     }
 
     /** Waits until everything queued so far was handed to the sink (tests, and hosts flushing on demand). */
-    boolean awaitIdle(long waitMillis) {
+    public boolean awaitIdle(long waitMillis) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
         while (!queue.isEmpty() || writing) {
             if (System.nanoTime() > deadline) {
@@ -126,15 +128,15 @@ final class AsyncAuditor {
         return true;
     }
 
-    int queued() {
+    public int queued() {
         return queue.size();
     }
 
-    long written() {
+    public long written() {
         return written.get();
     }
 
-    long dropped() {
+    public long dropped() {
         return dropped.total();
     }
 }

@@ -1,4 +1,4 @@
-package dev.latchkey.core;
+package dev.latchkey.core.internal.audit;
 
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicLong;
@@ -10,8 +10,10 @@ import org.slf4j.Logger;
  * a line per request. The first occurrence after a quiet interval is reported at once, so trouble is seen
  * without delay; what follows within the interval is reported by the next {@link #report()} (the engine calls
  * it every second) once the interval is over.
+ *
+ * @since 0.1
  */
-final class IntervalCounter {
+public final class IntervalCounter {
     private final Logger log;
     private final String what;
     private final Clock clock;
@@ -21,7 +23,7 @@ final class IntervalCounter {
     private final AtomicLong lastReportMillis = new AtomicLong(Long.MIN_VALUE);
     private volatile String lastCause = "-";
 
-    IntervalCounter(Logger log, String what, Clock clock, long intervalMillis) {
+    public IntervalCounter(Logger log, String what, Clock clock, long intervalMillis) {
         this.log = log;
         this.what = what;
         this.clock = clock;
@@ -29,7 +31,7 @@ final class IntervalCounter {
     }
 
     /** Counts {@code n} occurrences; {@code cause} must not hold anything secret (it is logged). */
-    void add(long n, String cause) {
+    public void add(long n, String cause) {
         total.addAndGet(n);
         unreported.addAndGet(n);
         lastCause = cause;
@@ -37,7 +39,7 @@ final class IntervalCounter {
     }
 
     /** Logs the unreported count if there is one and the interval since the last line is over. */
-    void report() {
+    public void report() {
         if (unreported.get() == 0) {
             return;
         }
@@ -57,12 +59,12 @@ final class IntervalCounter {
     }
 
     /** Logs the unreported count, if any, whatever the interval (on close: nothing is left unsaid). */
-    void reportNow() {
+    public void reportNow() {
         lastReportMillis.set(Long.MIN_VALUE);
         report();
     }
 
-    long total() {
+    public long total() {
         return total.get();
     }
 }

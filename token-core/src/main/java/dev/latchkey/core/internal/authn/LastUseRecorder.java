@@ -1,5 +1,6 @@
-package dev.latchkey.core;
+package dev.latchkey.core.internal.authn;
 
+import dev.latchkey.core.RequestFacts;
 import dev.latchkey.core.internal.CidrSet;
 import dev.latchkey.spi.LastUse;
 import inet.ipaddr.IPAddress;
@@ -14,8 +15,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Collects token uses on the request path (a map merge, no I/O) and writes them to the store in one batch per
  * flush. Only the latest use per token is kept between flushes. A failed flush keeps the uses for the next one.
+ *
+ * @since 0.1
  */
-final class LastUseRecorder {
+public final class LastUseRecorder {
     private static final Logger LOG = LoggerFactory.getLogger(LastUseRecorder.class);
     /** Uses closer than this to the pending one for the same token and IP are not worth a new object. */
     private static final long COALESCE_MILLIS = 1000;
@@ -23,7 +26,7 @@ final class LastUseRecorder {
     private final TokenStore store;
     private final ConcurrentHashMap<String, LastUse> pending = new ConcurrentHashMap<>();
 
-    LastUseRecorder(TokenStore store) {
+    public LastUseRecorder(TokenStore store) {
         this.store = store;
     }
 
@@ -32,7 +35,7 @@ final class LastUseRecorder {
      * else null; the stored IP is always the canonical form ({@code ::ffff:10.1.2.3} becomes {@code 10.1.2.3}),
      * {@value RequestFacts#UNKNOWN_CLIENT_IP} when the host could not tell, or {@code invalid}.
      */
-    void record(String tokenId, Instant at, IPAddress parsed, String rawClientIp) {
+    public void record(String tokenId, Instant at, IPAddress parsed, String rawClientIp) {
         LastUse current = pending.get(tokenId);
         if (current != null && current.clientIp().equals(rawClientIp)
                 && at.toEpochMilli() - current.at().toEpochMilli() < COALESCE_MILLIS
@@ -50,7 +53,7 @@ final class LastUseRecorder {
     }
 
     /** Writes what is pending; returns how many tokens were written. */
-    int flush() {
+    public int flush() {
         if (pending.isEmpty()) {
             return 0;
         }

@@ -1,4 +1,4 @@
-package dev.latchkey.core;
+package dev.latchkey.core.internal.net;
 
 import dev.latchkey.core.internal.CidrSet;
 import inet.ipaddr.IPAddress;
@@ -12,6 +12,8 @@ import java.util.Optional;
  * dotted IPv4 and IPv6 with an optional prefix length; a range with host bits set ({@code 10.1.2.3/8}) is an
  * error, never silently widened; IPv4-mapped IPv6 is treated as IPv4. Lookups cost the same at 10 or 100,000
  * ranges. Immutable and thread-safe.
+ *
+ * @since 0.1
  */
 public final class CidrRules {
     private static final CidrRules NONE = new CidrRules(CidrSet.empty());

@@ -1,4 +1,4 @@
-package dev.latchkey.core;
+package dev.latchkey.core.internal.format;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -11,8 +11,10 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * Digests token secrets: SHA-256, or HMAC-SHA-256 keyed with a server-side pepper. One instance of the JCA
  * object per thread, so the hot path neither allocates one nor contends on one.
+ *
+ * @since 0.1
  */
-final class Digester {
+public final class Digester {
     private static final HexFormat HEX = HexFormat.of();
 
     private final String algorithmId;
@@ -25,7 +27,7 @@ final class Digester {
         this.hmac = hmac;
     }
 
-    static Digester sha256() {
+    public static Digester sha256() {
         try {
             MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
@@ -40,7 +42,7 @@ final class Digester {
         }), null);
     }
 
-    static Digester hmacSha256(String keyId, byte[] pepper) {
+    public static Digester hmacSha256(String keyId, byte[] pepper) {
         SecretKeySpec key = new SecretKeySpec(pepper.clone(), "HmacSHA256");
         try {
             Mac.getInstance("HmacSHA256").init(key);
@@ -58,12 +60,12 @@ final class Digester {
         }));
     }
 
-    String algorithmId() {
+    public String algorithmId() {
         return algorithmId;
     }
 
     /** Lower-case hex digest of {@code token}. */
-    String digest(String token) {
+    public String digest(String token) {
         byte[] in = token.getBytes(StandardCharsets.UTF_8);
         byte[] out = hmac != null ? hmac.get().doFinal(in) : sha256.get().digest(in);
         return HEX.formatHex(out);
@@ -73,7 +75,7 @@ final class Digester {
      * Constant-time comparison of two hex digests (time depends only on the length, which is public): every
      * character is compared, with no early exit. No copies, since it runs on every request.
      */
-    static boolean same(String a, String b) {
+    public static boolean same(String a, String b) {
         int n = a.length();
         if (n != b.length()) {
             return false;

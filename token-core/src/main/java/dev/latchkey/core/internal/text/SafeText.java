@@ -1,5 +1,6 @@
-package dev.latchkey.core;
+package dev.latchkey.core.internal.text;
 
+import dev.latchkey.core.TokenFormat;
 import java.util.Objects;
 
 /**
@@ -7,6 +8,8 @@ import java.util.Objects;
  * tokens into the wrong field and clients swap user name and password, so anything that may hold a secret is
  * masked or withheld before it is echoed. Used by the engine and by the servlet module, so there is one set of
  * rules. Stateless and thread-safe.
+ *
+ * @since 0.1
  */
 public final class SafeText {
     /** A run of this many letters and digits is treated as possibly secret (tokens carry 36). */
@@ -106,7 +109,7 @@ public final class SafeText {
      * U+2066-U+2069, zero-width characters, ...) and the line and paragraph separators U+2028 and U+2029. They
      * forge line breaks or reorder what a reader sees.
      */
-    static boolean isControlOrFormat(char c) {
+    public static boolean isControlOrFormat(char c) {
         if (c >= 0x20 && c < 0x7f) {
             return false;
         }

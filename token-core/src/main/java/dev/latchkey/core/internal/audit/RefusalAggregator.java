@@ -1,5 +1,6 @@
-package dev.latchkey.core;
+package dev.latchkey.core.internal.audit;
 
+import dev.latchkey.core.RefusalReason;
 import dev.latchkey.spi.AuditEvent;
 import dev.latchkey.spi.AuditEventType;
 import dev.latchkey.spi.AuditOutcome;
@@ -24,8 +25,10 @@ import java.util.function.Consumer;
  * <p>Windows are aligned to multiples of the window length on the injected clock. A window is closed (its
  * events handed to the sink) by the first refusal after it ends, by the engine's periodic tick, or by
  * {@link #flush()} on close.
+ *
+ * @since 0.1
  */
-final class RefusalAggregator {
+public final class RefusalAggregator {
     /** {@code clientIp} null: the bucket of addresses past the cap (no address text can collide with it). */
     private record Key(String clientIp, RefusalReason reason) {
     }
@@ -61,7 +64,7 @@ final class RefusalAggregator {
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private volatile Window current;
 
-    RefusalAggregator(Clock clock, long windowMillis, int maxKeys, Consumer<AuditEvent> out) {
+    public RefusalAggregator(Clock clock, long windowMillis, int maxKeys, Consumer<AuditEvent> out) {
         this.clock = clock;
         this.windowMillis = windowMillis;
         this.maxKeys = maxKeys;
@@ -74,7 +77,7 @@ final class RefusalAggregator {
     }
 
     /** Counts one refusal. {@code method} and {@code path} are already safe for the audit log. */
-    void add(String clientIp, RefusalReason reason, String method, String path) {
+    public void add(String clientIp, RefusalReason reason, String method, String path) {
         long now = clock.millis();
         while (true) {
             ReentrantReadWriteLock.ReadLock read = lock.readLock();
@@ -108,7 +111,7 @@ final class RefusalAggregator {
     }
 
     /** Closes the current window if it is over (the periodic tick). */
-    void rollIfDue() {
+    public void rollIfDue() {
         roll(clock.millis());
     }
 
@@ -129,7 +132,7 @@ final class RefusalAggregator {
     }
 
     /** Closes the current window now, whatever its age (on close), so no count is lost. */
-    void flush() {
+    public void flush() {
         Window done;
         ReentrantReadWriteLock.WriteLock write = lock.writeLock();
         write.lock();
@@ -170,7 +173,7 @@ final class RefusalAggregator {
     }
 
     /** Distinct keys in the current window (for tests of the memory bound). */
-    int currentKeys() {
+    public int currentKeys() {
         return current.keys.get();
     }
 }

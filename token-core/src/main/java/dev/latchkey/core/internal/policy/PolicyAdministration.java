@@ -1,5 +1,13 @@
-package dev.latchkey.core;
+package dev.latchkey.core.internal.policy;
 
+import dev.latchkey.core.Actor;
+import dev.latchkey.core.ConflictException;
+import dev.latchkey.core.PermissionDeniedException;
+import dev.latchkey.core.Policy;
+import dev.latchkey.core.PolicyService;
+import dev.latchkey.core.RequestFacts;
+import dev.latchkey.core.internal.EngineSettings;
+import dev.latchkey.core.internal.audit.Auditor;
 import dev.latchkey.core.internal.CidrSet;
 import dev.latchkey.spi.AuditEvent;
 import dev.latchkey.spi.AuditEventType;
@@ -13,22 +21,30 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
-/** {@link PolicyService}: policy administrators change the shared policy; every change is audited. */
-final class PolicyAdmin implements PolicyService {
-    private final Engine engine;
+/**
+ * {@link PolicyService}: policy administrators change the shared policy; every change is audited.
+ *
+ * @since 0.1
+ */
+public final class PolicyAdministration implements PolicyService {
+    private final EngineSettings s;
+    private final PolicyHolder policy;
+    private final Auditor auditor;
 
-    PolicyAdmin(Engine engine) {
-        this.engine = engine;
+    public PolicyAdministration(EngineSettings s, PolicyHolder policy, Auditor auditor) {
+        this.s = s;
+        this.policy = policy;
+        this.auditor = auditor;
     }
 
     @Override
     public Policy current() {
-        return engine.policyState().policy();
+        return policy.state().policy();
     }
 
     @Override
     public boolean allowsClientIp(String clientIp) {
-        CidrSet global = engine.policyState().globalCidrs();
+        CidrSet global = policy.state().globalCidrs();
         if (global.isEmpty()) {
             return true;
         }
@@ -40,7 +56,6 @@ final class PolicyAdmin implements PolicyService {
     public Policy update(Actor actor, Map<String, String> settings) {
         Objects.requireNonNull(actor, "actor");
         Objects.requireNonNull(settings, "settings");
-        Engine.Settings s = engine.settings();
         Policy current = current();
         Optional<DirectoryUser> user = s.directory().findUser(actor.user());
         String refusal = null;
@@ -50,20 +65,20 @@ final class PolicyAdmin implements PolicyService {
             refusal = actor.user() + " may not administer the token policy";
         }
         if (refusal != null) {
-            engine.audit(new AuditEvent(AuditEventType.POLICY_CHANGE_DENIED, s.clock().instant(), actor.user(),
+            auditor.audit(new AuditEvent(AuditEventType.POLICY_CHANGE_DENIED, s.clock().instant(), actor.user(),
                     Optional.empty(), Optional.empty(), actor.clientIp(), AuditOutcome.FAILURE, Optional.of(refusal),
                     Map.of()));
             throw new PermissionDeniedException(refusal);
         }
         for (int attempt = 0; ; attempt++) {
-            Engine.PolicyState state = engine.policyState();
+            PolicyHolder.PolicyState state = policy.state();
             Policy next = state.policy().with(settings); // validates; throws naming the bad setting
             try {
                 StoredPolicy saved = s.store().savePolicy(next.toSettings(), state.version());
-                engine.policyChangedLocally(Engine.compile(next, saved.version()));
+                policy.changedLocally(PolicyHolder.compile(next, saved.version()));
                 Map<String, String> details = new LinkedHashMap<>();
-                settings.forEach((k, v) -> details.put(k, engine.safeText(v)));
-                engine.audit(new AuditEvent(AuditEventType.POLICY_CHANGED, Instant.now(s.clock()), actor.user(),
+                settings.forEach((k, v) -> details.put(k, auditor.safeText(v)));
+                auditor.audit(new AuditEvent(AuditEventType.POLICY_CHANGED, Instant.now(s.clock()), actor.user(),
                         Optional.empty(), Optional.empty(), actor.clientIp(), AuditOutcome.SUCCESS, Optional.empty(),
                         details));
                 return next;
@@ -71,7 +86,7 @@ final class PolicyAdmin implements PolicyService {
                 if (attempt >= 5) {
                     throw new ConflictException("the policy kept changing while it was being saved; try again");
                 }
-                engine.reloadPolicy();
+                policy.reload();
             }
         }
     }

@@ -1,4 +1,4 @@
-package dev.latchkey.core;
+package dev.latchkey.core.memory;
 
 import dev.latchkey.spi.ChangeEvent;
 import dev.latchkey.spi.ConcurrentUpdateException;
@@ -35,6 +35,8 @@ import java.util.stream.Stream;
  * digest and id are hash lookups; token-manager queries scan (fine for the sizes an in-memory store holds).
  * Nothing survives a restart. Every write (and the limit checks of {@link InsertConditions}) happens under one
  * small lock that only writers take, so limits hold under concurrency while readers never block.
+ *
+ * @since 0.1
  */
 public final class InMemoryTokenStore implements TokenStore {
     private final ConcurrentHashMap<String, TokenRecord> byId = new ConcurrentHashMap<>();

@@ -1,5 +1,23 @@
-package dev.latchkey.core;
+package dev.latchkey.core.internal.lifecycle;
 
+import dev.latchkey.core.Actor;
+import dev.latchkey.core.Capabilities;
+import dev.latchkey.core.ConflictException;
+import dev.latchkey.core.IssuedToken;
+import dev.latchkey.core.NewToken;
+import dev.latchkey.core.PermissionDeniedException;
+import dev.latchkey.core.Policy;
+import dev.latchkey.core.TokenChanges;
+import dev.latchkey.core.TokenFormat;
+import dev.latchkey.core.TokenNotFoundException;
+import dev.latchkey.core.TokenSecret;
+import dev.latchkey.core.TokenService;
+import dev.latchkey.core.ValidationException;
+import dev.latchkey.core.internal.EngineSettings;
+import dev.latchkey.core.internal.audit.Auditor;
+import dev.latchkey.core.internal.authn.TokenCache;
+import dev.latchkey.core.internal.policy.PolicyHolder;
+import dev.latchkey.core.internal.text.SafeText;
 import dev.latchkey.core.internal.CidrNarrowing;
 import dev.latchkey.core.internal.CidrSet;
 import dev.latchkey.spi.AccessLevel;
@@ -34,27 +52,37 @@ import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
-/** The token lifecycle ({@link TokenService}), authorised by the permission model and audited. */
-final class Lifecycle implements TokenService {
+/**
+ * The token lifecycle ({@link TokenService}), authorised by the permission model and audited.
+ *
+ * @since 0.1
+ */
+public final class TokenLifecycle implements TokenService {
     private static final Pattern SERVICE_NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final String SERVICE_PREFIX = "service:";
     private static final int MAX_NAME = 255;
     private static final int MAX_REASON = 500;
     private static final char[] ID_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz".toCharArray();
 
-    private final Engine engine;
+    private final EngineSettings s;
+    private final PolicyHolder policy;
+    private final TokenCache cache;
+    private final Auditor auditor;
     private final SecureRandom random = new SecureRandom();
 
-    Lifecycle(Engine engine) {
-        this.engine = engine;
+    public TokenLifecycle(EngineSettings s, PolicyHolder policy, TokenCache cache, Auditor auditor) {
+        this.s = s;
+        this.policy = policy;
+        this.cache = cache;
+        this.auditor = auditor;
     }
 
-    private Engine.Settings s() {
-        return engine.settings();
+    private EngineSettings s() {
+        return s;
     }
 
     private Policy policy() {
-        return engine.policyState().policy();
+        return policy.state().policy();
     }
 
     private Instant now() {
@@ -72,7 +100,7 @@ final class Lifecycle implements TokenService {
                     "tokens may not be used to manage tokens (policy tokensMayManageTokens=false); "
                             + "sign in with your own credentials");
         }
-        Optional<DirectoryUser> user = engine.settings().directory().findUser(actor.user());
+        Optional<DirectoryUser> user = s.directory().findUser(actor.user());
         if (user.isEmpty() || !user.get().active()) {
             throw denied(actor, deniedType, Optional.empty(), Optional.empty(),
                     "user " + actor.user() + " is not an active user of the directory");
@@ -99,7 +127,7 @@ final class Lifecycle implements TokenService {
 
     private PermissionDeniedException denied(Actor actor, AuditEventType type, Optional<String> tokenId,
                                              Optional<String> owner, String message) {
-        engine.audit(new AuditEvent(type, now(), actor.user(), tokenId, owner, actor.clientIp(),
+        auditor.audit(new AuditEvent(type, now(), actor.user(), tokenId, owner, actor.clientIp(),
                 AuditOutcome.FAILURE, Optional.of(message), Map.of()));
         return new PermissionDeniedException(message);
     }
@@ -199,7 +227,7 @@ final class Lifecycle implements TokenService {
             TokenRecord r = newRecord(secret, kind, name, owner, createdBy, scope, cidrs, now, expiresAt);
             try {
                 s().store().insert(r, limits);
-                engine.changedLocally(r);
+                cache.changedLocally(r);
                 return new IssuedToken(r, secret);
             } catch (DuplicateTokenException e) {
                 if (attempt >= 3) {
@@ -480,7 +508,7 @@ final class Lifecycle implements TokenService {
 
     /** Caller text in audit details: token-shaped text masked, controls escaped. */
     private String audited(String text) {
-        return SafeText.forAudit(text, engine.format());
+        return SafeText.forAudit(text, s.format());
     }
 
     private static String change(String before, String after) {
@@ -518,7 +546,7 @@ final class Lifecycle implements TokenService {
             }
             try {
                 TokenRecord stored = s().store().update(next, current.version());
-                engine.changedLocally(stored);
+                cache.changedLocally(stored);
                 return stored;
             } catch (ConcurrentUpdateException e) {
                 if (attempt >= 10) {
@@ -584,8 +612,8 @@ final class Lifecycle implements TokenService {
             } catch (LimitExceededException e) {
                 throw limitConflict(e, old.owner(), old.name(), limits);
             }
-            engine.changedLocally(stored);
-            engine.changedLocally(successor);
+            cache.changedLocally(stored);
+            cache.changedLocally(successor);
             Map<String, String> details = new LinkedHashMap<>();
             details.put("newTokenId", successor.id());
             details.put("rotatedBy", actor.user());
@@ -714,7 +742,7 @@ final class Lifecycle implements TokenService {
             throw new ValidationException("before", "must not be in the future");
         }
         int n = s().store().purge(before);
-        engine.audit(new AuditEvent(AuditEventType.TOKENS_PURGED, now(), actor.user(), Optional.empty(),
+        auditor.audit(new AuditEvent(AuditEventType.TOKENS_PURGED, now(), actor.user(), Optional.empty(),
                 Optional.empty(), actor.clientIp(), AuditOutcome.SUCCESS, Optional.empty(),
                 Map.of("before", before.toString(), "removed", Integer.toString(n))));
         return n;
@@ -723,7 +751,7 @@ final class Lifecycle implements TokenService {
     private void auditOk(AuditEventType type, Actor actor, TokenRecord r, Map<String, String> details) {
         Map<String, String> d = new LinkedHashMap<>(details);
         d.putIfAbsent("createdBy", r.createdBy());
-        engine.audit(new AuditEvent(type, now(), actor.user(), Optional.of(r.id()), Optional.of(r.owner()),
+        auditor.audit(new AuditEvent(type, now(), actor.user(), Optional.of(r.id()), Optional.of(r.owner()),
                 actor.clientIp(), AuditOutcome.SUCCESS, Optional.empty(), d));
     }
 }

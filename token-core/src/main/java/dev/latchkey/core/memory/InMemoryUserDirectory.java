@@ -1,4 +1,4 @@
-package dev.latchkey.core;
+package dev.latchkey.core.memory;
 
 import dev.latchkey.spi.DirectoryUser;
 import dev.latchkey.spi.UserDirectory;
@@ -11,6 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * A thread-safe, mutable {@link UserDirectory} in memory, for embedded use, demos and tests. Changes
  * ({@link #put}, {@link #deactivate}, {@link #remove}) are visible to the engine within its directory cache
  * bound.
+ *
+ * @since 0.1
  */
 public final class InMemoryUserDirectory implements UserDirectory {
     private final ConcurrentHashMap<String, DirectoryUser> users = new ConcurrentHashMap<>();

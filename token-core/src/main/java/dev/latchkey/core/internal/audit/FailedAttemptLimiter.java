@@ -1,4 +1,4 @@
-package dev.latchkey.core;
+package dev.latchkey.core.internal.audit;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -19,9 +19,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * frequency sketch keeps the busiest addresses, so a spray of one-off addresses does not flush out an active
  * attacker), and a bucket idle for {@code per} is dropped because it would be full again anyway. IPv6 addresses
  * are counted per /64, the block one subscriber usually holds, so rotating through one's own /64 gains nothing.
+ *
+ * @since 0.1
  */
-final class FailedAttemptLimiter {
-    static final int DEFAULT_MAX_ADDRESSES = 100_000;
+public final class FailedAttemptLimiter {
+    public static final int DEFAULT_MAX_ADDRESSES = 100_000;
 
     private final Clock clock;
     private final double capacity;
@@ -33,7 +35,7 @@ final class FailedAttemptLimiter {
      */
     private final AtomicLong limitedUntil = new AtomicLong();
 
-    FailedAttemptLimiter(Clock clock, int failures, Duration per, long maxAddresses) {
+    public FailedAttemptLimiter(Clock clock, int failures, Duration per, long maxAddresses) {
         this.clock = clock;
         this.capacity = failures;
         this.perMillis = per.toMillis();
@@ -43,7 +45,7 @@ final class FailedAttemptLimiter {
     }
 
     /** Milliseconds until {@code clientIp} may try again; 0 when it may try now. Counts nothing. */
-    long waitMillis(String clientIp) {
+    public long waitMillis(String clientIp) {
         if (limitedUntil.get() == 0) {
             return 0;
         }
@@ -51,7 +53,7 @@ final class FailedAttemptLimiter {
         return b == null ? 0 : b.waitMillis(clock.millis());
     }
 
-    void failed(String clientIp) {
+    public void failed(String clientIp) {
         long now = clock.millis();
         long wait = buckets.get(key(clientIp), k -> new Bucket(capacity, now)).take(now);
         if (wait > 0) {
@@ -60,7 +62,7 @@ final class FailedAttemptLimiter {
     }
 
     /** Clears the "somebody is limited" mark once every limit has run out (called about once a second). */
-    void tick() {
+    public void tick() {
         long until = limitedUntil.get();
         if (until != 0 && clock.millis() >= until) {
             // fails harmlessly if an address was limited meanwhile: the mark then stays
@@ -68,13 +70,13 @@ final class FailedAttemptLimiter {
         }
     }
 
-    long trackedAddresses() {
+    public long trackedAddresses() {
         buckets.cleanUp();
         return buckets.estimatedSize();
     }
 
     /** The bucket key: the address as sent for IPv4 and unknown (empty), the /64 for IPv6. */
-    static String key(String clientIp) {
+    public static String key(String clientIp) {
         if (clientIp.indexOf(':') < 0) {
             return clientIp;
         }

@@ -1,0 +1,4 @@
+/**
+ * Token hashing ({@code Digester}). Not exported.
+ */
+package dev.latchkey.core.internal.format;
