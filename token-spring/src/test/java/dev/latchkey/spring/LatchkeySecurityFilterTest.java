@@ -3,7 +3,7 @@ package dev.latchkey.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.latchkey.core.Actor;
-import dev.latchkey.core.InMemoryTokenStore;
+import dev.latchkey.core.memory.InMemoryTokenStore;
 import dev.latchkey.core.Latchkey;
 import dev.latchkey.core.NewToken;
 import dev.latchkey.core.TokenPrincipal;

@@ -1,7 +1,7 @@
 package dev.latchkey.spring.boot;
 
 import dev.latchkey.core.ClusterOptions;
-import dev.latchkey.core.InMemoryTokenStore;
+import dev.latchkey.core.memory.InMemoryTokenStore;
 import dev.latchkey.core.Latchkey;
 import dev.latchkey.core.Policy;
 import dev.latchkey.core.Slf4jAuditSink;

@@ -2,7 +2,7 @@ package dev.latchkey.spring.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.latchkey.core.InMemoryTokenStore;
+import dev.latchkey.core.memory.InMemoryTokenStore;
 import dev.latchkey.core.Latchkey;
 import dev.latchkey.servlet.LatchkeyFilter;
 import dev.latchkey.spi.AccessLevel;
