@@ -72,6 +72,9 @@ public final class BitbucketRequestClassifier implements RequestClassifier {
     @Override
     public Requirement classify(RequestFacts request) {
         String path = request.path();
+        if (path.startsWith(REST)) {
+            return rest(Method.of(request.method()), path); // checks that the path is normalised in its one pass
+        }
         PathCheck.requireNormalised(path);
         if (path.startsWith(SCM)) {
             return scm(Method.of(request.method()), path, request);
@@ -85,34 +88,45 @@ public final class BitbucketRequestClassifier implements RequestClassifier {
     // ------------------------------------------------------------------ REST
 
     private Requirement rest(Method method, String path) {
-        // One pass over the segments after "/rest": the endpoint matcher steps through them while segments 1-6
-        // ({module}/{version}/projects|users/{KEY}/repos/{slug}) are remembered for the context. Once the matcher
-        // has no state left, only the first six are read.
+        // One pass over the path after "/rest/": it checks what PathCheck.requireNormalised checks (same order, same
+        // errors), steps the endpoint matcher at each segment while it has a state, and remembers segments 1-6
+        // ({module}/{version}/projects|users/{KEY}/repos/{slug}) for the context.
         int n = path.length();
         State state = endpoints.root();
         int s1 = -1, e1 = -1, s2 = -1, e2 = -1, s3 = -1, e3 = -1, s4 = -1, e4 = -1, s5 = -1, e5 = -1, s6 = -1, e6 = -1;
         int seg = 1;
-        int from = REST.length();
-        while (from < n && (state != null || seg <= 6)) {
-            int h = 0;
-            int i = from;
-            for (char c; i < n && (c = path.charAt(i)) != '/'; i++) {
-                h = 31 * h + c;
+        int start = REST.length();
+        for (int i = start; i <= n; i++) {
+            char c = i < n ? path.charAt(i) : '/';
+            if (c == '/') {
+                int len = i - start;
+                if (len == 0) {
+                    if (i < n) {
+                        throw new UnclassifiableRequestException("the path is not normalised");
+                    }
+                    break; // a trailing '/'
+                }
+                if (len <= 2 && path.charAt(start) == '.' && (len == 1 || path.charAt(start + 1) == '.')) {
+                    throw new UnclassifiableRequestException("the path is not normalised");
+                }
+                switch (seg) {
+                    case 1 -> { s1 = start; e1 = i; }
+                    case 2 -> { s2 = start; e2 = i; }
+                    case 3 -> { s3 = start; e3 = i; }
+                    case 4 -> { s4 = start; e4 = i; }
+                    case 5 -> { s5 = start; e5 = i; }
+                    case 6 -> { s6 = start; e6 = i; }
+                    default -> { }
+                }
+                if (state != null) {
+                    state = state.next(path, start, i);
+                }
+                seg++;
+                start = i + 1;
+            } else if (c < 0x20 || c == 0x7f || c == ';' || c == '\\' || c == '%') {
+                throw new UnclassifiableRequestException("the path contains a character (" + (int) c
+                        + ") that makes its meaning ambiguous");
             }
-            switch (seg) {
-                case 1 -> { s1 = from; e1 = i; }
-                case 2 -> { s2 = from; e2 = i; }
-                case 3 -> { s3 = from; e3 = i; }
-                case 4 -> { s4 = from; e4 = i; }
-                case 5 -> { s5 = from; e5 = i; }
-                case 6 -> { s6 = from; e6 = i; }
-                default -> { }
-            }
-            if (state != null) {
-                state = state.next(path, from, i, h);
-            }
-            seg++;
-            from = i + 1;
         }
         String resource = null;
         boolean repository = false;
@@ -138,11 +152,14 @@ public final class BitbucketRequestClassifier implements RequestClassifier {
             repository = true;
         }
         boolean knownVersion = is(path, s2, e2, "1.0") || is(path, s2, e2, "latest") || is(path, s2, e2, "2.0");
-        // the loop only stops early once the state is gone, so a state here has read the whole path
         Rule rule = knownVersion && state != null ? state.atEnd(method) : null;
         if (rule != null) {
             if (rule.system()) {
                 return Requirement.explicit(rule.level(), SYSTEM);
+            }
+            if (rule.project() && repository) {
+                // documented as PROJECT_ADMIN: a grant on the repository alone must not reach it
+                return Requirement.on(rule.level(), PROJECT, resource.substring(0, resource.indexOf('/')));
             }
             return onContext(rule.level(), resource, repository);
         }

@@ -20,7 +20,7 @@ import java.util.Set;
 
 /**
  * Bitbucket's documented REST endpoints, compiled once from {@code endpoints.tsv}: each line is
- * {@code METHOD <tab> /module/{version}/template <tab> LEVEL [<tab> system]}. In a template, {@code {name}}
+ * {@code METHOD <tab> /module/{version}/template <tab> LEVEL [<tab> system|project]}. In a template, {@code {name}}
  * matches one segment and {@code {name*}} the rest of the path (zero or more segments). Literal segments win
  * over variables; where a literal fits a segment but nothing below it matches, the variable is tried, and then a
  * {@code {name*}} tail above (see {@link #matchByBacktracking}, the definition).
@@ -28,15 +28,18 @@ import java.util.Set;
  * <p>The templates are first read into a segment trie, and that trie is then made deterministic: a {@link State}
  * stands for every trie node (and every {@code {name*}} tail) that the segments so far could have reached, in
  * the order the definition tries them. Matching is then one step per segment with no backtracking and no
- * recursion: hash the segment while finding its end, look it up among the state's literal words, else take the
- * state's "any other segment" transition ({@link #match}). A caller that walks the path itself (the classifier,
+ * recursion: look the segment up among the state's literal words (by length, first and last character, then
+ * compared in place), else take the state's "any other segment" transition ({@link #match}). A caller that walks the path itself (the classifier,
  * to find the project and repository in the same pass) uses {@link #root()} and {@link State#next}. Immutable
  * and thread-safe after construction.
  */
 public final class EndpointTrie {
 
-    /** What a documented endpoint needs: the level, and whether it is system administration. */
-    public record Rule(AccessLevel level, boolean system) {
+    /**
+     * What a documented endpoint needs: the level, whether it is system administration, and whether it is asked
+     * of the project even where the path names a repository (Atlassian documents {@code PROJECT_ADMIN} there).
+     */
+    public record Rule(AccessLevel level, boolean system, boolean project) {
         public Rule {
             Objects.requireNonNull(level, "level");
         }
@@ -61,21 +64,23 @@ public final class EndpointTrie {
     public static final class State {
         private final Rule[] atEnd = new Rule[Method.values().length];
         private int mask;
+        private int shift;
         private int[] hashes;     // open addressing by segment hash; words[at] == null marks a free slot
         private String[] words;
         private State[] targets;
         private State other;      // any segment that is none of the words
 
         /**
-         * The state after segment {@code path[from, to)}, whose {@link #hash} is {@code hash}; null if no
-         * documented endpoint starts this way.
+         * The state after the segment {@code path[from, to)} (not empty); null if no documented endpoint starts this
+         * way. Words are found by their length, first and last character, then compared in the path (no copies).
          */
-        public State next(String path, int from, int to, int hash) {
+        public State next(String path, int from, int to) {
             String[] w = words;
             if (w != null) {
                 int len = to - from;
-                for (int at = spread(hash) & mask; w[at] != null; at = (at + 1) & mask) {
-                    if (hashes[at] == hash && w[at].length() == len && path.startsWith(w[at], from)) {
+                int sig = signature(len, path.charAt(from), path.charAt(to - 1));
+                for (int at = slot(sig); w[at] != null; at = (at + 1) & mask) {
+                    if (hashes[at] == sig && w[at].length() == len && path.startsWith(w[at], from)) {
                         return targets[at];
                     }
                 }
@@ -94,13 +99,14 @@ public final class EndpointTrie {
             }
             int size = Integer.highestOneBit(list.size() * 3) << 1;
             mask = size - 1;
+            shift = 32 - Integer.numberOfTrailingZeros(size);
             hashes = new int[size];
             words = new String[size];
             targets = new State[size];
             for (int i = 0; i < list.size(); i++) {
                 String word = list.get(i);
-                int h = hash(word, 0, word.length());
-                int at = spread(h) & mask;
+                int h = signature(word.length(), word.charAt(0), word.charAt(word.length() - 1));
+                int at = slot(h);
                 while (words[at] != null) {
                     at = (at + 1) & mask;
                 }
@@ -110,21 +116,15 @@ public final class EndpointTrie {
             }
         }
 
-        private static int spread(int h) {
-            return h ^ (h >>> 7) ^ (h >>> 16);
+        /** Fibonacci hashing: the high bits of the product, so near signatures land far apart. */
+        private int slot(int sig) {
+            return (sig * 0x9E3779B9) >>> shift;
         }
     }
 
-    /**
-     * The hash of {@code s[from, to)} that {@link State#next} expects: {@code h = 31 * h + c} over the chars, as a
-     * caller computes it while it looks for the segment's end.
-     */
-    public static int hash(String s, int from, int to) {
-        int h = 0;
-        for (int i = from; i < to; i++) {
-            h = 31 * h + s.charAt(i);
-        }
-        return h;
+    /** Length, first and last character of a segment: equal for equal segments, and cheap to take in place. */
+    private static int signature(int length, char first, char last) {
+        return (length << 16) ^ (first << 8) ^ last;
     }
 
     private final Node root = new Node();
@@ -162,8 +162,12 @@ public final class EndpointTrie {
             }
             Method m = Method.valueOf(f[0].trim());
             AccessLevel level = AccessLevel.valueOf(f[2].trim());
-            boolean system = f.length > 3 && f[3].trim().equals("system");
-            t.add(m, f[1].trim(), new Rule(level, system), n);
+            String flag = f.length > 3 ? f[3].trim() : "";
+            if (!flag.isEmpty() && !flag.equals("system") && !flag.equals("project")) {
+                throw new IllegalStateException("endpoints.tsv line " + n + ": the fourth column is system or project, not "
+                        + flag);
+            }
+            t.add(m, f[1].trim(), new Rule(level, flag.equals("system"), flag.equals("project")), n);
         }
         Map<List<Object>, State> memo = new HashMap<>();
         t.start = t.compile(List.of(t.root), memo);
@@ -307,13 +311,12 @@ public final class EndpointTrie {
         int n = path.length();
         State s = start;
         while (from < n && s != null) {
-            int h = 0;
-            int i = from;
-            for (char c; i < n && (c = path.charAt(i)) != '/'; i++) {
-                h = 31 * h + c;
+            int end = path.indexOf('/', from);
+            if (end < 0) {
+                end = n;
             }
-            s = s.next(path, from, i, h);
-            from = i + 1;
+            s = s.next(path, from, end);
+            from = end + 1;
         }
         return s == null ? null : s.atEnd(method);
     }
