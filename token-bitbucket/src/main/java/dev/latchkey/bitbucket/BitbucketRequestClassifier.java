@@ -4,8 +4,8 @@ import dev.latchkey.core.internal.text.SafeText;
 import dev.latchkey.bitbucket.internal.EndpointTrie;
 import dev.latchkey.bitbucket.internal.EndpointTrie.Method;
 import dev.latchkey.bitbucket.internal.EndpointTrie.Rule;
+import dev.latchkey.bitbucket.internal.EndpointTrie.State;
 import dev.latchkey.bitbucket.internal.LfsBatch;
-import dev.latchkey.bitbucket.internal.Segments;
 import dev.latchkey.core.RequestFacts;
 import dev.latchkey.core.ValidationException;
 import dev.latchkey.core.classify.GitAwareMethodClassifier;
@@ -16,7 +16,7 @@ import dev.latchkey.core.classify.Requirement;
 import dev.latchkey.core.classify.UnclassifiableRequestException;
 import dev.latchkey.spi.AccessLevel;
 import dev.latchkey.spi.Scope;
-import java.util.Locale;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Classifies Bitbucket Data Center requests:
@@ -72,6 +72,9 @@ public final class BitbucketRequestClassifier implements RequestClassifier {
     @Override
     public Requirement classify(RequestFacts request) {
         String path = request.path();
+        if (path.startsWith(REST)) {
+            return rest(Method.of(request.method()), path); // checks that the path is normalised in its one pass
+        }
         PathCheck.requireNormalised(path);
         if (path.startsWith(SCM)) {
             return scm(Method.of(request.method()), path, request);
@@ -85,38 +88,85 @@ public final class BitbucketRequestClassifier implements RequestClassifier {
     // ------------------------------------------------------------------ REST
 
     private Requirement rest(Method method, String path) {
-        Segments all = Segments.of(path, 7); // [rest, module, version, projects|users, KEY, repos, slug]
+        // One pass over the path after "/rest/": it checks what PathCheck.requireNormalised checks (same order, same
+        // errors), steps the endpoint matcher at each segment while it has a state, and remembers segments 1-6
+        // ({module}/{version}/projects|users/{KEY}/repos/{slug}) for the context.
+        int n = path.length();
+        State state = endpoints.root();
+        int s1 = -1, e1 = -1, s2 = -1, e2 = -1, s3 = -1, e3 = -1, s4 = -1, e4 = -1, s5 = -1, e5 = -1, s6 = -1, e6 = -1;
+        int seg = 1;
+        int start = REST.length();
+        for (int i = start; i <= n; i++) {
+            char c = i < n ? path.charAt(i) : '/';
+            if (c == '/') {
+                int len = i - start;
+                if (len == 0) {
+                    if (i < n) {
+                        throw new UnclassifiableRequestException("the path is not normalised");
+                    }
+                    break; // a trailing '/'
+                }
+                if (len <= 2 && path.charAt(start) == '.' && (len == 1 || path.charAt(start + 1) == '.')) {
+                    throw new UnclassifiableRequestException("the path is not normalised");
+                }
+                switch (seg) {
+                    case 1 -> { s1 = start; e1 = i; }
+                    case 2 -> { s2 = start; e2 = i; }
+                    case 3 -> { s3 = start; e3 = i; }
+                    case 4 -> { s4 = start; e4 = i; }
+                    case 5 -> { s5 = start; e5 = i; }
+                    case 6 -> { s6 = start; e6 = i; }
+                    default -> { }
+                }
+                if (state != null) {
+                    state = state.next(path, start, i);
+                }
+                seg++;
+                start = i + 1;
+            } else if (c < 0x20 || c == 0x7f || c == ';' || c == '\\' || c == '%') {
+                throw new UnclassifiableRequestException("the path contains a character (" + (int) c
+                        + ") that makes its meaning ambiguous");
+            }
+        }
         String resource = null;
         boolean repository = false;
         // where the path names a project or repository, the requirement is on it
-        if (all.is(3, "projects") && all.count() > 4) {
-            requireKey(all, 4);
-            if (all.is(5, "repos") && all.count() > 6) {
-                requireSlug(all, 6);
-                resource = resource(all.path(), all.start(4), all.end(4), all.start(6), all.end(6));
+        if (s4 >= 0 && is(path, s3, e3, "projects")) {
+            if (!PathCheck.isKey(path, s4, e4)) {
+                throw new UnclassifiableRequestException("not a project key");
+            }
+            if (s6 >= 0 && is(path, s5, e5, "repos")) {
+                requireSlug(path, s6, e6);
+                resource = resource(path, s4, e4, s6, e6);
                 repository = true;
             } else {
-                resource = all.segment(4).toUpperCase(Locale.ROOT);
+                resource = upper(path, s4, e4);
             }
-        } else if (all.is(3, "users") && all.is(5, "repos") && all.count() > 6) {
+        } else if (s6 >= 0 && is(path, s3, e3, "users") && is(path, s5, e5, "repos")) {
             // personal repositories: /users/{user}/repos/{slug} is /projects/~{user}/repos/{slug}
-            if (!PathCheck.isKey(all.path(), all.start(4), all.end(4))) {
+            if (!PathCheck.isKey(path, s4, e4)) {
                 throw new UnclassifiableRequestException("not a user slug");
             }
-            requireSlug(all, 6);
-            resource = "~" + resource(all.path(), all.start(4), all.end(4), all.start(6), all.end(6));
+            requireSlug(path, s6, e6);
+            resource = "~" + resource(path, s4, e4, s6, e6);
             repository = true;
         }
-        boolean knownVersion = all.is(2, "1.0") || all.is(2, "latest") || all.is(2, "2.0");
-        Rule rule = knownVersion && all.count() > 2 ? endpoints.match(method, path, all.start(1)) : null;
+        boolean knownVersion = is(path, s2, e2, "1.0") || is(path, s2, e2, "latest") || is(path, s2, e2, "2.0");
+        Rule rule = knownVersion && state != null ? state.atEnd(method) : null;
         if (rule != null) {
             if (rule.system()) {
                 return Requirement.explicit(rule.level(), SYSTEM);
             }
+            if (rule.project() && repository) {
+                // documented as PROJECT_ADMIN: a grant on the repository alone must not reach it
+                return Requirement.on(rule.level(), PROJECT, resource.substring(0, resource.indexOf('/')));
+            }
             return onContext(rule.level(), resource, repository);
         }
         // not documented: fail closed
-        if (method.safe() && !administration(all)) {
+        boolean administration = (is(path, s1, e1, "api") && is(path, s3, e3, "admin")) || is(path, s1, e1, "audit")
+                || is(path, s1, e1, "mirroring") && is(path, s3, e3, "upstreamServers");
+        if (method.safe() && !administration) {
             return onContext(AccessLevel.READ, resource, repository);
         }
         if (resource != null) {
@@ -125,10 +175,9 @@ public final class BitbucketRequestClassifier implements RequestClassifier {
         return Requirement.explicit(AccessLevel.ADMIN, SYSTEM);
     }
 
-    /** The administration API and modules whose every page is for system administrators. */
-    private static boolean administration(Segments all) {
-        return (all.is(1, "api") && all.is(3, "admin")) || all.is(1, "audit") || all.is(1, "mirroring")
-                && all.is(3, "upstreamServers");
+    /** Whether the segment {@code path[from, to)} exists ({@code from >= 0}) and is {@code word}. */
+    private static boolean is(String path, int from, int to, String word) {
+        return from >= 0 && to - from == word.length() && path.startsWith(word, from);
     }
 
     private static Requirement onContext(AccessLevel level, String resource, boolean repository) {
@@ -138,14 +187,8 @@ public final class BitbucketRequestClassifier implements RequestClassifier {
         return Requirement.on(level, repository ? REPOSITORY : PROJECT, resource);
     }
 
-    private static void requireKey(Segments s, int i) {
-        if (!PathCheck.isKey(s.path(), s.start(i), s.end(i))) {
-            throw new UnclassifiableRequestException("not a project key");
-        }
-    }
-
-    private static void requireSlug(Segments s, int i) {
-        if (!PathCheck.isSlug(s.path(), s.start(i), s.end(i))) {
+    private static void requireSlug(String path, int from, int to) {
+        if (!PathCheck.isSlug(path, from, to)) {
             throw new UnclassifiableRequestException("not a repository slug");
         }
     }
@@ -237,9 +280,34 @@ public final class BitbucketRequestClassifier implements RequestClassifier {
         return path.startsWith(tail, from) && (end == n || (end == n - 1 && path.charAt(end) == '/'));
     }
 
+    /**
+     * {@code KEY/slug} with the key upper-cased and the slug lower-cased, in one copy. Both were checked by
+     * {@link PathCheck#isKey}/{@link PathCheck#isSlug} first, so they are ASCII and ASCII case rules are
+     * {@code Locale.ROOT}'s.
+     */
     private static String resource(String path, int keyStart, int keyEnd, int slugStart, int slugEnd) {
-        return path.substring(keyStart, keyEnd).toUpperCase(Locale.ROOT) + "/"
-                + path.substring(slugStart, slugEnd).toLowerCase(Locale.ROOT);
+        byte[] out = new byte[keyEnd - keyStart + 1 + slugEnd - slugStart];
+        int j = 0;
+        for (int i = keyStart; i < keyEnd; i++) {
+            char c = path.charAt(i);
+            out[j++] = (byte) (c >= 'a' && c <= 'z' ? c - ('a' - 'A') : c);
+        }
+        out[j++] = '/';
+        for (int i = slugStart; i < slugEnd; i++) {
+            char c = path.charAt(i);
+            out[j++] = (byte) (c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+        }
+        return new String(out, StandardCharsets.ISO_8859_1);
+    }
+
+    /** A checked (ASCII) project key, upper-cased. */
+    private static String upper(String path, int from, int to) {
+        byte[] out = new byte[to - from];
+        for (int i = from; i < to; i++) {
+            char c = path.charAt(i);
+            out[i - from] = (byte) (c >= 'a' && c <= 'z' ? c - ('a' - 'A') : c);
+        }
+        return new String(out, StandardCharsets.ISO_8859_1);
     }
 
     // ------------------------------------------------------------------ scopes
@@ -249,7 +317,7 @@ public final class BitbucketRequestClassifier implements RequestClassifier {
     public String canonicalResource(String resource) {
         int slash = resource.indexOf('/');
         if (slash < 0 && PathCheck.isKey(resource, 0, resource.length())) {
-            return resource.toUpperCase(Locale.ROOT);
+            return upper(resource, 0, resource.length());
         }
         if (slash > 0 && PathCheck.isKey(resource, 0, slash) && PathCheck.isSlug(resource, slash + 1, resource.length())) {
             return resource(resource, 0, slash, slash + 1, resource.length());
