@@ -7,6 +7,12 @@ package dev.latchkey.spi;
  * lost under concurrent writers; query filters follow {@link AuditQuery}.
  */
 public interface AuditLog extends AuditSink {
-    /** The page of events matching {@code query}. */
+    /**
+     * The page of events matching {@code query}, newest first.
+     *
+     * @param query the filters and the page wanted
+     * @return that page, with the total number of matching events
+     * @throws StoreUnavailableException if the storage failed
+     */
     Page<AuditEvent> query(AuditQuery query);
 }

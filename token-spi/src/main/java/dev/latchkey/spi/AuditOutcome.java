@@ -2,6 +2,8 @@ package dev.latchkey.spi;
 
 /** Whether the audited action succeeded. */
 public enum AuditOutcome {
+    /** The action was carried out. */
     SUCCESS,
+    /** The action was refused or failed; the event's reason says why. */
     FAILURE
 }

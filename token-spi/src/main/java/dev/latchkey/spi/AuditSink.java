@@ -12,6 +12,11 @@ package dev.latchkey.spi;
  * </ul>
  */
 public interface AuditSink {
-    /** Records one event. */
+    /**
+     * Records one event.
+     *
+     * @param event the event; never contains a token secret
+     * @throws LatchkeyException if the sink failed (the engine logs it and carries on)
+     */
     void record(AuditEvent event);
 }

@@ -12,6 +12,13 @@ import java.util.TreeMap;
  * @param version  incremented by the store on every save
  */
 public record StoredPolicy(Map<String, String> settings, long version) {
+    /**
+     * Checks and normalises the components; see the record description for each one's meaning.
+     *
+     * @param settings setting name to value
+     * @param version  incremented by the store on every save
+     * @throws NullPointerException if a component is null
+     */
     public StoredPolicy {
         settings = Map.copyOf(new TreeMap<>(Objects.requireNonNull(settings, "settings")));
     }

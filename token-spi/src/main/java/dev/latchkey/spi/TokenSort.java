@@ -5,9 +5,14 @@ package dev.latchkey.spi;
  * Ties are always broken by token id ascending so paging is stable.
  */
 public enum TokenSort {
+    /** Creation time. */
     CREATED_AT,
+    /** Expiry; tokens that never expire sort last. */
     EXPIRES_AT,
+    /** Last use; never-used tokens sort last. */
     LAST_USED_AT,
+    /** Token name. */
     NAME,
+    /** Owner name. */
     OWNER
 }

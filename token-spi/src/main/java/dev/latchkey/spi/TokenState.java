@@ -2,7 +2,10 @@ package dev.latchkey.spi;
 
 /** The life-cycle state of a token at a given instant. Revoked wins over expired. */
 public enum TokenState {
+    /** Usable: neither revoked nor past its expiry. */
     ACTIVE,
+    /** Past its expiry instant. */
     EXPIRED,
+    /** Revoked (whether or not it has also expired). */
     REVOKED
 }

@@ -15,6 +15,13 @@ import java.util.Optional;
  * </ul>
  */
 public interface UserDirectory {
-    /** The user named {@code name}, if the directory knows one. */
+    /**
+     * The user named {@code name}, if the directory knows one.
+     *
+     * @param name the exact user name (never null; any other text, however hostile, is just a name)
+     * @return the user, or empty when there is none; never null
+     * @throws NullPointerException if {@code name} is null (implementations may throw it)
+     * @throws LatchkeyException    if the directory cannot be reached
+     */
     Optional<DirectoryUser> findUser(String name);
 }
