@@ -6,6 +6,18 @@ import java.util.Set;
 /**
  * A user as the host's directory knows them.
  *
+ * <h2>Null rules</h2>
+ * <ul>
+ *   <li>No component is ever null; the constructor throws {@link NullPointerException} naming the component.</li>
+ *   <li>Absent values have an empty form, never null: an unknown e-mail address is {@code ""}, a user in no group
+ *       has an empty {@code groups} set. A directory without display names passes the user name.</li>
+ *   <li>{@code groups} never contains null ({@link NullPointerException}); it is copied, so the record is
+ *       immutable.</li>
+ *   <li>A {@link UserDirectory} never returns null either: an unknown user is {@code Optional.empty()}, and a
+ *       null name is refused with {@link NullPointerException} or answered with empty, never with a user.</li>
+ * </ul>
+ * {@code token-tck}'s {@code UserDirectoryContract} checks the directory's side of these rules.
+ *
  * @param name        the unique user name (what tokens are owned by)
  * @param displayName a name for people
  * @param email       e-mail address (may be empty)
