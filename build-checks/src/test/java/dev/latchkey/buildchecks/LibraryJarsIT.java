@@ -62,8 +62,12 @@ class LibraryJarsIT {
     @TestFactory
     Stream<DynamicTest> libraryWhenPackagedThenSourcesJavadocAndSbomArePresent() throws IOException {
         return libraries().stream().map(m -> DynamicTest.dynamicTest(m.artifactId(), () -> {
-            for (Path p : List.of(m.target("sources", "jar"), m.target("javadoc", "jar"),
-                    m.target("cyclonedx", "json"))) {
+            List<Path> expected = new ArrayList<>(List.of(m.target("sources", "jar"), m.target("javadoc", "jar")));
+            if (!Boolean.getBoolean("latchkey.offline")) {
+                // Maven skips makeBom in offline mode (the goal is marked requiresOnline; CycloneDX issue #439)
+                expected.add(m.target("cyclonedx", "json"));
+            }
+            for (Path p : expected) {
                 assertThat(p).as("%s of module %s", p.getFileName(), m.directory()).isRegularFile();
                 assertThat(Files.size(p)).as("size of %s", p).isPositive();
             }
