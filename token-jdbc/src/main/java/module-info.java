@@ -13,4 +13,9 @@ module dev.latchkey.jdbc {
     requires static org.postgresql.jdbc;
 
     exports dev.latchkey.jdbc;
+    // The versioned schema scripts (SqlDialect.schemaLocation()): open, so that Flyway or Liquibase on the module
+    // path can read them as resources. Opened, not exported: they are data, not API, and not OSGi exports.
+    opens dev.latchkey.jdbc.schema.h2;
+    opens dev.latchkey.jdbc.schema.postgresql;
+    opens dev.latchkey.jdbc.schema.mariadb;
 }

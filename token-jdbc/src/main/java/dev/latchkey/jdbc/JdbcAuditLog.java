@@ -60,13 +60,19 @@ public final class JdbcAuditLog implements AuditLog {
     /**
      * A builder for an audit log over {@code dataSource}.
      *
+     * @param dataSource the host's data source (its pool and driver); the tables must exist (see {@link SchemaInstaller})
+     * @return a new builder
      * @throws NullPointerException if {@code dataSource} is null
      */
     public static Builder builder(DataSource dataSource) {
         return new Builder(Objects.requireNonNull(dataSource, "dataSource"));
     }
 
-    /** The dialect in use. */
+    /**
+     * The dialect in use.
+     *
+     * @return the dialect set on the builder, or the one detected when the log was built
+     */
     public SqlDialect dialect() {
         return dialect;
     }
@@ -193,6 +199,8 @@ public final class JdbcAuditLog implements AuditLog {
         /**
          * The database dialect; detected from the database's metadata by {@link #build()} when not set.
          *
+         * @param dialect the database dialect
+         * @return this builder
          * @throws IllegalStateException if already set
          */
         public Builder dialect(SqlDialect dialect) {
@@ -203,6 +211,8 @@ public final class JdbcAuditLog implements AuditLog {
         /**
          * The table name prefix (default {@code latchkey_}).
          *
+         * @param tablePrefix the table name prefix
+         * @return this builder
          * @throws IllegalArgumentException if it does not match {@code [A-Za-z][A-Za-z0-9_]{0,30}}
          * @throws IllegalStateException    if already set
          */
@@ -215,6 +225,8 @@ public final class JdbcAuditLog implements AuditLog {
          * The time-out of {@link #query} (default 30 s: it may scan; zero for none; fractions round up to whole
          * seconds).
          *
+         * @param queryTimeout the statement time-out
+         * @return this builder
          * @throws IllegalArgumentException if negative or too long
          * @throws IllegalStateException    if already set
          */
@@ -239,6 +251,7 @@ public final class JdbcAuditLog implements AuditLog {
         /**
          * An immutable, thread-safe audit log.
          *
+         * @return the built instance, ready to use
          * @throws dev.latchkey.spi.StoreUnavailableException if no dialect was set and the database is unreachable
          */
         public JdbcAuditLog build() {

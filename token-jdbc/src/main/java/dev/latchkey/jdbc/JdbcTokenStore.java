@@ -113,18 +113,28 @@ public final class JdbcTokenStore implements TokenStore {
     /**
      * A builder for a store over {@code dataSource}.
      *
+     * @param dataSource the host's data source (its pool and driver); the tables must exist (see {@link SchemaInstaller})
+     * @return a new builder
      * @throws NullPointerException if {@code dataSource} is null
      */
     public static Builder builder(DataSource dataSource) {
         return new Builder(Objects.requireNonNull(dataSource, "dataSource"));
     }
 
-    /** The dialect in use (set, or detected when the store was built). */
+    /**
+     * The dialect in use.
+     *
+     * @return the dialect set on the builder, or the one detected when the store was built
+     */
     public SqlDialect dialect() {
         return dialect;
     }
 
-    /** The table prefix in use. */
+    /**
+     * The table prefix in use.
+     *
+     * @return the prefix, e.g. {@code latchkey_}
+     */
     public String tablePrefix() {
         return tablePrefix;
     }
@@ -655,6 +665,8 @@ public final class JdbcTokenStore implements TokenStore {
          * The database dialect. When not set, {@link #build()} detects it from the database's metadata (which needs
          * a connection).
          *
+         * @param dialect the database dialect
+         * @return this builder
          * @throws NullPointerException  if {@code dialect} is null
          * @throws IllegalStateException if the dialect was already set
          */
@@ -667,6 +679,8 @@ public final class JdbcTokenStore implements TokenStore {
          * The table name prefix (default {@code latchkey_}); must match {@code [A-Za-z][A-Za-z0-9_]{0,30}} and the
          * prefix the schema was installed with.
          *
+         * @param tablePrefix the table name prefix
+         * @return this builder
          * @throws IllegalArgumentException if the prefix is not a plain identifier
          * @throws IllegalStateException    if the prefix was already set
          */
@@ -684,6 +698,8 @@ public final class JdbcTokenStore implements TokenStore {
          * for half a second longer, throws {@link dev.latchkey.spi.StoreUnavailableException}. (H2 does not apply
          * it to lock waits, which its own {@code LOCK_TIMEOUT} setting bounds instead.)
          *
+         * @param queryTimeout the statement time-out
+         * @return this builder
          * @throws IllegalArgumentException if negative or longer than {@link Integer#MAX_VALUE} seconds
          * @throws IllegalStateException    if the time-out was already set
          */
@@ -713,6 +729,8 @@ public final class JdbcTokenStore implements TokenStore {
         /**
          * The clock that stamps change events (default {@link Clock#systemUTC()}).
          *
+         * @param clock the clock
+         * @return this builder
          * @throws IllegalStateException if the clock was already set
          */
         public Builder clock(Clock clock) {
@@ -728,6 +746,7 @@ public final class JdbcTokenStore implements TokenStore {
         /**
          * An immutable, thread-safe store.
          *
+         * @return the built instance, ready to use
          * @throws dev.latchkey.spi.StoreUnavailableException if no dialect was set and the database could not be
          *                                                    reached to detect it
          * @throws IllegalStateException                      if the detected database is not supported

@@ -41,7 +41,13 @@ public final class SchemaInstaller {
     private SchemaInstaller() {
     }
 
-    /** Installs the schema with the default table prefix {@code latchkey_}. */
+    /**
+     * Installs the schema with the default table prefix {@code latchkey_}.
+     *
+     * @param dataSource the data source to install into
+     * @param dialect    the database's dialect
+     * @throws StoreUnavailableException if the database failed or refused a statement (e.g. missing privileges)
+     */
     public static void install(DataSource dataSource, SqlDialect dialect) {
         install(dataSource, dialect, TablePrefix.DEFAULT);
     }
@@ -49,6 +55,9 @@ public final class SchemaInstaller {
     /**
      * Creates the tables and indexes for {@code tablePrefix} if they are absent.
      *
+     * @param dataSource  the data source to install into
+     * @param dialect     the database's dialect
+     * @param tablePrefix the table name prefix
      * @throws IllegalArgumentException  if the prefix does not match {@code [A-Za-z][A-Za-z0-9_]{0,30}}
      * @throws StoreUnavailableException if the database failed or refused a statement (e.g. missing privileges)
      */
@@ -95,6 +104,9 @@ public final class SchemaInstaller {
      * The statements {@link #install} runs for {@code tablePrefix}: the dialect's V1 script with the prefix
      * substituted.
      *
+     * @param dialect     the database's dialect
+     * @param tablePrefix the table name prefix
+     * @return the SQL statements, in order
      * @throws IllegalArgumentException if the prefix is not a plain identifier
      */
     public static List<String> statements(SqlDialect dialect, String tablePrefix) {

@@ -21,7 +21,10 @@ public enum SqlDialect {
     /**
      * The class-path location of this dialect's versioned schema scripts, e.g.
      * {@code dev/latchkey/jdbc/schema/postgresql} (point Flyway's {@code locations} at
-     * {@code classpath:} plus this).
+     * {@code classpath:} plus this). The module descriptor opens these folders, so a migration tool on the
+     * module path can read them.
+     *
+     * @return the resource folder of this dialect's scripts
      */
     public String schemaLocation() {
         return "dev/latchkey/jdbc/schema/" + scriptDirectory;

@@ -33,6 +33,20 @@ public record AuditEvent(
         Optional<String> reason,
         Map<String, String> details) {
 
+    /**
+     * Checks and normalises the components; see the record description for each one's meaning.
+     *
+     * @param type       what happened
+     * @param at         when
+     * @param actor      who did it (user name, {@code anonymous} for a refused authentication, or {@code system})
+     * @param tokenId    the token concerned, if any
+     * @param tokenOwner the owner of that token, if known
+     * @param clientIp   the client IP, if the action came from a request
+     * @param outcome    success or failure
+     * @param reason     for a failure, the precise reason (e.g. {@code REVOKED}); empty on success
+     * @param details    further non-secret facts (e.g. {@code level}, {@code createdBy}, changed settings)
+     * @throws NullPointerException if a component is null
+     */
     public AuditEvent {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(at, "at");

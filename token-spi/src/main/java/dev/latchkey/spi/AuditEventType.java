@@ -6,15 +6,26 @@ package dev.latchkey.spi;
  * @since 0.1
  */
 public enum AuditEventType {
+    /** A token was created. */
     TOKEN_CREATED,
+    /** A token's name, scope, CIDRs or expiry changed. */
     TOKEN_UPDATED,
+    /** A token was replaced by a successor (the predecessor is revoked). */
     TOKEN_ROTATED,
+    /** A token was revoked. */
     TOKEN_REVOKED,
+    /** Creating a token was refused (permission, policy or limit). */
     TOKEN_CREATE_DENIED,
+    /** Listing, updating, rotating or revoking a token was refused. */
     TOKEN_MANAGE_DENIED,
+    /** Revoked and expired tokens were removed from the store. */
     TOKENS_PURGED,
+    /** The policy was changed. */
     POLICY_CHANGED,
+    /** A policy change was refused. */
     POLICY_CHANGE_DENIED,
+    /** A request presenting a token was refused; the reason says why. */
     AUTHENTICATION_REFUSED,
+    /** Password Basic authentication was refused because passwords are disabled for the path. */
     PASSWORD_AUTH_REFUSED
 }

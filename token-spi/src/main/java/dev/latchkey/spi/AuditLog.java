@@ -9,6 +9,12 @@ package dev.latchkey.spi;
  * @since 0.1
  */
 public interface AuditLog extends AuditSink {
-    /** The page of events matching {@code query}. */
+    /**
+     * The page of events matching {@code query}, newest first.
+     *
+     * @param query the filters and the page wanted
+     * @return that page, with the total number of matching events
+     * @throws StoreUnavailableException if the storage failed
+     */
     Page<AuditEvent> query(AuditQuery query);
 }

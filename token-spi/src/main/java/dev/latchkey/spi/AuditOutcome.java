@@ -6,6 +6,8 @@ package dev.latchkey.spi;
  * @since 0.1
  */
 public enum AuditOutcome {
+    /** The action was carried out. */
     SUCCESS,
+    /** The action was refused or failed; the event's reason says why. */
     FAILURE
 }

@@ -31,6 +31,21 @@ public record AuditQuery(
         int page,
         int size) {
 
+    /**
+     * Checks and normalises the components; see the record description for each one's meaning.
+     *
+     * @param from    inclusive lower bound of {@code at}
+     * @param to      exclusive upper bound of {@code at}
+     * @param actor   equal
+     * @param tokenId equal
+     * @param owner   equal to the token owner
+     * @param type    equal
+     * @param outcome equal
+     * @param page    zero-based
+     * @param size    1 to {@link TokenQuery#MAX_PAGE_SIZE}
+     * @throws NullPointerException if a component is null
+     * @throws IllegalArgumentException if a component is out of range (the message says which)
+     */
     public AuditQuery {
         Objects.requireNonNull(from, "from");
         Objects.requireNonNull(to, "to");
@@ -47,7 +62,11 @@ public record AuditQuery(
         }
     }
 
-    /** Everything, first page of 50. */
+    /**
+     * Everything, first page of 50.
+     *
+     * @return a query with no filter
+     */
     public static AuditQuery all() {
         return new AuditQuery(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                 Optional.empty(), Optional.empty(), Optional.empty(), 0, 50);

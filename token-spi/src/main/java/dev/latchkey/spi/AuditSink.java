@@ -16,7 +16,12 @@ import java.util.List;
  * @since 0.1
  */
 public interface AuditSink {
-    /** Records one event. */
+    /**
+     * Records one event.
+     *
+     * @param event the event; never contains a token secret
+     * @throws LatchkeyException if the sink failed (the engine logs it and carries on)
+     */
     void record(AuditEvent event);
 
     /**

@@ -26,6 +26,17 @@ public record ChangeEvent(long sequence, Type type, Optional<String> tokenId, Op
         POLICY
     }
 
+    /**
+     * Checks and normalises the components; see the record description for each one's meaning.
+     *
+     * @param sequence strictly increasing across the whole store
+     * @param type     what changed
+     * @param tokenId  the token, for {@link Type#TOKEN}
+     * @param digest   the token's digest, for {@link Type#TOKEN} (cache key; not secret)
+     * @param at       when the change was written
+     * @throws NullPointerException if a component is null
+     * @throws IllegalArgumentException if a component is out of range (the message says which)
+     */
     public ChangeEvent {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(tokenId, "tokenId");

@@ -9,6 +9,11 @@ package dev.latchkey.spi;
 public class ConcurrentUpdateException extends LatchkeyException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Creates the exception.
+     *
+     * @param message what was wrong and how to fix it; never a token secret
+     */
     public ConcurrentUpdateException(String message) {
         super(message);
     }

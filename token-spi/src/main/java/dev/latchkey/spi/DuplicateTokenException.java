@@ -8,6 +8,11 @@ package dev.latchkey.spi;
 public class DuplicateTokenException extends LatchkeyException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Creates the exception.
+     *
+     * @param message what was wrong and how to fix it; never a token secret
+     */
     public DuplicateTokenException(String message) {
         super(message);
     }

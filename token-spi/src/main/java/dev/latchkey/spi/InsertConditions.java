@@ -26,6 +26,11 @@ public record InsertConditions(Instant asOf, OptionalInt maxActivePerOwner, bool
     private static final InsertConditions NONE = new InsertConditions(Instant.EPOCH, OptionalInt.empty(), false);
 
     /**
+     * Checks the components; see the record description for each one's meaning.
+     *
+     * @param asOf                    the instant at which "active" is judged
+     * @param maxActivePerOwner       the limit of active records per owner, or empty for none
+     * @param uniqueActiveServiceName whether the service name must be unique among active service records
      * @throws NullPointerException     if an argument is null
      * @throws IllegalArgumentException if the limit is below 1
      */
@@ -38,27 +43,51 @@ public record InsertConditions(Instant asOf, OptionalInt maxActivePerOwner, bool
         }
     }
 
-    /** No conditions: a plain insert. */
+    /**
+     * No conditions: a plain insert.
+     *
+     * @return the empty conditions
+     */
     public static InsertConditions none() {
         return NONE;
     }
 
-    /** No conditions yet, judging "active" at {@code asOf}; add them with the {@code with} methods. */
+    /**
+     * No conditions yet, judging "active" at {@code asOf}; add them with the {@code with} methods.
+     *
+     * @param asOf the instant at which "active" is judged
+     * @return conditions that check nothing yet
+     * @throws NullPointerException if {@code asOf} is null
+     */
     public static InsertConditions asOf(Instant asOf) {
         return new InsertConditions(asOf, OptionalInt.empty(), false);
     }
 
-    /** These conditions plus "the owner has fewer than {@code limit} active records". */
+    /**
+     * These conditions plus "the owner has fewer than {@code limit} active records".
+     *
+     * @param limit the most active records an owner may have after the insert
+     * @return new conditions; this one is unchanged
+     * @throws IllegalArgumentException if {@code limit} is below 1
+     */
     public InsertConditions withMaxActivePerOwner(int limit) {
         return new InsertConditions(asOf, OptionalInt.of(limit), uniqueActiveServiceName);
     }
 
-    /** These conditions plus "no other active service record has this service name". */
+    /**
+     * These conditions plus "no other active service record has this service name".
+     *
+     * @return new conditions; this one is unchanged
+     */
     public InsertConditions withUniqueActiveServiceName() {
         return new InsertConditions(asOf, maxActivePerOwner, true);
     }
 
-    /** Whether there is anything to check. */
+    /**
+     * Whether there is anything to check.
+     *
+     * @return true when no limit is set
+     */
     public boolean isEmpty() {
         return maxActivePerOwner.isEmpty() && !uniqueActiveServiceName;
     }

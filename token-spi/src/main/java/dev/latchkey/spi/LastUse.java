@@ -14,6 +14,14 @@ import java.util.Objects;
  * @since 0.1
  */
 public record LastUse(String tokenId, Instant at, String clientIp) {
+    /**
+     * Checks and normalises the components; see the record description for each one's meaning.
+     *
+     * @param tokenId  the token's public id
+     * @param at       when it was used
+     * @param clientIp the client IP the engine resolved (textual, canonical form)
+     * @throws NullPointerException if a component is null
+     */
     public LastUse {
         Objects.requireNonNull(tokenId, "tokenId");
         Objects.requireNonNull(at, "at");

@@ -19,14 +19,26 @@ public class LimitExceededException extends LatchkeyException {
         ACTIVE_SERVICE_NAME
     }
 
+    /** The limit that refused the write (part of the serialised form). */
     private final Limit limit;
 
+    /**
+     * Creates the exception.
+     *
+     * @param limit   the limit that refused the write
+     * @param message what was refused and why; never a token secret
+     * @throws NullPointerException if {@code limit} is null
+     */
     public LimitExceededException(Limit limit, String message) {
         super(message);
         this.limit = Objects.requireNonNull(limit, "limit");
     }
 
-    /** The limit that refused the write. */
+    /**
+     * The limit that refused the write.
+     *
+     * @return the limit
+     */
     public Limit limit() {
         return limit;
     }

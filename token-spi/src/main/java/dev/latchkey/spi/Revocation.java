@@ -13,6 +13,14 @@ import java.util.Objects;
  * @since 0.1
  */
 public record Revocation(Instant at, String by, String reason) {
+    /**
+     * Checks and normalises the components; see the record description for each one's meaning.
+     *
+     * @param at     when
+     * @param by     the user (or {@code system}) that revoked it
+     * @param reason a short, non-secret reason (may be empty)
+     * @throws NullPointerException if a component is null
+     */
     public Revocation {
         Objects.requireNonNull(at, "at");
         Objects.requireNonNull(by, "by");

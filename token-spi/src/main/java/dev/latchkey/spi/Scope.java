@@ -21,6 +21,15 @@ import java.util.TreeSet;
  */
 public record Scope(AccessLevel level, Map<String, AccessLevel> domainLevels, Set<String> resources) {
 
+    /**
+     * Checks and normalises the components; see the record description for each one's meaning.
+     *
+     * @param level        the highest level the token grants anywhere
+     * @param domainLevels optional per-domain levels (e.g. {@code project}, {@code repository}); each is at most {@code level}; a domain not listed gets {@code level}
+     * @param resources    resource names the token is limited to (e.g. {@code PROJ} or {@code PROJ/repo}); empty means not limited. A request on {@code PROJ/repo} is covered by a grant of {@code PROJ} or {@code PROJ/repo}; a request on {@code PROJ} only by {@code PROJ}.
+     * @throws NullPointerException if a component is null
+     * @throws IllegalArgumentException if a component is out of range (the message says which)
+     */
     public Scope {
         Objects.requireNonNull(level, "level");
         Objects.requireNonNull(domainLevels, "domainLevels");
@@ -43,17 +52,36 @@ public record Scope(AccessLevel level, Map<String, AccessLevel> domainLevels, Se
         resources = Set.copyOf(new TreeSet<>(resources));
     }
 
-    /** A scope of {@code level} everywhere, not limited to resources. */
+    /**
+     * A scope of {@code level} everywhere, not limited to resources.
+     *
+     * @param level the level granted
+     * @return the scope
+     * @throws NullPointerException if {@code level} is null
+     */
     public static Scope of(AccessLevel level) {
         return new Scope(level, Map.of(), Set.of());
     }
 
-    /** A scope of {@code level} limited to the named resources. */
+    /**
+     * A scope of {@code level} limited to the named resources.
+     *
+     * @param level     the level granted
+     * @param resources the resource names the token is limited to (empty: not limited)
+     * @return the scope
+     * @throws NullPointerException     if an argument or a resource name is null
+     * @throws IllegalArgumentException if a resource name is blank
+     */
     public static Scope of(AccessLevel level, Set<String> resources) {
         return new Scope(level, Map.of(), resources);
     }
 
-    /** The level granted in {@code domain} (the domain level if set, else {@link #level()}). */
+    /**
+     * The level granted in {@code domain}.
+     *
+     * @param domain a resource domain (e.g. {@code repository}), or null for none
+     * @return the domain level if set, else {@link #level()}
+     */
     public AccessLevel levelFor(String domain) {
         if (domain == null) {
             return level;
@@ -62,7 +90,11 @@ public record Scope(AccessLevel level, Map<String, AccessLevel> domainLevels, Se
         return l == null ? level : l;
     }
 
-    /** Whether the scope is limited to named resources. */
+    /**
+     * Whether the scope is limited to named resources.
+     *
+     * @return true when {@link #resources()} is not empty
+     */
     public boolean isResourceLimited() {
         return !resources.isEmpty();
     }
@@ -70,6 +102,9 @@ public record Scope(AccessLevel level, Map<String, AccessLevel> domainLevels, Se
     /**
      * Whether this scope covers the named resource. An unlimited scope covers everything; a limited scope
      * covers a resource equal to one of its names or below it (separated by {@code '/'}).
+     *
+     * @param resource the resource a request is on, or empty when it names none
+     * @return whether the scope covers it (an empty resource is covered only by an unlimited scope)
      */
     public boolean coversResource(Optional<String> resource) {
         if (resources.isEmpty()) {

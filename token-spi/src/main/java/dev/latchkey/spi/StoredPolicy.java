@@ -14,6 +14,13 @@ import java.util.TreeMap;
  * @since 0.1
  */
 public record StoredPolicy(Map<String, String> settings, long version) {
+    /**
+     * Checks and normalises the components; see the record description for each one's meaning.
+     *
+     * @param settings setting name to value
+     * @param version  incremented by the store on every save
+     * @throws NullPointerException if a component is null
+     */
     public StoredPolicy {
         settings = Map.copyOf(new TreeMap<>(Objects.requireNonNull(settings, "settings")));
     }

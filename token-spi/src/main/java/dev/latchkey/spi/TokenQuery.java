@@ -45,6 +45,26 @@ public record TokenQuery(
     /** The longest {@code nameContains} text accepted. */
     public static final int MAX_TEXT_LENGTH = 256;
 
+    /**
+     * Checks the components; the class description says what each filter means.
+     *
+     * @param owner          owner filter
+     * @param nameContains   name text filter, at most {@link #MAX_TEXT_LENGTH} characters
+     * @param kind           kind filter
+     * @param state          state filter, judged at {@code asOf}
+     * @param createdAfter   inclusive lower bound of the creation time
+     * @param createdBefore  exclusive upper bound of the creation time
+     * @param expiresBefore  exclusive upper bound of the expiry
+     * @param lastUsedBefore exclusive upper bound of the last use
+     * @param neverUsed      true to match only tokens with no recorded use
+     * @param sort           sort key
+     * @param descending     sort direction
+     * @param page           zero-based page number
+     * @param size           page size, 1 to {@link #MAX_PAGE_SIZE}
+     * @param asOf           the instant states are judged at
+     * @throws NullPointerException     if a component is null
+     * @throws IllegalArgumentException if a component is out of range (the message says which)
+     */
     public TokenQuery {
         Objects.requireNonNull(owner, "owner");
         Objects.requireNonNull(nameContains, "nameContains");
@@ -89,12 +109,22 @@ public record TokenQuery(
         }
     }
 
-    /** The offset of the first row of the page. */
+    /**
+     * The offset of the first row of the page.
+     *
+     * @return {@code page * size}
+     */
     public long offset() {
         return (long) page * size;
     }
 
-    /** A builder with no filters, sorted by creation time descending, page 0 of 50, as of {@code asOf}. */
+    /**
+     * A builder with no filters, sorted by creation time descending, page 0 of 50, as of {@code asOf}.
+     *
+     * @param asOf the instant states are judged at
+     * @return a new builder
+     * @throws NullPointerException if {@code asOf} is null
+     */
     public static Builder builder(Instant asOf) {
         return new Builder(asOf);
     }
@@ -120,20 +150,107 @@ public record TokenQuery(
             this.asOf = Objects.requireNonNull(asOf, "asOf");
         }
 
+        /**
+         * Filters on the owner (equal, case-sensitive).
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder owner(String v) { this.owner = Optional.of(v); return this; }
+        /**
+         * Filters on names containing the text (case-insensitive, no wildcards).
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder nameContains(String v) { this.nameContains = Optional.of(v); return this; }
+        /**
+         * Filters on the kind.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder kind(TokenKind v) { this.kind = Optional.of(v); return this; }
+        /**
+         * Filters on the state at {@code asOf}.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder state(TokenState v) { this.state = Optional.of(v); return this; }
+        /**
+         * Filters on creation at or after this instant.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder createdAfter(Instant v) { this.createdAfter = Optional.of(v); return this; }
+        /**
+         * Filters on creation before this instant.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder createdBefore(Instant v) { this.createdBefore = Optional.of(v); return this; }
+        /**
+         * Filters on expiry before this instant (never-expiring tokens do not match).
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder expiresBefore(Instant v) { this.expiresBefore = Optional.of(v); return this; }
+        /**
+         * Filters on last use before this instant (never-used tokens do not match).
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder lastUsedBefore(Instant v) { this.lastUsedBefore = Optional.of(v); return this; }
+        /**
+         * When true, matches only tokens with no recorded use.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder neverUsed(boolean v) { this.neverUsed = v; return this; }
+        /**
+         * Sets the sort key and direction.
+         *
+         * @param v    the sort key
+         * @param desc true for descending
+         * @return this builder
+         * @throws NullPointerException if {@code v} is null
+         */
         public Builder sort(TokenSort v, boolean desc) { this.sort = Objects.requireNonNull(v, "sort"); this.descending = desc; return this; }
+        /**
+         * Sets the zero-based page number.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder page(int v) { this.page = v; return this; }
+        /**
+         * Sets the page size, 1 to {@link TokenQuery#MAX_PAGE_SIZE}.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder size(int v) { this.size = v; return this; }
+        /**
+         * Sets the instant states are judged at.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder asOf(Instant v) { this.asOf = Objects.requireNonNull(v, "asOf"); return this; }
 
+        /**
+         * Builds the query.
+         *
+         * @return the immutable query
+         * @throws NullPointerException     if a filter value is null
+         * @throws IllegalArgumentException if a value is out of range (the message says which)
+         */
         public TokenQuery build() {
             return new TokenQuery(owner, nameContains, kind, state, createdAfter, createdBefore, expiresBefore,
                     lastUsedBefore, neverUsed, sort, descending, page, size, asOf);

@@ -7,9 +7,14 @@ package dev.latchkey.spi;
  * @since 0.1
  */
 public enum TokenSort {
+    /** Creation time. */
     CREATED_AT,
+    /** Expiry; tokens that never expire sort last. */
     EXPIRES_AT,
+    /** Last use; never-used tokens sort last. */
     LAST_USED_AT,
+    /** Token name. */
     NAME,
+    /** Owner name. */
     OWNER
 }

@@ -6,7 +6,10 @@ package dev.latchkey.spi;
  * @since 0.1
  */
 public enum TokenState {
+    /** Usable: neither revoked nor past its expiry. */
     ACTIVE,
+    /** Past its expiry instant. */
     EXPIRED,
+    /** Revoked (whether or not it has also expired). */
     REVOKED
 }

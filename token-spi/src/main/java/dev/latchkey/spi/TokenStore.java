@@ -40,6 +40,7 @@ public interface TokenStore {
      * Stores a new record (its version must be 0) with no limit checked; the same as
      * {@code insert(record, InsertConditions.none())}.
      *
+     * @param record the record to store; version 0
      * @throws DuplicateTokenException   if a record with the same id or digest exists
      * @throws StoreUnavailableException if the storage failed
      */
@@ -50,6 +51,8 @@ public interface TokenStore {
     /**
      * Stores a new record (its version must be 0) if {@code conditions} hold, checked atomically with the write.
      *
+     * @param record     the record to store; version 0
+     * @param conditions the limits to check atomically with the write ({@link InsertConditions#none()} for none)
      * @throws DuplicateTokenException   if a record with the same id or digest exists
      * @throws LimitExceededException    if a condition does not hold; nothing was written
      * @throws IllegalArgumentException  if {@code uniqueActiveServiceName} is asked of a personal record
@@ -64,6 +67,10 @@ public interface TokenStore {
      * Either both writes happen or neither does; of N concurrent rotations of one record exactly one succeeds.
      * Appends one change event per record, the predecessor's first.
      *
+     * @param revokedPredecessor the stored predecessor with its revocation set
+     * @param expectedVersion    the predecessor's version as the caller read it
+     * @param successor          the new record; version 0
+     * @param conditions         the limits to check for the successor, atomically with both writes
      * @return the stored predecessor, with version {@code expectedVersion + 1}
      * @throws ConcurrentUpdateException if the predecessor does not exist, its stored version differs or it was
      *                                   already revoked (somebody else rotated or revoked it first)
@@ -76,10 +83,22 @@ public interface TokenStore {
     TokenRecord rotate(TokenRecord revokedPredecessor, long expectedVersion, TokenRecord successor,
                        InsertConditions conditions);
 
-    /** The record whose digest is {@code digest}, if any. */
+    /**
+     * The record whose digest is {@code digest}, if any.
+     *
+     * @param digest the digest of a token secret (never the secret)
+     * @return the record, or empty
+     * @throws StoreUnavailableException if the storage failed
+     */
     Optional<TokenRecord> findByDigest(String digest);
 
-    /** The record with public id {@code id}, if any. */
+    /**
+     * The record with public id {@code id}, if any.
+     *
+     * @param id the token's public id
+     * @return the record, or empty
+     * @throws StoreUnavailableException if the storage failed
+     */
     Optional<TokenRecord> findById(String id);
 
     /**
@@ -87,22 +106,40 @@ public interface TokenStore {
      * id cannot change through an update (a rotation inserts a new record). The stored {@code lastUse} is
      * kept (usage is written only through {@link #recordLastUse}).
      *
+     * @param updated         the record as it should be stored (same id and digest)
+     * @param expectedVersion the stored version as the caller read it
      * @return the stored record, with version {@code expectedVersion + 1}
      * @throws ConcurrentUpdateException if the stored version differs, or the record does not exist
      * @throws StoreUnavailableException if the storage failed
      */
     TokenRecord update(TokenRecord updated, long expectedVersion);
 
-    /** The page of records matching {@code query}; see {@link TokenQuery} for the exact semantics. */
+    /**
+     * The page of records matching {@code query}; see {@link TokenQuery} for the exact semantics.
+     *
+     * @param query the filters, sort and page wanted
+     * @return that page, with the total number of matching records
+     * @throws StoreUnavailableException if the storage failed
+     */
     Page<TokenRecord> query(TokenQuery query);
 
-    /** How many tokens {@code owner} has that are {@link TokenState#ACTIVE} at {@code asOf}. */
+    /**
+     * How many tokens {@code owner} has that are {@link TokenState#ACTIVE} at {@code asOf}.
+     *
+     * @param owner the owner
+     * @param asOf  the instant "active" is judged at
+     * @return the count
+     * @throws StoreUnavailableException if the storage failed
+     */
     long countActive(String owner, Instant asOf);
 
     /**
      * Records a batch of uses. For each token the stored last use becomes the latest of the stored one and
      * the batch's; it never moves backwards. Unknown token ids are ignored. Does not change versions and
      * appends no change event.
+     *
+     * @param uses the uses to record, in any order
+     * @throws StoreUnavailableException if the storage failed
      */
     void recordLastUse(Collection<LastUse> uses);
 
@@ -110,16 +147,24 @@ public interface TokenStore {
      * Removes records that were revoked before {@code before} or expired before {@code before}; never an
      * active record.
      *
+     * @param before the cut-off instant
      * @return how many were removed
      */
     int purge(Instant before);
 
-    /** The stored policy, if one was saved. */
+    /**
+     * The stored policy, if one was saved.
+     *
+     * @return the policy, or empty
+     * @throws StoreUnavailableException if the storage failed
+     */
     Optional<StoredPolicy> loadPolicy();
 
     /**
      * Saves the policy if the stored version is {@code expectedVersion} (0 when none is stored yet).
      *
+     * @param settings        the complete settings to store
+     * @param expectedVersion the stored version as the caller read it
      * @return the stored policy with its new version
      * @throws ConcurrentUpdateException if somebody saved in between
      */
@@ -128,16 +173,27 @@ public interface TokenStore {
     /**
      * Change events with a sequence greater than {@code afterSequence}, oldest first, at most {@code limit}.
      * Must be one cheap indexed query.
+     *
+     * @param afterSequence the last sequence the caller has seen (0 for the start)
+     * @param limit         the most events to return
+     * @return the events, oldest first
+     * @throws StoreUnavailableException if the storage failed
      */
     List<ChangeEvent> changesSince(long afterSequence, int limit);
 
-    /** The highest sequence in the feed, or 0 when it is empty. */
+    /**
+     * The highest sequence in the feed.
+     *
+     * @return that sequence, or 0 when the feed is empty
+     * @throws StoreUnavailableException if the storage failed
+     */
     long latestChangeSequence();
 
     /**
      * Removes change events written before {@code before}, keeping at least the latest one so that
      * {@link #latestChangeSequence()} never moves backwards.
      *
+     * @param before the cut-off instant
      * @return how many were removed
      */
     int pruneChanges(Instant before);

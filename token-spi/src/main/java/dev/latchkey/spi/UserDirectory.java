@@ -17,6 +17,13 @@ import java.util.Optional;
  * @since 0.1
  */
 public interface UserDirectory {
-    /** The user named {@code name}, if the directory knows one. */
+    /**
+     * The user named {@code name}, if the directory knows one.
+     *
+     * @param name the exact user name (never null; any other text, however hostile, is just a name)
+     * @return the user, or empty when there is none; never null (see {@link DirectoryUser}'s null rules)
+     * @throws NullPointerException if {@code name} is null (or the directory answers empty; never a user)
+     * @throws LatchkeyException    if the directory cannot be reached
+     */
     Optional<DirectoryUser> findUser(String name);
 }

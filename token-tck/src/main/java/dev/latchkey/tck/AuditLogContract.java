@@ -30,6 +30,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -42,15 +43,27 @@ public abstract class AuditLogContract {
 
     private AuditLog log;
 
-    /** A new, empty audit log. Called once before every test. */
+    /**
+     * A new, empty audit log. Called once before every test.
+     *
+     * @return the log to test
+     */
     protected abstract AuditLog createAuditLog();
 
-    /** Whether {@code record} may be called from many threads at once (the contract requires it). */
+    /**
+     * Whether {@code record} may be called from many threads at once (the contract requires it).
+     *
+     * @return true (the default); false skips the concurrency tests
+     */
     protected boolean supportsConcurrentWriters() {
         return true;
     }
 
-    /** The log under test. */
+    /**
+     * The log under test.
+     *
+     * @return the log {@link #createAuditLog()} made for the current test
+     */
     protected final AuditLog auditLog() {
         return log;
     }
@@ -234,11 +247,12 @@ public abstract class AuditLogContract {
         assertThat(actorsAt(filter(f -> f.tokenId("tok-2").outcome(AuditOutcome.FAILURE)))).isEmpty();
     }
 
-    static Stream<String> hostileValues() {
-        return Stream.of("%", "_", "\\", "'", "'; DROP TABLE audit; --", "' OR '1'='1", "admin%", "adm_n", "🔑", "x".repeat(10_000));
+    static Stream<Named<String>> hostileValues() {
+        return Stream.of("%", "_", "\\", "'", "'; DROP TABLE audit; --", "' OR '1'='1", "admin%", "adm_n", "🔑", "x".repeat(10_000))
+                .map(DisplayNames::named);
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "[{index}] filter {0}")
     @MethodSource("hostileValues")
     @DisplayName("AuditQuery: equality filters treat hostile text as data")
     void queryWhenFilterIsHostileThenNoMatchAndNoError(String value) {

@@ -49,6 +49,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -91,22 +92,36 @@ public abstract class TokenStoreContract {
     /**
      * Whether the store may be called from many threads at once (the {@link TokenStore} contract requires it;
      * return {@code false} only for a deliberately single-threaded store, and the concurrency tests are skipped).
+     *
+     * @return true (the default) when the store is thread-safe
      */
     protected boolean supportsConcurrentWriters() {
         return true;
     }
 
-    /** How many threads the concurrency tests use. */
+    /**
+     * How many threads the concurrency tests use.
+     *
+     * @return the thread count (default 8)
+     */
     protected int concurrentThreads() {
         return 8;
     }
 
-    /** How many records each thread inserts in the concurrent-insert test. */
+    /**
+     * How many records each thread inserts in the concurrent-insert test.
+     *
+     * @return the count per thread (default 50)
+     */
     protected int insertsPerThread() {
         return 50;
     }
 
-    /** The store under test. */
+    /**
+     * The store under test.
+     *
+     * @return the store {@code createStore()} made for the current test
+     */
     protected final TokenStore store() {
         return store;
     }
@@ -165,7 +180,7 @@ public abstract class TokenStoreContract {
         assertThat(found.version()).isZero();
     }
 
-    static Stream<String> unicodeNames() {
+    static Stream<Named<String>> unicodeNames() {
         return Stream.of(
                 "🔑 deploy key 🚀",
                 "e\u0301te\u0301 (combining acute, not normalised)",
@@ -179,10 +194,11 @@ public abstract class TokenStoreContract {
                 "x".repeat(255),
                 "🔑".repeat(127) + "x",
                 "é".repeat(255),
-                "");
+                "")
+                .map(DisplayNames::named);
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "[{index}] name {0}")
     @MethodSource("unicodeNames")
     @DisplayName("TokenStore: records are returned exactly as written (unicode included) — names up to 255 chars")
     void insertWhenNameIsUnicodeOrLongThenItRoundTripsExactly(String name) {
@@ -622,31 +638,31 @@ public abstract class TokenStoreContract {
 
     static Stream<Arguments> hostileFilters() {
         return Stream.of(
-                Arguments.of("%", List.of("h0")),
-                Arguments.of("0%", List.of("h0")),
-                Arguments.of("%%", List.of()),
-                Arguments.of("_", List.of("h1")),
-                Arguments.of("r_s", List.of("h1")),
-                Arguments.of("\\", List.of("h2")),
-                Arguments.of("\\%", List.of()),
-                Arguments.of("k\\s", List.of("h2")),
-                Arguments.of("'", List.of("h3", "h4")),
-                Arguments.of("\"", List.of("h3")),
-                Arguments.of("'; drop table x; --", List.of("h4")),
-                Arguments.of("--", List.of("h4")),
-                Arguments.of(";", List.of("h4", "h7")),
-                Arguments.of("[abc]", List.of("h6")),
-                Arguments.of("[a", List.of("h6")),
-                Arguments.of(".*", List.of("h6")),
-                Arguments.of("/*", List.of("h7")),
-                Arguments.of("*", List.of("h6", "h7")),
-                Arguments.of("!", List.of()),
-                Arguments.of("?", List.of("h6")),
-                Arguments.of("' OR '1'='1", List.of()),
-                Arguments.of("x".repeat(TokenQuery.MAX_TEXT_LENGTH), List.of()));
+                Arguments.of(DisplayNames.named("%"), List.of("h0")),
+                Arguments.of(DisplayNames.named("0%"), List.of("h0")),
+                Arguments.of(DisplayNames.named("%%"), List.of()),
+                Arguments.of(DisplayNames.named("_"), List.of("h1")),
+                Arguments.of(DisplayNames.named("r_s"), List.of("h1")),
+                Arguments.of(DisplayNames.named("\\"), List.of("h2")),
+                Arguments.of(DisplayNames.named("\\%"), List.of()),
+                Arguments.of(DisplayNames.named("k\\s"), List.of("h2")),
+                Arguments.of(DisplayNames.named("'"), List.of("h3", "h4")),
+                Arguments.of(DisplayNames.named("\""), List.of("h3")),
+                Arguments.of(DisplayNames.named("'; drop table x; --"), List.of("h4")),
+                Arguments.of(DisplayNames.named("--"), List.of("h4")),
+                Arguments.of(DisplayNames.named(";"), List.of("h4", "h7")),
+                Arguments.of(DisplayNames.named("[abc]"), List.of("h6")),
+                Arguments.of(DisplayNames.named("[a"), List.of("h6")),
+                Arguments.of(DisplayNames.named(".*"), List.of("h6")),
+                Arguments.of(DisplayNames.named("/*"), List.of("h7")),
+                Arguments.of(DisplayNames.named("*"), List.of("h6", "h7")),
+                Arguments.of(DisplayNames.named("!"), List.of()),
+                Arguments.of(DisplayNames.named("?"), List.of("h6")),
+                Arguments.of(DisplayNames.named("' OR '1'='1"), List.of()),
+                Arguments.of(DisplayNames.named("x".repeat(TokenQuery.MAX_TEXT_LENGTH)), List.of()));
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "[{index}] nameContains {0} matches {1}")
     @MethodSource("hostileFilters")
     @DisplayName("TokenQuery: nameContains — no wildcard meaning for any character (%, _ and \\ match themselves); hostile text is data")
     void queryWhenNameContainsHostileTextThenMatchesLiterallyWithoutError(String text, List<String> expected) {
@@ -1331,7 +1347,11 @@ public abstract class TokenStoreContract {
     // limits: InsertConditions and rotate
     // ---------------------------------------------------------------------------------------------------------
 
-    /** How many threads race in the limit tests (the numbers of the reported attack). */
+    /**
+     * How many threads race in the limit tests (the numbers of the reported attack).
+     *
+     * @return the thread count (default 40)
+     */
     protected int limitRaceThreads() {
         return 40;
     }

@@ -21,6 +21,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -43,21 +44,35 @@ public abstract class UserDirectoryContract {
 
     private UserDirectory directory;
 
-    /** The directory under test, seeded with exactly the users of {@link #expectedUsers()} (it may know more). */
+    /**
+     * The directory under test, seeded with exactly the users of {@link #expectedUsers()} (it may know more).
+     *
+     * @return a directory; called once before every test
+     */
     protected abstract UserDirectory createDirectory();
 
-    /** The users the directory was seeded with, by name; each must be returned exactly by {@code findUser}. */
+    /**
+     * The users the directory was seeded with, by name; each must be returned exactly by {@code findUser}.
+     *
+     * @return user name to user, at least one
+     */
     protected abstract Map<String, DirectoryUser> expectedUsers();
 
     /**
      * Whether user names are compared exactly ({@link UserDirectory#findUser(String)} says "exactly"). Return
      * {@code false} for a directory that is case-insensitive by design (the case test is then skipped).
+     *
+     * @return true (the default) when names are case-sensitive
      */
     protected boolean namesAreCaseSensitive() {
         return true;
     }
 
-    /** The directory under test. */
+    /**
+     * The directory under test.
+     *
+     * @return the directory {@link #createDirectory()} made for the current test
+     */
     protected final UserDirectory directory() {
         return directory;
     }
@@ -144,12 +159,49 @@ public abstract class UserDirectoryContract {
         }
     }
 
-    static Stream<String> hostileNames() {
-        return Stream.of("", " ", "*", "%", "_", "?", "\\", "'; DROP TABLE users; --", "' OR '1'='1", "*)(uid=*))(|(uid=*",
-                "admin)(&", "../../etc/passwd", "${jndi:ldap://example.invalid/a}", "🔑", "x".repeat(10_000), "\u0000", "\uD800");
+    @Test
+    @DisplayName("DirectoryUser null rules: findUser never returns null — a user, or Optional.empty()")
+    void findUserWhenSeededOrUnknownThenNeverNull() {
+        for (DirectoryUser user : expectedUsers().values()) {
+            assertThat(directory.findUser(user.name())).as("findUser(%s) returned null", user.name()).isNotNull();
+        }
+        assertThat(directory.findUser("latchkey-tck-no-such-user-7f3a"))
+                .as("findUser of an unknown name returned null instead of Optional.empty()").isNotNull();
     }
 
-    @ParameterizedTest
+    @Test
+    @DisplayName("DirectoryUser null rules: findUser(null) throws NullPointerException or answers empty, never a user")
+    void findUserWhenNameIsNullThenNullPointerExceptionOrEmpty() {
+        Optional<DirectoryUser> answer;
+        try {
+            answer = directory.findUser(null);
+        } catch (NullPointerException expected) {
+            return;
+        }
+        assertThat(answer).as("findUser(null) must throw NullPointerException or return Optional.empty()")
+                .isNotNull().isEmpty();
+    }
+
+    @Test
+    @DisplayName("DirectoryUser null rules: absent values are empty, not null — e-mail \"\", no groups an empty set")
+    void findUserWhenSeededThenNoComponentIsNullAndGroupsHaveNoNull() {
+        for (DirectoryUser expected : expectedUsers().values()) {
+            DirectoryUser user = directory.findUser(expected.name()).orElseThrow();
+            assertThat(user.name()).as("name of %s", expected.name()).isNotNull().isEqualTo(expected.name());
+            assertThat(user.displayName()).as("displayName of %s", expected.name()).isNotNull();
+            assertThat(user.email()).as("email of %s (\"\" when unknown)", expected.name()).isNotNull();
+            assertThat(user.groups()).as("groups of %s (empty when none)", expected.name())
+                    .isNotNull().doesNotContainNull();
+        }
+    }
+
+    static Stream<Named<String>> hostileNames() {
+        return Stream.of("", " ", "*", "%", "_", "?", "\\", "'; DROP TABLE users; --", "' OR '1'='1", "*)(uid=*))(|(uid=*",
+                "admin)(&", "../../etc/passwd", "${jndi:ldap://example.invalid/a}", "🔑", "x".repeat(10_000), "\u0000", "\uD800")
+                .map(DisplayNames::named);
+    }
+
+    @ParameterizedTest(name = "[{index}] findUser({0})")
     @MethodSource("hostileNames")
     @DisplayName("UserDirectory.findUser: never throws for an unknown user — hostile names are data (no wildcard or injection)")
     void findUserWhenNameIsHostileThenEmptyWithoutError(String name) {

@@ -1,0 +1,102 @@
+package dev.latchkey.buildchecks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.module.ModuleDescriptor;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Every library jar the reactor built (a module with {@code src/main/java/module-info.java}) is both a JPMS
+ * module and an OSGi bundle, and the two views agree: {@code Bundle-SymbolicName} is the module name and
+ * {@code Export-Package} is exactly the set of unqualified {@code exports} of {@code module-info.class}
+ * (qualified exports are for friends, not an OSGi API). Each also ships sources, javadoc and a CycloneDX SBOM.
+ * The modules come from the root pom, so a module added later is checked without an edit here.
+ */
+class LibraryJarsIT {
+
+    @TestFactory
+    Stream<DynamicTest> jarWhenBuiltThenOsgiHeadersAgreeWithModuleDescriptor() throws IOException {
+        return libraries().stream().map(m -> DynamicTest.dynamicTest(m.artifactId(), () -> {
+            Path jar = m.target("", "jar");
+            assertThat(jar).as("%s was not built; run the whole reactor (mvn verify)", jar).isRegularFile();
+            try (JarFile file = new JarFile(jar.toFile())) {
+                JarEntry descriptorEntry = file.getJarEntry("module-info.class");
+                assertThat(descriptorEntry).as("module-info.class in %s", jar).isNotNull();
+                ModuleDescriptor descriptor;
+                try (InputStream in = file.getInputStream(descriptorEntry)) {
+                    descriptor = ModuleDescriptor.read(in);
+                }
+                Attributes main = file.getManifest().getMainAttributes();
+
+                String symbolicName = main.getValue("Bundle-SymbolicName");
+                assertThat(symbolicName).as("Bundle-SymbolicName of %s", jar).isNotBlank();
+                assertThat(symbolicName.split(";")[0].trim())
+                        .as("Bundle-SymbolicName of %s (set latchkey.module.name in %s/pom.xml)", jar, m.directory())
+                        .isEqualTo(descriptor.name());
+
+                Set<String> unqualified = new TreeSet<>();
+                descriptor.exports().stream().filter(e -> !e.isQualified()).forEach(e -> unqualified.add(e.source()));
+                assertThat(new TreeSet<>(OsgiHeaders.packages(main.getValue("Export-Package"))))
+                        .as("Export-Package of %s vs module-info exports (set latchkey.module.exports in %s/pom.xml)",
+                                jar, m.directory())
+                        .isEqualTo(unqualified);
+                assertThat(main.getValue("Bundle-ManifestVersion")).isEqualTo("2");
+            }
+        }));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> libraryWhenPackagedThenSourcesJavadocAndSbomArePresent() throws IOException {
+        return libraries().stream().map(m -> DynamicTest.dynamicTest(m.artifactId(), () -> {
+            List<Path> expected = new ArrayList<>(List.of(m.target("sources", "jar"), m.target("javadoc", "jar")));
+            if (!"offline-true".equals(System.getProperty("latchkey.offline"))) {
+                // Maven skips makeBom in offline mode (the goal is marked requiresOnline; CycloneDX issue #439)
+                expected.add(m.target("cyclonedx", "json"));
+            }
+            for (Path p : expected) {
+                assertThat(p).as("%s of module %s", p.getFileName(), m.directory()).isRegularFile();
+                assertThat(Files.size(p)).as("size of %s", p).isPositive();
+            }
+            try (JarFile javadoc = new JarFile(m.target("javadoc", "jar").toFile())) {
+                assertThat(javadoc.getJarEntry("index.html")).as("index.html in the javadoc jar").isNotNull();
+            }
+        }));
+    }
+
+    @Test
+    void everyPublishedJarIsALibraryModule() throws IOException {
+        for (Reactor.Module m : Reactor.fromSystemProperty().modules()) {
+            if (m.published()) {
+                assertThat(m.hasModuleDescriptor())
+                        .as("published module %s needs src/main/java/module-info.java (JPMS name, exports, "
+                                + "and the library profile: OSGi headers, sources, javadoc, SBOM)", m.directory())
+                        .isTrue();
+            }
+        }
+    }
+
+    private static List<Reactor.Module> libraries() throws IOException {
+        List<Reactor.Module> libraries = new ArrayList<>();
+        for (Reactor.Module m : Reactor.fromSystemProperty().modules()) {
+            if (m.packaging().equals("jar") && m.hasModuleDescriptor()) {
+                libraries.add(m);
+            }
+        }
+        assertThat(libraries).as("library modules in the reactor").isNotEmpty();
+        return libraries;
+    }
+}
