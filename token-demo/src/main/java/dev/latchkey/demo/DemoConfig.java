@@ -3,6 +3,7 @@ package dev.latchkey.demo;
 import dev.latchkey.core.internal.net.CidrRules;
 import dev.latchkey.core.Policy;
 import dev.latchkey.core.ValidationException;
+import dev.latchkey.servlet.ClientIpResolver;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -205,8 +206,11 @@ public record DemoConfig(Map<String, DemoUser> users, Set<String> projectWriteGr
             throw new DemoConfigException(source + ": " + e.getMessage()); // the message names the key already
         }
         String header = m.getOrDefault("latchkey.clientIpHeader", "X-Forwarded-For");
-        if (!header.matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+")) {
-            throw bad(source, "latchkey.clientIpHeader", "'" + header + "' is not an HTTP header name");
+        try {
+            // the filter's own rule for a header name, so the file is judged as the filter will judge it
+            ClientIpResolver.builder().customHeader(header);
+        } catch (IllegalArgumentException e) {
+            throw bad(source, "latchkey.clientIpHeader", e.getMessage());
         }
         Duration ttl;
         String ttlText = m.getOrDefault("latchkey.directoryCacheTtl", "PT2S");

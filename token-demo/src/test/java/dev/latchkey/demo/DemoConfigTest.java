@@ -45,6 +45,8 @@ class DemoConfigTest {
                 List.of("policy.levelGrants=developers=WRITE", "policy.levelGrants=developers=SUPER", "policy.levelGrants"),
                 List.of("latchkey.trustedProxies=\n", "latchkey.trustedProxies=proxy.example\n", "latchkey.trustedProxies"),
                 List.of("latchkey.trustedProxies=\n", "latchkey.trustedProxies=10.1.2.3/8\n", "did you mean 10.0.0.0/8"),
+                List.of("latchkey.clientIpHeader=X-Forwarded-For",
+                        "latchkey.clientIpHeader=X-Client\\u000d\\u000aX-Evil: 1", "latchkey.clientIpHeader"),
                 List.of("latchkey.directoryCacheTtl=PT2S", "latchkey.directoryCacheTtl=2s", "latchkey.directoryCacheTtl"),
                 List.of("host.projectAdminGroups=admins", "host.projectAdminGroups=admins\nhost.typo=1", "host.typo"),
                 List.of("policy.expiryRequired=true", "policy.expiryRequired=true\npolicy.expiry=1", "policy.expiry"),

@@ -19,7 +19,6 @@ import dev.latchkey.spi.UserDirectory;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
-import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
@@ -27,8 +26,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -100,7 +97,7 @@ public final class LatchkeyFilter implements Filter {
 
     private record Settings(Latchkey latchkey, ClientIpResolver ipResolver, CredentialResolver credentials,
                             PathPatterns passwordDisabled, Set<String> exemptUsers, Set<String> exemptGroups,
-                            Optional<UserDirectory> directory, PathPatterns passwordAllowlist, AuditSink audit,
+                            UserDirectory directory, PathPatterns passwordAllowlist, AuditSink audit,
                             Clock clock, String realm) {
     }
 
@@ -118,38 +115,16 @@ public final class LatchkeyFilter implements Filter {
     }
 
     private static Settings fromInitParams(FilterConfig config) throws ServletException {
-        for (String name : Collections.list(config.getInitParameterNames())) {
-            if (!INIT_PARAMS.contains(name)) {
-                throw new ServletException("unknown init-param '" + name + "'; known ones are "
-                        + new java.util.TreeSet<>(INIT_PARAMS));
-            }
-        }
-        ServletContext ctx = config.getServletContext();
-        String attr = param(config, "latchkeyAttribute").orElse(LatchkeyAttributes.LATCHKEY);
-        Object engine = ctx.getAttribute(attr);
-        if (!(engine instanceof Latchkey)) {
-            throw new ServletException("no Latchkey engine in the servlet-context attribute '" + attr + "'; build "
-                    + "one with Latchkey.builder() and set it there from a ServletContextListener before filters "
-                    + "are initialised");
-        }
-        Builder b = builder((Latchkey) engine);
-        Optional<List<String>> proxies = param(config, "trustedProxies").map(LatchkeyFilter::list);
-        Optional<String> header = param(config, "clientIpHeader");
-        if (proxies.isPresent() || header.isPresent()) {
-            ClientIpResolver.Builder rb = ClientIpResolver.builder();
-            proxies.ifPresent(rb::trustedProxies);
-            header.ifPresent(rb::headerByName);
-            b.clientIpResolver(rb.build());
-        }
-        param(config, "passwordAuthDisabledPaths").map(LatchkeyFilter::list)
-                .ifPresent(l -> b.disablePasswordAuthFor(l.toArray(String[]::new)));
-        param(config, "passwordAuthExemptUsers").map(LatchkeyFilter::list)
-                .ifPresent(l -> b.passwordAuthExemptUsers(l.toArray(String[]::new)));
-        param(config, "passwordAuthExemptGroups").map(LatchkeyFilter::list)
-                .ifPresent(l -> b.passwordAuthExemptGroups(l.toArray(String[]::new)));
-        param(config, "passwordAuthAllowlistPaths").map(LatchkeyFilter::list)
+        InitParams params = InitParams.read("LatchkeyFilter '" + config.getFilterName() + "'",
+                config.getInitParameterNames(), config::getInitParameter, config.getServletContext(), INIT_PARAMS);
+        Builder b = builder(params.engine());
+        params.clientIpResolver().ifPresent(b::clientIpResolver);
+        params.list("passwordAuthDisabledPaths").ifPresent(l -> b.disablePasswordAuthFor(l.toArray(String[]::new)));
+        params.list("passwordAuthExemptUsers").ifPresent(l -> b.passwordAuthExemptUsers(l.toArray(String[]::new)));
+        params.list("passwordAuthExemptGroups").ifPresent(l -> b.passwordAuthExemptGroups(l.toArray(String[]::new)));
+        params.list("passwordAuthAllowlistPaths")
                 .ifPresent(l -> b.applyGlobalAllowlistToPasswordAuth(l.toArray(String[]::new)));
-        Optional<String> query = param(config, "allowTokensInQueryString");
+        Optional<String> query = params.get("allowTokensInQueryString");
         if (query.isPresent()) {
             if (query.get().equalsIgnoreCase("true")) {
                 b.allowTokensInQueryString();
@@ -157,7 +132,7 @@ public final class LatchkeyFilter implements Filter {
                 throw new ServletException("allowTokensInQueryString must be true or false, was '" + query.get() + "'");
             }
         }
-        Optional<String> max = param(config, "maxAuthorizationHeaderLength");
+        Optional<String> max = params.get("maxAuthorizationHeaderLength");
         if (max.isPresent()) {
             try {
                 b.maxAuthorizationHeaderLength(Integer.parseInt(max.get()));
@@ -165,34 +140,19 @@ public final class LatchkeyFilter implements Filter {
                 throw new ServletException("maxAuthorizationHeaderLength must be a whole number, was '" + max.get() + "'");
             }
         }
-        param(config, "realm").ifPresent(b::realm);
-        Object sink = ctx.getAttribute(LatchkeyAttributes.AUDIT_SINK);
+        params.get("realm").ifPresent(b::realm);
+        Object sink = params.attribute(LatchkeyAttributes.AUDIT_SINK);
         if (sink == null) {
-            sink = ctx.getAttribute(LatchkeyAttributes.AUDIT_LOG);
+            sink = params.attribute(LatchkeyAttributes.AUDIT_LOG);
         }
         if (sink instanceof AuditSink) {
             b.auditSink((AuditSink) sink);
         }
-        Object dir = ctx.getAttribute(LatchkeyAttributes.USER_DIRECTORY);
+        Object dir = params.attribute(LatchkeyAttributes.USER_DIRECTORY);
         if (dir instanceof UserDirectory) {
             b.userDirectory((UserDirectory) dir);
         }
         return b.settings();
-    }
-
-    private static Optional<String> param(FilterConfig config, String name) {
-        String v = config.getInitParameter(name);
-        return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.strip());
-    }
-
-    static List<String> list(String commaSeparated) {
-        List<String> out = new ArrayList<>();
-        for (String p : commaSeparated.split(",", -1)) {
-            if (!p.isBlank()) {
-                out.add(p.strip());
-            }
-        }
-        return out;
     }
 
     @Override
@@ -297,11 +257,11 @@ public final class LatchkeyFilter implements Filter {
         if (s.exemptUsers().contains(username)) {
             return true;
         }
-        if (s.exemptGroups().isEmpty() || s.directory().isEmpty() || username.isEmpty()) {
+        if (s.exemptGroups().isEmpty() || username.isEmpty()) {
             return false;
         }
         try {
-            Optional<DirectoryUser> u = s.directory().get().findUser(username);
+            Optional<DirectoryUser> u = s.directory().findUser(username);
             if (u.isPresent() && u.get().active()) {
                 for (String g : u.get().groups()) {
                     if (s.exemptGroups().contains(g)) {
@@ -528,7 +488,7 @@ public final class LatchkeyFilter implements Filter {
                     new CredentialResolver(max, allowQuery, latchkey.authenticator()::looksLikeToken),
                     passwordDisabled != null ? passwordDisabled : PathPatterns.none(),
                     exemptUsers != null ? exemptUsers : Set.of(), exemptGroups != null ? exemptGroups : Set.of(),
-                    Optional.of(directory != null ? directory : latchkey.directory()),
+                    directory != null ? directory : latchkey.directory(),
                     passwordAllowlist != null ? passwordAllowlist : PathPatterns.none(),
                     audit != null ? audit : latchkey.refusalAuditSink(), clock != null ? clock : Clock.systemUTC(),
                     realm != null ? realm : "latchkey");

@@ -3,16 +3,13 @@ package dev.latchkey.servlet;
 import dev.latchkey.core.Latchkey;
 import dev.latchkey.servlet.internal.TokenApi;
 import dev.latchkey.spi.AuditLog;
-import dev.latchkey.spi.AuditSink;
 import jakarta.servlet.ServletConfig;
-import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Clock;
-import java.util.Collections;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -70,40 +67,18 @@ public final class TokenRestServlet extends HttpServlet {
             return;
         }
         ServletConfig config = getServletConfig();
-        for (String name : Collections.list(config.getInitParameterNames())) {
-            if (!INIT_PARAMS.contains(name)) {
-                throw new ServletException("unknown init-param '" + name + "' for TokenRestServlet; known ones are "
-                        + new java.util.TreeSet<>(INIT_PARAMS));
-            }
-        }
-        ServletContext ctx = config.getServletContext();
-        String attr = Optional.ofNullable(config.getInitParameter("latchkeyAttribute")).orElse(LatchkeyAttributes.LATCHKEY);
-        Object engine = ctx.getAttribute(attr);
-        if (!(engine instanceof Latchkey)) {
-            throw new ServletException("no Latchkey engine in the servlet-context attribute '" + attr + "'; set it "
-                    + "from a ServletContextListener before servlets are initialised");
-        }
-        Builder b = builder((Latchkey) engine);
-        Object log = ctx.getAttribute(LatchkeyAttributes.AUDIT_LOG);
+        InitParams params = InitParams.read("TokenRestServlet", config.getInitParameterNames(),
+                config::getInitParameter, config.getServletContext(), INIT_PARAMS);
+        Builder b = builder(params.engine());
+        Object log = params.attribute(LatchkeyAttributes.AUDIT_LOG);
         if (!(log instanceof AuditLog)) {
-            log = ctx.getAttribute(LatchkeyAttributes.AUDIT_SINK);
+            log = params.attribute(LatchkeyAttributes.AUDIT_SINK);
         }
         if (log instanceof AuditLog) {
             b.auditLog((AuditLog) log);
         }
-        String proxies = config.getInitParameter("trustedProxies");
-        String header = config.getInitParameter("clientIpHeader");
         try {
-            if (proxies != null || header != null) {
-                ClientIpResolver.Builder rb = ClientIpResolver.builder();
-                if (proxies != null) {
-                    rb.trustedProxies(LatchkeyFilter.list(proxies));
-                }
-                if (header != null) {
-                    rb.headerByName(header);
-                }
-                b.clientIpResolver(rb.build());
-            }
+            params.clientIpResolver().ifPresent(b::clientIpResolver);
         } catch (RuntimeException e) {
             throw new ServletException("TokenRestServlet is misconfigured: " + e.getMessage(), e);
         }
@@ -146,12 +121,6 @@ public final class TokenRestServlet extends HttpServlet {
             once(auditLog, "auditLog");
             this.auditLog = Objects.requireNonNull(log, "log");
             return this;
-        }
-
-        /** Uses {@code sink} as the audit log if it is one (for example the sink given to the engine). */
-        public Builder auditLogIfQueryable(AuditSink sink) {
-            Objects.requireNonNull(sink, "sink");
-            return sink instanceof AuditLog ? auditLog((AuditLog) sink) : this;
         }
 
         /**

@@ -68,6 +68,7 @@ final class TestServer implements AutoCloseable {
         private Servlet rest;
         private int headerSize = 8192;
         private boolean ipv6;
+        private boolean hostAuth = true;
         private Map<String, String> hostUsers = new LinkedHashMap<>();
         private final List<Consumer<ServletContextHandler>> customizers = new ArrayList<>();
 
@@ -102,6 +103,12 @@ final class TestServer implements AutoCloseable {
             return this;
         }
 
+        /** Without the fake host authentication (endpoints that read Basic credentials themselves). */
+        Builder noHostAuth() {
+            this.hostAuth = false;
+            return this;
+        }
+
         Builder customize(Consumer<ServletContextHandler> c) {
             customizers.add(c);
             return this;
@@ -129,7 +136,9 @@ final class TestServer implements AutoCloseable {
             if (latchkey != null) {
                 ctx.addFilter(latchkey, "/*", EnumSet.of(DispatcherType.REQUEST));
             }
-            ctx.addFilter(new FilterHolder(new HostAuthFilter(hostUsers)), "/*", EnumSet.of(DispatcherType.REQUEST));
+            if (hostAuth) {
+                ctx.addFilter(new FilterHolder(new HostAuthFilter(hostUsers)), "/*", EnumSet.of(DispatcherType.REQUEST));
+            }
             if (rest != null) {
                 ctx.addServlet(new ServletHolder(rest), "/rest/latchkey/1.0/*");
             }

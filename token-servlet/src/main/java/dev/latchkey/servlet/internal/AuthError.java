@@ -79,6 +79,22 @@ public record AuthError(int status, String error, String message, boolean bearer
         return reason.isInsufficientScope() ? INSUFFICIENT_SCOPE : INVALID_TOKEN;
     }
 
+    private static final AuthError TOKEN_MISSING = new AuthError(401, "token_required",
+            "An API token is required (as a Bearer token, or as the password of Basic authentication)", false, true);
+
+    private static final AuthError INVALID_CLIENT = new AuthError(401, "invalid_client",
+            "The introspection caller's client credential is missing or wrong", false, true);
+
+    /** 401 for an introspection caller whose client credential is missing or wrong (RFC 6749 §5.2). */
+    public static AuthError invalidClient() {
+        return INVALID_CLIENT;
+    }
+
+    /** 401 without an RFC 6750 error code (none is due when no credential was sent): a token is required. */
+    public static AuthError tokenMissing() {
+        return TOKEN_MISSING;
+    }
+
     /** 401: a password was sent where only tokens are accepted. */
     public static AuthError tokenRequired() {
         return TOKEN_REQUIRED;

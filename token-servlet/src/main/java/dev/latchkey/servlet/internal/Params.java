@@ -97,6 +97,18 @@ final class Params {
         }
     }
 
+    /** The {@code page} parameter (0 when absent), bounded so that page * size cannot overflow. */
+    static int page(Map<String, String> params) {
+        String v = params.get("page");
+        return v == null ? 0 : intIn("page", v, 0, Integer.MAX_VALUE / TokenQuery.MAX_PAGE_SIZE);
+    }
+
+    /** The {@code size} parameter ({@value #DEFAULT_SIZE} when absent), 1 to the largest page a store serves. */
+    static int size(Map<String, String> params) {
+        String v = params.get("size");
+        return v == null ? DEFAULT_SIZE : intIn("size", v, 1, TokenQuery.MAX_PAGE_SIZE);
+    }
+
     static int intIn(String field, String text, int min, int max) {
         try {
             int v = Integer.parseInt(text.strip());

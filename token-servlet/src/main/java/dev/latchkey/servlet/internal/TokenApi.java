@@ -150,7 +150,7 @@ public final class TokenApi {
             String id = seg[1];
             if (seg.length == 2) {
                 switch (m) {
-                    case "GET": noParams(req, Set.of()); write(res, 200, record(latchkey.tokens().get(actor(req), id))); return;
+                    case "GET": noParams(req); write(res, 200, record(latchkey.tokens().get(actor(req), id))); return;
                     case "PATCH": update(req, res, id); return;
                     case "DELETE": revoke(req, res, id); return;
                     default: throw notAllowed(res, "GET, PATCH, DELETE");
@@ -182,7 +182,7 @@ public final class TokenApi {
                 }
                 if (seg.length == 3) {
                     switch (m) {
-                        case "GET": noParams(req, Set.of()); write(res, 200, record(latchkey.tokens().get(actor(req), seg[2]))); return;
+                        case "GET": noParams(req); write(res, 200, record(latchkey.tokens().get(actor(req), seg[2]))); return;
                         case "DELETE": revoke(req, res, seg[2]); return;
                         default: throw notAllowed(res, "GET, DELETE");
                     }
@@ -238,13 +238,13 @@ public final class TokenApi {
     private void listOwn(HttpServletRequest req, HttpServletResponse res) throws IOException {
         Map<String, String> p = params(req, PAGING);
         Actor actor = actor(req);
-        int page = p.containsKey("page") ? Params.intIn("page", p.get("page"), 0, Integer.MAX_VALUE / TokenQuery.MAX_PAGE_SIZE) : 0;
-        int size = p.containsKey("size") ? Params.intIn("size", p.get("size"), 1, TokenQuery.MAX_PAGE_SIZE) : Params.DEFAULT_SIZE;
+        int page = Params.page(p);
+        int size = Params.size(p);
         write(res, 200, page(latchkey.tokens().listOwn(actor, page, size), this::record));
     }
 
     private void create(HttpServletRequest req, HttpServletResponse res, boolean admin) throws IOException {
-        noParams(req, Set.of());
+        noParams(req);
         Actor actor = actor(req);
         JsonBody b = body(req, admin ? ADMIN_CREATE : OWN_CREATE, true);
         String name = b.requiredText("name");
@@ -292,7 +292,7 @@ public final class TokenApi {
     }
 
     private void update(HttpServletRequest req, HttpServletResponse res, String id) throws IOException {
-        noParams(req, Set.of());
+        noParams(req);
         Actor actor = actor(req);
         JsonBody b = body(req, PATCH, true);
         TokenChanges changes = TokenChanges.none();
@@ -322,7 +322,7 @@ public final class TokenApi {
     }
 
     private void rotate(HttpServletRequest req, HttpServletResponse res, String id) throws IOException {
-        noParams(req, Set.of());
+        noParams(req);
         Actor actor = actor(req);
         body(req, Set.of(), false); // the content-type guard; no fields
         issuedAnswer(req, res, latchkey.tokens().rotate(actor, id));
@@ -336,13 +336,13 @@ public final class TokenApi {
         TokenQuery.Builder q = TokenQuery.builder(clock.instant());
         Params.applyFilters(p, q);
         Params.applySort(p.getOrDefault("sort", "-createdAt"), q);
-        q.page(p.containsKey("page") ? Params.intIn("page", p.get("page"), 0, Integer.MAX_VALUE / TokenQuery.MAX_PAGE_SIZE) : 0);
-        q.size(p.containsKey("size") ? Params.intIn("size", p.get("size"), 1, TokenQuery.MAX_PAGE_SIZE) : Params.DEFAULT_SIZE);
+        q.page(Params.page(p));
+        q.size(Params.size(p));
         write(res, 200, page(latchkey.tokens().query(actor, q.build()), this::record));
     }
 
     private void revokeMatching(HttpServletRequest req, HttpServletResponse res) throws IOException {
-        noParams(req, Set.of());
+        noParams(req);
         Actor actor = actor(req);
         JsonBody b = body(req, REVOKE_MATCHING, true);
         Map<String, String> filters = new LinkedHashMap<>();
@@ -377,7 +377,7 @@ public final class TokenApi {
     // ------------------------------------------------------------------ policy and audit
 
     private void getPolicy(HttpServletRequest req, HttpServletResponse res) throws IOException {
-        noParams(req, Set.of());
+        noParams(req);
         Actor actor = actor(req);
         if (!adminActor(actor).administerPolicy()) {
             throw new ApiException(403, "forbidden", actor.user() + " may not administer the token policy", null);
@@ -386,7 +386,7 @@ public final class TokenApi {
     }
 
     private void putPolicy(HttpServletRequest req, HttpServletResponse res) throws IOException {
-        noParams(req, Set.of());
+        noParams(req);
         Actor actor = actor(req);
         JsonBody b = body(req, Set.copyOf(Policy.SETTINGS), true);
         Map<String, String> settings = new LinkedHashMap<>();
@@ -430,8 +430,8 @@ public final class TokenApi {
                 Optional.ofNullable(p.get("owner")),
                 Optional.ofNullable(p.get("type")).map(v -> Params.enumValue("type", v, AuditEventType.class)),
                 Optional.ofNullable(p.get("outcome")).map(v -> Params.enumValue("outcome", v, AuditOutcome.class)),
-                p.containsKey("page") ? Params.intIn("page", p.get("page"), 0, Integer.MAX_VALUE / TokenQuery.MAX_PAGE_SIZE) : 0,
-                p.containsKey("size") ? Params.intIn("size", p.get("size"), 1, TokenQuery.MAX_PAGE_SIZE) : Params.DEFAULT_SIZE);
+                Params.page(p),
+                Params.size(p));
         write(res, 200, page(log.query(q), TokenApi::event));
     }
 
@@ -514,10 +514,11 @@ public final class TokenApi {
         return out;
     }
 
-    private static void noParams(HttpServletRequest req, Set<String> allowed) {
+    /** Refuses any query parameter (each named in the error). */
+    private static void noParams(HttpServletRequest req) {
         String q = req.getQueryString();
         if (q != null && !q.isEmpty()) {
-            params(req, allowed);
+            params(req, Set.of());
         }
     }
 

@@ -1,0 +1,99 @@
+package dev.latchkey.servlet;
+
+import dev.latchkey.core.Latchkey;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.UnaryOperator;
+
+/**
+ * The {@code web.xml} configuration of a filter or servlet, read one way for both: unknown names refused, blank
+ * values absent, the engine from a context attribute, the client IP rules from {@code trustedProxies} and
+ * {@code clientIpHeader}.
+ */
+final class InitParams {
+    private final String owner;
+    private final UnaryOperator<String> values;
+    private final ServletContext context;
+
+    private InitParams(String owner, UnaryOperator<String> values, ServletContext context) {
+        this.owner = owner;
+        this.values = values;
+        this.context = context;
+    }
+
+    /**
+     * @param owner  what is configured, for messages ("LatchkeyFilter 'name'", "TokenRestServlet")
+     * @param names  the init-param names given
+     * @param values the init-param lookup
+     * @param known  the names {@code owner} reads
+     * @throws ServletException naming an unknown init-param and the known ones
+     */
+    static InitParams read(String owner, Enumeration<String> names, UnaryOperator<String> values,
+                           ServletContext context, Set<String> known) throws ServletException {
+        for (String name : Collections.list(names)) {
+            if (!known.contains(name)) {
+                throw new ServletException("unknown init-param '" + name + "' for " + owner + "; known ones are "
+                        + new TreeSet<>(known));
+            }
+        }
+        return new InitParams(owner, values, context);
+    }
+
+    /** The value, stripped; empty when absent or blank. */
+    Optional<String> get(String name) {
+        String v = values.apply(name);
+        return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.strip());
+    }
+
+    /** A comma-separated value as its non-blank items. */
+    Optional<List<String>> list(String name) {
+        return get(name).map(InitParams::split);
+    }
+
+    /** The engine in the context attribute named by {@code latchkeyAttribute} (default {@value LatchkeyAttributes#LATCHKEY}). */
+    Latchkey engine() throws ServletException {
+        String attr = get("latchkeyAttribute").orElse(LatchkeyAttributes.LATCHKEY);
+        Object engine = context.getAttribute(attr);
+        if (!(engine instanceof Latchkey latchkey)) {
+            throw new ServletException("no Latchkey engine in the servlet-context attribute '" + attr + "' for "
+                    + owner + "; build one with Latchkey.builder() and set it there from a ServletContextListener "
+                    + "before filters and servlets are initialised");
+        }
+        return latchkey;
+    }
+
+    /** The resolver from {@code trustedProxies} and {@code clientIpHeader}; empty when neither is given. */
+    Optional<ClientIpResolver> clientIpResolver() {
+        Optional<List<String>> proxies = list("trustedProxies");
+        Optional<String> header = get("clientIpHeader");
+        if (proxies.isEmpty() && header.isEmpty()) {
+            return Optional.empty();
+        }
+        ClientIpResolver.Builder rb = ClientIpResolver.builder();
+        proxies.ifPresent(rb::trustedProxies);
+        header.ifPresent(rb::headerByName);
+        return Optional.of(rb.build());
+    }
+
+    /** A context attribute. */
+    Object attribute(String name) {
+        return context.getAttribute(name);
+    }
+
+    static List<String> split(String commaSeparated) {
+        List<String> out = new ArrayList<>();
+        for (String p : commaSeparated.split(",", -1)) {
+            if (!p.isBlank()) {
+                out.add(p.strip());
+            }
+        }
+        return out;
+    }
+}
