@@ -1,6 +1,6 @@
 package dev.latchkey.benchmarks.core;
 
-import dev.latchkey.core.SafeText;
+import dev.latchkey.core.internal.text.SafeText;
 import dev.latchkey.core.classify.GitAwareMethodClassifier;
 import dev.latchkey.core.classify.PathCheck;
 import dev.latchkey.core.classify.RequestClassifier;

@@ -7,7 +7,7 @@ import dev.latchkey.core.Credential;
 import dev.latchkey.core.Decision;
 import dev.latchkey.core.Latchkey;
 import dev.latchkey.core.RequestFacts;
-import dev.latchkey.core.SafeText;
+import dev.latchkey.core.internal.text.SafeText;
 import dev.latchkey.core.TokenInfo;
 import dev.latchkey.spi.AccessLevel;
 import dev.latchkey.spi.AuditEvent;

@@ -207,8 +207,11 @@ public class LatchkeyAutoConfiguration {
     @ConditionalOnMissingBean(name = "latchkeyRestServlet")
     ServletRegistrationBean<TokenRestServlet> latchkeyRestServlet(Latchkey latchkey, AuditSink auditSink,
                                                                   ClientIpResolver clientIp, TokenRestApiMount mount) {
-        TokenRestServlet servlet = TokenRestServlet.builder(latchkey).auditLogIfQueryable(auditSink)
-                .clientIpResolver(clientIp).build();
+        TokenRestServlet.Builder builder = TokenRestServlet.builder(latchkey).clientIpResolver(clientIp);
+        if (auditSink instanceof dev.latchkey.spi.AuditLog log) {
+            builder.auditLog(log); // the audit page needs a queryable log; otherwise the REST API answers 501
+        }
+        TokenRestServlet servlet = builder.build();
         ServletRegistrationBean<TokenRestServlet> registration = new ServletRegistrationBean<>(servlet,
                 mount.basePath() + "/*");
         registration.setName("latchkeyRestServlet");
