@@ -1,5 +1,6 @@
 package dev.latchkey.demo;
 
+import dev.latchkey.console.ConsoleServlet;
 import dev.latchkey.core.Actor;
 import dev.latchkey.core.Latchkey;
 import dev.latchkey.core.Policy;
@@ -37,6 +38,7 @@ import javax.sql.DataSource;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.http.HttpCookie;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -185,7 +187,9 @@ public final class DemoServer implements AutoCloseable {
         }
         HostRights rights = new HostRights(directory, config);
 
-        ServletContextHandler ctx = new ServletContextHandler();
+        ServletContextHandler ctx = new ServletContextHandler(ServletContextHandler.SESSIONS);
+        ctx.getSessionHandler().setHttpOnly(true);
+        ctx.getSessionHandler().setSameSite(HttpCookie.SameSite.STRICT);
         ctx.setContextPath("/");
         ctx.setAttribute(LatchkeyAttributes.LATCHKEY, latchkey);
         ctx.setAttribute(LatchkeyAttributes.AUDIT_LOG, auditLog);
@@ -198,6 +202,11 @@ public final class DemoServer implements AutoCloseable {
                 .auditLog(auditLog)
                 .clientIpResolver(ipResolver)
                 .build()), "/rest/latchkey/1.0/*");
+        ctx.addServlet(new ServletHolder("console", ConsoleServlet.builder().apiPath("/rest/latchkey/1.0")
+                .loginUrl("/login").build()), "/latchkey/*");
+        ServletHolder login = new ServletHolder("login", new DemoLoginServlet(directory));
+        ctx.addServlet(login, "/login");
+        ctx.addServlet(login, "/logout");
         ctx.addServlet(new ServletHolder("home", new HomeServlet()), "/");
 
         Server server = new Server();

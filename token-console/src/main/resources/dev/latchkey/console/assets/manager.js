@@ -16,7 +16,7 @@ export async function renderManager(main) {
   let page = 0;
   let filters = {};
 
-  const filterForm = h('form', { novalidate: true, 'aria-labelledby': 'filters-title' },
+  const filterForm = h('form', { novalidate: true, id: 'filters', 'aria-labelledby': 'filters-title' },
     h('div', { class: 'grid' },
       field({ label: t('manager.owner'), field: 'owner', attrs: { autocomplete: 'off' } }),
       field({ label: t('manager.q'), field: 'q', type: 'search', attrs: { autocomplete: 'off' } }),
