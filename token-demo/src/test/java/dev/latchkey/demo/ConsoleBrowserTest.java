@@ -167,8 +167,10 @@ class ConsoleBrowserTest {
                 "const done = arguments[arguments.length - 1];"
                         + "navigator.clipboard.readText().then(done, e => done('unreadable: ' + e.name));");
         assertThat(clipboard).as("what the copy button put on the clipboard").isEqualTo(secret);
-        screenshot("my-tokens-secret");
         assertNoSeriousAccessibilityViolations("my tokens (secret shown)");
+        // no secret is ever committed, not even a dead one in a picture: the screenshot shows a masked value
+        driver.executeScript("document.getElementById('new-secret').value = 'lkp_' + '\u2022'.repeat(36)");
+        screenshot("my-tokens-secret");
 
         Git.Result clone = git.withBearer(Files.createDirectories(tmp.resolve("w1")), secret, "clone",
                 base + "/scm/DEMO/demo-repo.git", "repo");
@@ -234,6 +236,31 @@ class ConsoleBrowserTest {
 
     @Test
     @Order(5)
+    void myTokensWhenKeyboardOnlyThenSkipLinkFocusAndCreateWithoutMouse() {
+        signIn("alice");
+        page("/latchkey/", "My API tokens");
+        driver.findElement(By.tagName("body")).sendKeys(Keys.TAB);
+        WebElement skip = driver.switchTo().activeElement();
+        assertThat(skip.getText()).isEqualTo("Skip to content");
+        assertThat(skip.getCssValue("outline-style")).as("visible focus").isEqualTo("solid");
+        skip.sendKeys(Keys.ENTER);
+        assertThat(driver.switchTo().activeElement().getAttribute("id")).isEqualTo("main");
+        // tab to the name field, type, and press Enter in it: the form submits, the secret panel takes focus
+        WebElement name = driver.findElement(By.cssSelector("[data-field=name]"));
+        for (int i = 0; i < 40 && !driver.switchTo().activeElement().equals(name); i++) {
+            driver.switchTo().activeElement().sendKeys(Keys.TAB);
+        }
+        assertThat(driver.switchTo().activeElement()).as("the name field is reachable with Tab").isEqualTo(name);
+        name.sendKeys("keyboard only", Keys.ENTER);
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("new-secret")));
+        assertThat(driver.switchTo().activeElement().getAttribute("class")).isEqualTo("secret");
+        driver.navigate().refresh();
+        page("/latchkey/", "My API tokens");
+        assertThat(driver.findElements(By.id("new-secret"))).isEmpty();
+    }
+
+    @Test
+    @Order(6)
     void managerWhenAdminFiltersAliceThenBulkRevokeAfterConfirmationAndAuditShowsIt() throws Exception {
         for (String n : List.of("ci nightly", "deploy")) {
             assertThat(rest("alice", "POST", "/tokens", "{\"name\":\"" + n + "\",\"level\":\"READ\"}").statusCode())
@@ -248,17 +275,18 @@ class ConsoleBrowserTest {
         driver.findElement(By.cssSelector("#filters [data-field=owner]")).sendKeys("alice");
         new Select(driver.findElement(By.cssSelector("#filters [data-field=state]"))).selectByValue("ACTIVE");
         driver.findElement(By.cssSelector("#filters [data-field=owner]")).submit();
-        wait.until(d -> rowsText().size() == 2 && rowsText().stream().allMatch(t -> t.contains("alice")));
+        // alice's active tokens: "keyboard only" (made in the page) and the two made through the API
+        wait.until(d -> rowsText().size() == 3 && rowsText().stream().allMatch(t -> t.contains("alice")));
         screenshot("token-manager");
 
         driver.findElement(By.id("bulk-revoke")).click();
         WebElement dialog = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("dialog[open]")));
-        assertThat(dialog.getText()).contains("Revoke 2 tokens?", "owner = alice");
+        assertThat(dialog.getText()).contains("Revoke 3 tokens?", "owner = alice");
         screenshot("token-manager-bulk-revoke");
         assertNoSeriousAccessibilityViolations("bulk revoke dialog");
         dialog.findElement(By.cssSelector("[data-field=reason]")).sendKeys("offboarding");
         dialog.findElement(By.cssSelector("button[type=submit]")).click();
-        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".banner.ok"), "2 tokens were revoked"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".banner.ok"), "3 tokens were revoked"));
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("main .empty")));
         JsonNode bobs = JSON.readTree(rest("bob", "GET", "/tokens", null).body());
         assertThat(bobs.get("items").get(0).get("state").asText()).as("bob's token is untouched").isEqualTo("ACTIVE");
@@ -267,7 +295,7 @@ class ConsoleBrowserTest {
         driver.findElement(By.cssSelector("[data-field=owner]")).sendKeys("alice");
         new Select(driver.findElement(By.cssSelector("[data-field=type]"))).selectByValue("TOKEN_REVOKED");
         driver.findElement(By.cssSelector("[data-field=owner]")).submit();
-        wait.until(d -> rowsText().size() == 3);
+        wait.until(d -> rowsText().size() == 4);
         assertThat(rowsText()).allMatch(t -> t.contains("TOKEN_REVOKED") && t.contains("(alice)"));
         assertThat(String.join("\n", rowsText())).contains("offboarding", "laptop lost");
         screenshot("audit");
@@ -275,7 +303,7 @@ class ConsoleBrowserTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void policyWhenBadValueThenErrorShownOnThatField() throws Exception {
         signIn("admin");
         page("/latchkey/policy", "Token policy");
@@ -294,7 +322,7 @@ class ConsoleBrowserTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void consoleWhenLoadedThenStrictHeadersAndNoInlineScriptOrStyle() throws Exception {
         HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "/latchkey/"))
                 .build(), HttpResponse.BodyHandlers.ofString());

@@ -1,6 +1,6 @@
 // My tokens: list, create (secret shown once), rotate, revoke with a reason, edit name / narrow restrictions.
 import { t } from './strings.js';
-import { h, clear, time, badge, showError, ok, table, pager, confirmDialog, field, value, list, clearErrors } from './ui.js';
+import { h, clear, time, badge, showError, ok, table, pager, confirmDialog, field, value, list } from './ui.js';
 import { call, levelsUpTo } from './api.js';
 import { tokenForm, secretPanel } from './tokenform.js';
 

@@ -1,4 +1,4 @@
-// Small DOM helpers: no framework, no innerHTML with data (text only), so nothing from the server can run.
+// Small DOM helpers: no framework, and data only ever becomes text nodes, so nothing from the server can run.
 import { t } from './strings.js';
 
 export function h(tag, attrs = {}, ...children) {
@@ -150,7 +150,7 @@ export function confirmDialog({ title, text, fields = [], confirm, danger }) {
 export function pager(page, size, total, go) {
   const pages = Math.max(1, Math.ceil(total / size));
   if (total <= size && page === 0) return null;
-  return h('nav', { class: 'pager', 'aria-label': 'Pages' },
+  return h('nav', { class: 'pager', 'aria-label': t('pager.label') },
     h('button', { type: 'button', disabled: page <= 0, onclick: () => go(page - 1) }, t('pager.prev')),
     h('span', { 'aria-live': 'polite' }, t('pager.summary', { page: page + 1, pages, total })),
     h('button', { type: 'button', disabled: page + 1 >= pages, onclick: () => go(page + 1) }, t('pager.next')));
