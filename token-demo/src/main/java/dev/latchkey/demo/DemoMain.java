@@ -192,6 +192,7 @@ public final class DemoMain {
         return List.of(
                 "Users (password = user name; THIS IS A DEMO): admin (admins), alice (developers), bob (readers),",
                 "  carol (contractors, no tokens), dave (developers, deactivated).",
+                "Web pages: " + base + "/latchkey/ (sign in as alice / alice to create, copy and revoke tokens)",
                 "Try it:",
                 "  # alice creates a READ token with her password (only /rest/latchkey/* accepts passwords)",
                 "  curl -s -u alice:alice -H 'Content-Type: application/json' -d '{\"name\":\"laptop\",\"level\":\"READ\"}' "

@@ -2,6 +2,7 @@ package dev.latchkey.demo;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.latchkey.console.ConsoleServlet;
 import dev.latchkey.core.Actor;
 import dev.latchkey.core.ClusterOptions;
 import dev.latchkey.core.Latchkey;
@@ -45,6 +46,7 @@ import javax.sql.DataSource;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.http.HttpCookie;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -244,7 +246,9 @@ public final class DemoServer implements AutoCloseable {
         }
         HostRights rights = new HostRights(directory, config);
 
-        ServletContextHandler ctx = new ServletContextHandler();
+        ServletContextHandler ctx = new ServletContextHandler(ServletContextHandler.SESSIONS);
+        ctx.getSessionHandler().setHttpOnly(true);
+        ctx.getSessionHandler().setSameSite(HttpCookie.SameSite.STRICT);
         ctx.setContextPath("/");
         ctx.setAttribute(LatchkeyAttributes.LATCHKEY, latchkey);
         ctx.setAttribute(LatchkeyAttributes.AUDIT_LOG, auditLog);
@@ -258,6 +262,11 @@ public final class DemoServer implements AutoCloseable {
                 .auditLog(auditLog)
                 .clientIpResolver(ipResolver)
                 .build()), "/rest/latchkey/1.0/*");
+        ctx.addServlet(new ServletHolder("console", ConsoleServlet.builder().apiPath("/rest/latchkey/1.0")
+                .loginUrl("/login").build()), "/latchkey/*");
+        ServletHolder login = new ServletHolder("login", new DemoLoginServlet(directory));
+        ctx.addServlet(login, "/login");
+        ctx.addServlet(login, "/logout");
         ctx.addServlet(new ServletHolder("home", new HomeServlet()), "/");
 
         Server server = new Server();

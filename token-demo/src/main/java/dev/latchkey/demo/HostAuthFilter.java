@@ -8,6 +8,8 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpServletResponseWrapper;
+import jakarta.servlet.http.HttpSession;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.Principal;
@@ -18,7 +20,8 @@ import java.util.Map;
 
 /**
  * The demo host's own authentication, registered after the Latchkey filter: HTTP Basic with a demo password
- * when no token authenticated the request. Requests to {@code /rest/api/*} and {@code /scm/*} must be
+ * when no token authenticated the request, or the browser session started at {@code /login} (see
+ * {@link DemoLoginServlet}). Requests to {@code /rest/api/*} and {@code /scm/*} must be
  * authenticated one way or the other; without credentials they get 401 with a Basic challenge (so git asks
  * for a user name and a token).
  */
@@ -40,6 +43,11 @@ final class HostAuthFilter implements Filter {
             throws IOException, ServletException {
         HttpServletRequest req = (HttpServletRequest) request;
         HttpServletResponse res = (HttpServletResponse) response;
+        if ("XMLHttpRequest".equals(req.getHeader("X-Requested-With"))) {
+            // a page's script (the token pages): a Basic challenge would pop up the browser's password dialog
+            // over the page, which shows its own "sign in" link instead
+            res = new NoChallengeResponse(res);
+        }
         if (req.getRemoteUser() != null) {
             chain.doFilter(req, res); // a token was accepted
             return;
@@ -66,8 +74,17 @@ final class HostAuthFilter implements Filter {
                 return;
             }
             req.setAttribute(PASSWORD_AUTH, Boolean.TRUE);
-            chain.doFilter(new PasswordAuthenticatedRequest(req, user), res);
+            chain.doFilter(new PasswordAuthenticatedRequest(req, user, HttpServletRequest.BASIC_AUTH), res);
             return;
+        }
+        HttpSession session = req.getSession(false);
+        Object signedIn = session == null ? null : session.getAttribute(DemoLoginServlet.SESSION_USER);
+        if (signedIn instanceof String user) {
+            if (directory.activeUser(user).isPresent()) {
+                chain.doFilter(new PasswordAuthenticatedRequest(req, user, HttpServletRequest.FORM_AUTH), res);
+                return;
+            }
+            session.invalidate(); // deactivated since signing in
         }
         String path = DemoJson.path(req);
         for (String prefix : PROTECTED) {
@@ -86,13 +103,36 @@ final class HostAuthFilter implements Filter {
         DemoJson.write(res, 401, Map.of("error", error, "message", message));
     }
 
+    /** Drops {@code WWW-Authenticate}; the status and body still say 401. */
+    private static final class NoChallengeResponse extends HttpServletResponseWrapper {
+        NoChallengeResponse(HttpServletResponse response) {
+            super(response);
+        }
+
+        @Override
+        public void setHeader(String name, String value) {
+            if (!"WWW-Authenticate".equalsIgnoreCase(name)) {
+                super.setHeader(name, value);
+            }
+        }
+
+        @Override
+        public void addHeader(String name, String value) {
+            if (!"WWW-Authenticate".equalsIgnoreCase(name)) {
+                super.addHeader(name, value);
+            }
+        }
+    }
+
     private static final class PasswordAuthenticatedRequest extends HttpServletRequestWrapper {
         private final String user;
         private final Principal principal;
+        private final String authType;
 
-        PasswordAuthenticatedRequest(HttpServletRequest request, String user) {
+        PasswordAuthenticatedRequest(HttpServletRequest request, String user, String authType) {
             super(request);
             this.user = user;
+            this.authType = authType;
             this.principal = () -> user;
         }
 
@@ -108,7 +148,7 @@ final class HostAuthFilter implements Filter {
 
         @Override
         public String getAuthType() {
-            return HttpServletRequest.BASIC_AUTH;
+            return authType;
         }
     }
 }

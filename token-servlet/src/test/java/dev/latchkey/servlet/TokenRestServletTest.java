@@ -177,6 +177,33 @@ class TokenRestServletTest {
     }
 
     @Test
+    void meWhenSignedInThenCapabilitiesFromGroupsAndPolicy() throws Exception {
+        start(false);
+        HttpResponse<String> a = call("GET", "/me", null, ALICE);
+        assertThat(a.statusCode()).as(a.body()).isEqualTo(200);
+        assertThat(a.headers().firstValue("Cache-Control")).hasValue("no-store");
+        JsonNode alice = json(a);
+        assertThat(fields(alice)).containsExactly("user", "useTokens", "createTokens", "maxLevel", "manageTokens",
+                "administerPolicy");
+        assertThat(alice.get("user").asText()).isEqualTo("alice");
+        assertThat(alice.get("maxLevel").asText()).isEqualTo("WRITE");
+        assertThat(alice.get("manageTokens").asBoolean()).isFalse();
+        assertThat(alice.get("administerPolicy").asBoolean()).isFalse();
+        JsonNode admin = json(call("GET", "/me", null, ADMIN));
+        assertThat(admin.get("maxLevel").asText()).isEqualTo("ADMIN");
+        assertThat(admin.get("manageTokens").asBoolean()).isTrue();
+        assertThat(admin.get("administerPolicy").asBoolean()).isTrue();
+    }
+
+    @Test
+    void meWhenAnonymousOrHostileRequestThenRefused() throws Exception {
+        start(false);
+        assertError(call("GET", "/me", null, null), 401, "unauthenticated", null);
+        assertError(call("GET", "/me?user=admin", null, ALICE), 400, "invalid_request", "user");
+        assertError(call("POST", "/me", "{}", ALICE), 405, "method_not_allowed", null);
+    }
+
+    @Test
     void requestWhenNotSignedInThen401Json() throws Exception {
         start(false);
         assertError(call("GET", "/tokens", null, null), 401, "unauthenticated", null);

@@ -139,6 +139,13 @@ public final class TokenApi {
         }
         String[] seg = path.substring(1).split("/", -1);
         String m = req.getMethod();
+        if (seg.length == 1 && seg[0].equals("me")) {
+            if (!m.equals("GET")) {
+                throw notAllowed(res, "GET");
+            }
+            me(req, res);
+            return;
+        }
         if (seg.length >= 1 && seg[0].equals("tokens")) {
             if (seg.length == 1) {
                 switch (m) {
@@ -231,6 +238,21 @@ public final class TokenApi {
                     + "tokensMayManageTokens=false); sign in with your own credentials", null);
         }
         return latchkey.tokens().capabilities(actor);
+    }
+
+    /** What the caller may do with tokens, so pages offer only that (the server still checks every request). */
+    private void me(HttpServletRequest req, HttpServletResponse res) throws IOException {
+        noParams(req, Set.of());
+        Actor actor = actor(req);
+        Capabilities c = latchkey.tokens().capabilities(actor);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("user", actor.user());
+        out.put("useTokens", c.useTokens());
+        out.put("createTokens", c.createTokens());
+        out.put("maxLevel", c.maxLevel().map(Enum::name).orElse(null));
+        out.put("manageTokens", c.manageTokens());
+        out.put("administerPolicy", c.administerPolicy());
+        write(res, 200, out);
     }
 
     // ------------------------------------------------------------------ own tokens
