@@ -11,4 +11,5 @@ module dev.latchkey.core {
 
     exports dev.latchkey.core;
     exports dev.latchkey.core.classify;
+    exports dev.latchkey.core.scan;
 }

@@ -44,9 +44,11 @@ final class Lifecycle implements TokenService {
 
     private final Engine engine;
     private final SecureRandom random = new SecureRandom();
+    private final LeakedTokens leaked;
 
     Lifecycle(Engine engine) {
         this.engine = engine;
+        this.leaked = new LeakedTokens(engine);
     }
 
     private Engine.Settings s() {
@@ -725,5 +727,22 @@ final class Lifecycle implements TokenService {
         d.putIfAbsent("createdBy", r.createdBy());
         engine.audit(new AuditEvent(type, now(), actor.user(), Optional.of(r.id()), Optional.of(r.owner()),
                 actor.clientIp(), AuditOutcome.SUCCESS, Optional.empty(), d));
+    }
+
+    // ------------------------------------------------------------------ tokens found by value (issue 14)
+
+    @Override
+    public Optional<TokenRecord> identify(Actor actor, String token) {
+        return leaked.identify(actor, token);
+    }
+
+    @Override
+    public TokenRecord revokeFound(Actor actor, String token, String foundAt) {
+        return leaked.revokeFound(actor, token, foundAt);
+    }
+
+    @Override
+    public LeakOutcome reportLeaked(String reporter, String token, String foundAt) {
+        return leaked.reportLeaked(reporter, token, foundAt);
     }
 }

@@ -12,5 +12,9 @@ public enum AuditEventType {
     POLICY_CHANGED,
     POLICY_CHANGE_DENIED,
     AUTHENTICATION_REFUSED,
-    PASSWORD_AUTH_REFUSED
+    PASSWORD_AUTH_REFUSED,
+    /** A token manager looked a token up by its value (issue 14). */
+    TOKEN_IDENTIFIED,
+    /** A secret scanner reported a token this host does not know (a known one is revoked: TOKEN_REVOKED). */
+    LEAK_REPORTED
 }
