@@ -16,4 +16,5 @@ module dev.latchkey.core {
     // helpers the adapters reuse so their text and address rules match the engine's; not API
     exports dev.latchkey.core.internal.text to dev.latchkey.servlet, dev.latchkey.bitbucket;
     exports dev.latchkey.core.internal.net to dev.latchkey.servlet;
+    exports dev.latchkey.core.scan;
 }

@@ -93,7 +93,8 @@ public final class Latchkey implements AutoCloseable {
 
     /** The audit sink this engine writes to (so a host's filter can add its own events to the same log). */
     public AuditSink auditSink() {
-        return settings.audit();
+        AuditSink sink = settings.audit();
+        return sink instanceof NoticingAuditSink n ? n.delegate() : sink; // issue 14: notices wrap the host's sink
     }
 
     /** The user directory this engine decides permissions from. */
@@ -190,6 +191,7 @@ public final class Latchkey implements AutoCloseable {
         private EngineSettings.Refusals failedAttemptLimit;
         private Duration refusalWindow;
         private Integer auditQueueCapacity;
+        private dev.latchkey.spi.Notifier notifier;
 
         private Builder() {
         }
@@ -398,6 +400,18 @@ public final class Latchkey implements AutoCloseable {
         }
 
         /**
+         * Who tells token owners about tokens created on their behalf, revoked by someone else or revoked as
+         * leaked (issue 14; expiry notices come from {@link ExpiryNotices}). Default: {@link Slf4jNotifier}.
+         *
+         * @throws IllegalStateException if already set
+         */
+        public Builder notifier(dev.latchkey.spi.Notifier notifier) {
+            SetOnce.check(this.notifier, "notifier");
+            this.notifier = Objects.requireNonNull(notifier, "notifier");
+            return this;
+        }
+
+        /**
          * Builds the engine, loading (or saving the initial) policy from the store.
          *
          * @throws IllegalStateException if the store or directory is missing, or options contradict
@@ -425,7 +439,8 @@ public final class Latchkey implements AutoCloseable {
                 dirTtl = cluster.stalenessBound();
             }
             EngineSettings s = new EngineSettings(store, directory,
-                    auditSink != null ? auditSink : new Slf4jAuditSink(),
+                    new NoticingAuditSink(auditSink != null ? auditSink : new Slf4jAuditSink(),
+                            notifier != null ? notifier : new Slf4jNotifier()),
                     clock != null ? clock : Clock.systemUTC(),
                     policy != null ? policy : Policy.defaults(),
                     classifier != null ? classifier : new GitAwareMethodClassifier(),

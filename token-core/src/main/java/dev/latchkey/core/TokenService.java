@@ -67,4 +67,33 @@ public interface TokenService {
 
     /** What the actor may do with tokens now. */
     Capabilities capabilities(Actor actor);
+
+    // ------------------------------------------------------------------ tokens found by value (issue 14)
+
+    /**
+     * Token manager: the record of the token whose text is {@code token} (looked up by digest; never the secret),
+     * or empty when it is not a token of this host or not known. Audited ({@code TOKEN_IDENTIFIED}).
+     *
+     * @throws PermissionDeniedException if the actor is not a token manager
+     */
+    java.util.Optional<TokenRecord> identify(Actor actor, String token);
+
+    /**
+     * Token manager: revokes the token whose text is {@code token} with reason {@code leaked}; {@code foundAt}
+     * (a URL, a file and line) goes to the audit and the owner's notice. Revoking a revoked token changes nothing.
+     *
+     * @throws PermissionDeniedException if the actor is not a token manager
+     * @throws TokenNotFoundException    if no such token is known
+     * @throws ValidationException       if {@code foundAt} is empty or longer than 500 characters
+     */
+    TokenRecord revokeFound(Actor actor, String token, String foundAt);
+
+    /**
+     * A trusted reporter (a secret scanner whose report the adapter authenticated, a push hook) found
+     * {@code token} at {@code foundAt}: an active token of this host is revoked at once with reason
+     * {@code leaked} by {@code system}, audited with the reporter and the place. Idempotent.
+     *
+     * @throws ValidationException if {@code foundAt} is empty or longer than 500 characters
+     */
+    LeakOutcome reportLeaked(String reporter, String token, String foundAt);
 }

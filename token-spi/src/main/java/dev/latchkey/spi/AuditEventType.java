@@ -26,6 +26,9 @@ public enum AuditEventType {
     POLICY_CHANGE_DENIED,
     /** A request presenting a token was refused; the reason says why. */
     AUTHENTICATION_REFUSED,
-    /** Password Basic authentication was refused because passwords are disabled for the path. */
-    PASSWORD_AUTH_REFUSED
+    PASSWORD_AUTH_REFUSED,
+    /** A token manager looked a token up by its value (issue 14). */
+    TOKEN_IDENTIFIED,
+    /** A secret scanner reported a token this host does not know (a known one is revoked: TOKEN_REVOKED). */
+    LEAK_REPORTED
 }

@@ -38,7 +38,7 @@ import java.util.stream.Stream;
  *
  * @since 0.1
  */
-public final class InMemoryTokenStore implements TokenStore {
+public final class InMemoryTokenStore implements TokenStore, dev.latchkey.spi.NoticeLedger {
     private final ConcurrentHashMap<String, TokenRecord> byId = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, String> idByDigest = new ConcurrentHashMap<>();
     private final ConcurrentSkipListMap<Long, ChangeEvent> changes = new ConcurrentSkipListMap<>();
@@ -347,5 +347,14 @@ public final class InMemoryTokenStore implements TokenStore {
     @Override
     public String toString() {
         return "InMemoryTokenStore[" + byId.size() + " tokens]";
+    }
+
+    // ------------------------------------------------------------------ notice ledger (issue 14)
+
+    private final InMemoryNoticeLedger notices = new InMemoryNoticeLedger();
+
+    @Override
+    public boolean claim(String tokenId, String noticeKey, Instant at) {
+        return notices.claim(tokenId, noticeKey, at);
     }
 }

@@ -187,6 +187,10 @@ public final class TokenApi {
                     revokeMatching(req, res);
                     return;
                 }
+                if (seg.length == 3 && m.equals("POST") && (seg[2].equals("identify") || seg[2].equals("revoke-found"))) {
+                    byValue(req, res, seg[2].equals("identify")); // issue 14
+                    return;
+                }
                 if (seg.length == 3) {
                     switch (m) {
                         case "GET": noParams(req); write(res, 200, record(latchkey.tokens().get(actor(req), seg[2]))); return;
@@ -242,7 +246,7 @@ public final class TokenApi {
 
     /** What the caller may do with tokens, so pages offer only that (the server still checks every request). */
     private void me(HttpServletRequest req, HttpServletResponse res) throws IOException {
-        noParams(req, Set.of());
+        noParams(req);
         Actor actor = actor(req);
         Capabilities c = latchkey.tokens().capabilities(actor);
         Map<String, Object> out = new LinkedHashMap<>();
@@ -351,6 +355,20 @@ public final class TokenApi {
     }
 
     // ------------------------------------------------------------------ token manager
+
+    /** Issue 14: a token manager identifies, or revokes as leaked, a token found somewhere, by its value. */
+    private void byValue(HttpServletRequest req, HttpServletResponse res, boolean identify) throws IOException {
+        noParams(req);
+        Actor actor = actor(req);
+        JsonBody b = body(req, identify ? Set.of("token") : Set.of("token", "foundAt"), true);
+        String token = b.requiredText("token");
+        if (identify) {
+            write(res, 200, record(latchkey.tokens().identify(actor, token)
+                    .orElseThrow(() -> new TokenNotFoundException("(the token that was given)"))));
+        } else {
+            write(res, 200, record(latchkey.tokens().revokeFound(actor, token, b.requiredText("foundAt"))));
+        }
+    }
 
     private void adminQuery(HttpServletRequest req, HttpServletResponse res) throws IOException {
         Map<String, String> p = params(req, ADMIN_QUERY);

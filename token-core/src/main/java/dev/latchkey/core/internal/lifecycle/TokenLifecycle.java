@@ -70,11 +70,14 @@ public final class TokenLifecycle implements TokenService {
     private final Auditor auditor;
     private final SecureRandom random = new SecureRandom();
 
+    private final LeakedTokens leaked;
+
     public TokenLifecycle(EngineSettings s, PolicyHolder policy, TokenCache cache, Auditor auditor) {
         this.s = s;
         this.policy = policy;
         this.cache = cache;
         this.auditor = auditor;
+        this.leaked = new LeakedTokens(s, policy, cache, auditor);
     }
 
     private EngineSettings s() {
@@ -753,5 +756,22 @@ public final class TokenLifecycle implements TokenService {
         d.putIfAbsent("createdBy", r.createdBy());
         auditor.audit(new AuditEvent(type, now(), actor.user(), Optional.of(r.id()), Optional.of(r.owner()),
                 actor.clientIp(), AuditOutcome.SUCCESS, Optional.empty(), d));
+    }
+
+    // ------------------------------------------------------------------ tokens found by value (issue 14)
+
+    @Override
+    public Optional<TokenRecord> identify(Actor actor, String token) {
+        return leaked.identify(actor, token);
+    }
+
+    @Override
+    public TokenRecord revokeFound(Actor actor, String token, String foundAt) {
+        return leaked.revokeFound(actor, token, foundAt);
+    }
+
+    @Override
+    public dev.latchkey.core.LeakOutcome reportLeaked(String reporter, String token, String foundAt) {
+        return leaked.reportLeaked(reporter, token, foundAt);
     }
 }

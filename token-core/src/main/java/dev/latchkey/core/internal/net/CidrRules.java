@@ -32,7 +32,7 @@ public final class CidrRules {
      * Parses and compiles {@code cidrs} (ranges or single addresses).
      *
      * @param field the setting or field name that error messages name
-     * @throws ValidationException naming {@code field} and the first invalid entry
+     * @throws dev.latchkey.core.ValidationException naming {@code field} and the first invalid entry
      */
     public static CidrRules compile(String field, List<String> cidrs) {
         Objects.requireNonNull(field, "field");

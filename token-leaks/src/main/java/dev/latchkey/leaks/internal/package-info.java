@@ -1,0 +1,2 @@
+/** Implementation shared by the scanner endpoints; not exported. */
+package dev.latchkey.leaks.internal;

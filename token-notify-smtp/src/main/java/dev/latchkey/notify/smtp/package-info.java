@@ -1,0 +1,2 @@
+/** {@link dev.latchkey.notify.smtp.SmtpNotifier}: Latchkey's notices to token owners by e-mail. */
+package dev.latchkey.notify.smtp;
