@@ -1,5 +1,6 @@
 package dev.latchkey.core;
 
+import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
@@ -9,6 +10,7 @@ import dev.latchkey.spi.TokenRecord;
 import dev.latchkey.spi.TokenState;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,6 +19,9 @@ import org.slf4j.LoggerFactory;
  * What the hot path reads instead of the store: token records compiled for deciding, negative entries for
  * digests the store does not know, and directory users. Used only while {@link CacheTrust} allows it; emptied
  * per token when this node changes one ({@link #changedLocally}) or another node reports a change.
+ *
+ * <p>Every store read a request needs runs on the {@link StoreBulkhead} and is waited for at most the store
+ * wait; concurrent misses of one digest share one read.
  */
 final class TokenCache {
     private static final Logger LOG = LoggerFactory.getLogger(Authenticator.class);
@@ -28,12 +33,14 @@ final class TokenCache {
     private final EngineSettings s;
     private final CacheTrust trust;
     private final PolicyHolder policy;
-    private final Cache<String, CachedToken> records;
+    private final AsyncCache<String, CachedToken> records;
+    private final StoreBulkhead bulkhead;
     private final Cache<String, Boolean> unknown;
     private final Cache<String, Optional<DirectoryUser>> users;
 
-    TokenCache(EngineSettings s, CacheTrust trust, PolicyHolder policy) {
+    TokenCache(EngineSettings s, CacheTrust trust, PolicyHolder policy, StoreBulkhead bulkhead) {
         this.s = s;
+        this.bulkhead = bulkhead;
         this.trust = trust;
         this.policy = policy;
         // cache expiry follows the injected clock, so tests (and hosts) control time in one place
@@ -41,7 +48,7 @@ final class TokenCache {
         Duration recordTtl = s.cluster().isPresent() ? Duration.ofMinutes(10) : Duration.ofMinutes(5);
         // maintenance runs on the calling thread: cheap, and it spares a common-pool wake-up per cache write
         this.records = Caffeine.newBuilder().ticker(ticker).executor(Runnable::run).maximumSize(s.cacheMaximumSize())
-                .expireAfterWrite(recordTtl).build();
+                .expireAfterWrite(recordTtl).buildAsync();
         this.unknown = Caffeine.newBuilder().ticker(ticker).executor(Runnable::run).maximumSize(10_000)
                 .expireAfterWrite(Duration.ofSeconds(30)).build();
         this.users = Caffeine.newBuilder().ticker(ticker).executor(Runnable::run).maximumSize(10_000)
@@ -53,19 +60,30 @@ final class TokenCache {
         if (!trust.trusted()) {
             // degraded: the feed could not be read within the bound, so nothing cached is trusted — not the
             // record, and not the policy either
-            policy.reload();
-            return s.store().findByDigest(digest).map(TokenCache::compile).orElse(null);
+            return bulkhead.call(() -> {
+                policy.reload();
+                return s.store().findByDigest(digest).map(TokenCache::compile).orElse(null);
+            });
         }
-        CachedToken ct = records.getIfPresent(digest);
-        if (ct != null) {
-            return ct;
+        CompletableFuture<CachedToken> f = records.getIfPresent(digest);
+        if (f != null && f.isDone() && !f.isCompletedExceptionally()) {
+            return f.join();
         }
         if (unknown.getIfPresent(digest) != null) {
             return null;
         }
-        // get(key, loader) is atomic per key: an invalidate() that races with this load waits for it and then
-        // removes what it loaded, so a record read before a revocation cannot outlive the revocation here.
-        ct = records.get(digest, d -> s.store().findByDigest(d).map(TokenCache::compile).orElse(null));
+        // The future is mapped before the read starts, so an invalidate() that follows a store write removes it
+        // whether the read finished or not, and a read that began before a revocation is never left in the cache
+        // (Caffeine does not map a removed future again when it completes). Concurrent misses share the read.
+        f = records.get(digest, (d, executor) -> bulkhead.start(() -> s.store().findByDigest(d).map(TokenCache::compile).orElse(null)));
+        CachedToken ct;
+        try {
+            ct = bulkhead.await(f);
+        } catch (RuntimeException e) {
+            // a hanging or failed read must not be what the next request waits for: it starts a fresh one
+            records.asMap().remove(digest, f);
+            throw e;
+        }
         if (ct == null) {
             unknown.put(digest, Boolean.TRUE);
         }
@@ -80,7 +98,8 @@ final class TokenCache {
         if (!trust.trusted()) {
             return false;
         }
-        CachedToken ct = records.getIfPresent(digest);
+        CompletableFuture<CachedToken> f = records.getIfPresent(digest);
+        CachedToken ct = f != null && f.isDone() && !f.isCompletedExceptionally() ? f.join() : null;
         return ct != null && ct.record().state(s.clock().instant()) == TokenState.ACTIVE;
     }
 
@@ -113,13 +132,13 @@ final class TokenCache {
     }
 
     void invalidate(String digest) {
-        records.invalidate(digest);
+        records.synchronous().invalidate(digest);
         unknown.invalidate(digest);
     }
 
     /** Forgets everything: what was cached may have changed unseen. */
     void invalidateAll() {
-        records.invalidateAll();
+        records.synchronous().invalidateAll();
         unknown.invalidateAll();
         users.invalidateAll();
     }

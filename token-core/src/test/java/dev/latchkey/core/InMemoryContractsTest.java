@@ -3,6 +3,8 @@ package dev.latchkey.core;
 import dev.latchkey.spi.DirectoryUser;
 import dev.latchkey.spi.TokenStore;
 import dev.latchkey.spi.UserDirectory;
+import dev.latchkey.spi.NodeRegistry;
+import dev.latchkey.tck.NodeRegistryContract;
 import dev.latchkey.tck.TokenStoreContract;
 import dev.latchkey.tck.UserDirectoryContract;
 import java.util.Map;
@@ -16,6 +18,14 @@ class InMemoryContractsTest {
     class InMemoryTokenStoreContract extends TokenStoreContract {
         @Override
         protected TokenStore createStore() {
+            return new InMemoryTokenStore();
+        }
+    }
+
+    @Nested
+    class InMemoryNodeRegistryContract extends NodeRegistryContract {
+        @Override
+        protected NodeRegistry createRegistry() {
             return new InMemoryTokenStore();
         }
     }
