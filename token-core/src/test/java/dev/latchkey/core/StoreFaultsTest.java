@@ -121,8 +121,10 @@ class StoreFaultsTest {
         pool.shutdownNow();
         assertThat(wrong).hasValue(0);
         assertThat(missMillis).isNotEmpty();
-        // refused within the wait plus scheduling slack on a loaded machine
-        assertThat(missMillis).allSatisfy(ms -> assertThat(ms).isLessThan(WAIT.toMillis() + 700));
+        // refused within the wait: the median tightly, every one with scheduling slack for a loaded machine
+        List<Long> misses = missMillis.stream().sorted().toList();
+        assertThat(misses.get(misses.size() / 2)).as("median refusal, ms").isLessThan(WAIT.toMillis() * 2);
+        assertThat(missMillis).allSatisfy(ms -> assertThat(ms).isLessThan(WAIT.toMillis() + 1_200));
         List<Long> sorted = cachedMicros.stream().sorted().toList();
         assertThat(sorted.get(sorted.size() / 2)).as("median cached-token latency, us").isLessThan(5_000);
         // the calls that hang are on the engine's own bounded threads (plus the heartbeat), not the callers'
