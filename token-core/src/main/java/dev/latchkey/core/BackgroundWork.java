@@ -13,8 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The engine's one small background thread: last-use flushing, the refusal path's upkeep and, on a cluster
- * node, the {@link ChangeFeedFollower}'s polls. {@link #close()} stops it and writes what is pending.
+ * The engine's one small background thread: last-use flushing and the refusal path's upkeep. (The
+ * {@link ChangeFeedFollower} polls on threads of its own, so a slow last-use write never delays a poll.) {@link #close()} stops it and writes what is pending.
  */
 final class BackgroundWork {
     private static final Logger LOG = LoggerFactory.getLogger(Authenticator.class);
@@ -24,7 +24,7 @@ final class BackgroundWork {
     private final ScheduledExecutorService scheduler;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    BackgroundWork(EngineSettings s, LastUseRecorder lastUse, Auditor auditor, Optional<ChangeFeedFollower> follower) {
+    BackgroundWork(EngineSettings s, LastUseRecorder lastUse, Auditor auditor) {
         this.lastUse = lastUse;
         this.auditor = auditor;
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -36,7 +36,6 @@ final class BackgroundWork {
         scheduler.scheduleWithFixedDelay(this::flushQuietly, flushMs, flushMs, TimeUnit.MILLISECONDS);
         long tickMs = Math.min(1000, s.refusals().window().toMillis());
         scheduler.scheduleWithFixedDelay(this::tickQuietly, tickMs, tickMs, TimeUnit.MILLISECONDS);
-        follower.ifPresent(f -> f.schedule(scheduler));
     }
 
     private void flushQuietly() {

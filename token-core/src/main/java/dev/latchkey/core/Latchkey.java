@@ -1,5 +1,7 @@
 package dev.latchkey.core;
 
+import dev.latchkey.core.classify.GitAwareMethodClassifier;
+import dev.latchkey.core.classify.RequestClassifier;
 import dev.latchkey.core.internal.EngineSettings;
 import dev.latchkey.core.internal.SetOnce;
 import dev.latchkey.core.internal.audit.Auditor;
@@ -12,15 +14,21 @@ import dev.latchkey.core.internal.format.Digester;
 import dev.latchkey.core.internal.lifecycle.TokenLifecycle;
 import dev.latchkey.core.internal.policy.PolicyAdministration;
 import dev.latchkey.core.internal.policy.PolicyHolder;
-import dev.latchkey.core.classify.GitAwareMethodClassifier;
-import dev.latchkey.core.classify.RequestClassifier;
+import dev.latchkey.core.internal.cluster.NodeSettings;
+import dev.latchkey.core.internal.cluster.NodeWatch;
+import dev.latchkey.core.internal.cluster.StoreBulkhead;
+import dev.latchkey.core.memory.InMemoryTokenStore;
 import dev.latchkey.spi.AuditSink;
+import dev.latchkey.spi.NodeRegistry;
 import dev.latchkey.spi.TokenStore;
 import dev.latchkey.spi.UserDirectory;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The entry point: one engine per host, wiring a {@link TokenStore}, a {@link UserDirectory}, an
@@ -36,11 +44,13 @@ import java.util.Optional;
  *         RequestFacts.of("GET", "/rest/api/1.0/projects", "10.1.2.3"));
  * }</pre>
  *
- * What {@link Builder#build()} returns is immutable and thread-safe. It owns one small background thread
- * (last-use flushing and, with {@link Builder#cluster(ClusterOptions)}, change-feed polling); {@link #close()}
- * flushes pending last-use records and stops it.
+ * What {@link Builder#build()} returns is immutable and thread-safe. It owns a few small background threads
+ * (last-use flushing; on a node that follows the change feed, polling and heartbeats; a bounded set of threads
+ * for the store reads requests wait for); {@link #close()} flushes pending last-use records and stops them.
  *
- * @since 0.1
+ * <p>Several nodes are safe by default: an engine over a store other than the in-memory one follows the store's
+ * change feed ({@link ClusterOptions#defaults()}) unless the host declares it the only node
+ * ({@link Builder#singleNode()}); see {@link #clusterState()}.
  */
 public final class Latchkey implements AutoCloseable {
     /** The Basic user name a service token is sent with ({@code x-token-auth}, as Bitbucket's access tokens). */
@@ -55,20 +65,45 @@ public final class Latchkey implements AutoCloseable {
     private final TokenLifecycle lifecycle;
     private final PolicyAdministration policyAdmin;
     private final BackgroundWork background;
+    private final NodeSettings node;
+    private final CacheTrust trust;
+    private final StoreBulkhead bulkhead;
+    private volatile ChangeFeedFollower follower;
+    private final NodeWatch nodeWatch;
 
     /** Wires the engine's parts; every arrow points away from the authenticator, none back to it. */
-    private Latchkey(EngineSettings s) {
+    private Latchkey(EngineSettings s, NodeSettings node) {
         this.settings = s;
+        this.node = node;
         this.auditor = new Auditor(s);
         this.policy = new PolicyHolder(s);
-        CacheTrust trust = new CacheTrust(s.clock(), s.cluster());
-        this.cache = new TokenCache(s, trust, policy);
+        this.trust = new CacheTrust(s.clock(), s.cluster());
+        this.bulkhead = new StoreBulkhead(node.storeWait());
+        this.cache = new TokenCache(s, trust, policy, bulkhead);
         this.lastUse = new LastUseRecorder(s.store());
         this.authenticator = new TokenAuthenticator(s, cache, policy, auditor, lastUse);
         this.lifecycle = new TokenLifecycle(s, policy, cache, auditor);
         this.policyAdmin = new PolicyAdministration(s, policy, auditor);
-        Optional<ChangeFeedFollower> follower = s.cluster().map(c -> new ChangeFeedFollower(s, trust, cache, policy));
-        this.background = new BackgroundWork(s, lastUse, auditor, follower);
+        this.background = new BackgroundWork(s, lastUse, auditor);
+        s.cluster().ifPresent(this::follow);
+        this.nodeWatch = s.store() instanceof NodeRegistry r && !(s.store() instanceof InMemoryTokenStore)
+                ? new NodeWatch(s.clock(), r, node.nodeName(), node.heartbeat(), node.singleNodeDeclared(),
+                        () -> follow(ClusterOptions.defaults()))
+                : null;
+        if (nodeWatch != null) {
+            nodeWatch.start();
+        }
+    }
+
+    /** Starts following the change feed (once); what was cached before may have missed changes. */
+    private synchronized void follow(ClusterOptions options) {
+        if (follower != null) {
+            return;
+        }
+        ChangeFeedFollower f = new ChangeFeedFollower(settings, options, trust, cache, policy);
+        cache.invalidateAll();
+        f.start();
+        follower = f;
     }
 
     /** A new builder. */
@@ -118,6 +153,31 @@ public final class Latchkey implements AutoCloseable {
     }
 
     /**
+     * Host cluster hook: something changed in the store (e.g. a PostgreSQL {@code NOTIFY} arrived), so read the
+     * change feed now. Never blocks and never reads the store on the caller's thread: it wakes this node's
+     * change-feed follower, which polls at once, or right after the poll already running; calls while a poll
+     * runs fold into one. A no-op on a node that does not follow the feed.
+     */
+    public void pollChangesNow() {
+        ChangeFeedFollower f = follower;
+        if (f != null) {
+            f.wake();
+        }
+    }
+
+    /** This node's view of its cluster now: mode, cache trust, feed lag, live nodes. Cheap; for health and metrics. */
+    public ClusterState clusterState() {
+        ChangeFeedFollower f = follower;
+        ClusterState.Mode mode = f == null ? ClusterState.Mode.SINGLE_NODE
+                : nodeWatch != null && nodeWatch.conflict() ? ClusterState.Mode.FOLLOWING_DESPITE_SINGLE_NODE
+                : ClusterState.Mode.FOLLOWING;
+        boolean following = trust.following();
+        return new ClusterState(node.nodeName(), mode, trust.trusted(), Duration.ofMillis(trust.lagMillis()),
+                following ? Duration.ofMillis(trust.boundMillis()) : Duration.ZERO,
+                nodeWatch != null ? nodeWatch.liveNodes() : List.of());
+    }
+
+    /**
      * The failed-attempt limit per client address, for adapters that refuse credentials of their own (the
      * engine applies it to tokens itself). A no-op limiter when the host turned the limit off.
      */
@@ -161,7 +221,15 @@ public final class Latchkey implements AutoCloseable {
      */
     @Override
     public void close() {
+        ChangeFeedFollower f = follower;
+        if (f != null) {
+            f.close();
+        }
+        if (nodeWatch != null) {
+            nodeWatch.close();
+        }
         background.close();
+        bulkhead.close();
     }
 
     @Override
@@ -191,6 +259,10 @@ public final class Latchkey implements AutoCloseable {
         private EngineSettings.Refusals failedAttemptLimit;
         private Duration refusalWindow;
         private Integer auditQueueCapacity;
+        private Boolean singleNode;
+        private Duration storeWait;
+        private String nodeName;
+        private Duration heartbeatInterval;
         private dev.latchkey.spi.Notifier notifier;
 
         private Builder() {
@@ -267,14 +339,82 @@ public final class Latchkey implements AutoCloseable {
             return this;
         }
 
-        /** Keep caches in step with other nodes sharing the store. Default: off (a single node). */
+        /**
+         * Keep caches in step with other nodes sharing the store, with these options. Default: with
+         * {@link ClusterOptions#defaults()} for any store but the in-memory one, unless {@link #singleNode()}.
+         *
+         * @throws IllegalStateException if already set
+         */
         public Builder cluster(ClusterOptions options) {
             SetOnce.check(this.cluster, "cluster");
             this.cluster = Objects.requireNonNull(options, "options");
             return this;
         }
 
-        /** Immediate cluster-wide invalidation through the host's messaging. Needs {@link #cluster}. */
+        /**
+         * Declares this engine the only one using its store: it does not follow the change feed (saving a poll
+         * every 500 ms). The declaration is checked: when the store keeps a node registry and another live node
+         * shows up in it, the engine warns at once and every few minutes and follows the feed anyway
+         * ({@link ClusterState.Mode#FOLLOWING_DESPITE_SINGLE_NODE}).
+         *
+         * @throws IllegalStateException if already set
+         */
+        public Builder singleNode() {
+            SetOnce.check(this.singleNode, "singleNode");
+            this.singleNode = Boolean.TRUE;
+            return this;
+        }
+
+        /**
+         * How long a request waits for a store read it needs (a token not in the cache, or every token while the
+         * caches are not trusted) before it is refused with {@link RefusalReason#STORE_UNAVAILABLE} (HTTP 503).
+         * Such reads run on a few threads of the engine's own ({@value StoreBulkhead#THREADS}), so a hanging store
+         * never holds the host's request threads longer than this. Default 2 s.
+         *
+         * @throws IllegalArgumentException outside 10 ms..60 s
+         * @throws IllegalStateException    if already set
+         */
+        public Builder storeWait(Duration wait) {
+            SetOnce.check(this.storeWait, "storeWait");
+            Objects.requireNonNull(wait, "wait");
+            if (wait.compareTo(Duration.ofMillis(10)) < 0 || wait.compareTo(Duration.ofSeconds(60)) > 0) {
+                throw new IllegalArgumentException("storeWait must be 10ms..60s, was " + wait);
+            }
+            this.storeWait = wait;
+            return this;
+        }
+
+        /**
+         * This node's name in the store's node registry and in log lines. Default: the host name, the process id
+         * and a random suffix.
+         *
+         * @throws IllegalArgumentException if not 1-64 characters from {@code [A-Za-z0-9._:-]}
+         * @throws IllegalStateException    if already set
+         */
+        public Builder nodeName(String name) {
+            SetOnce.check(this.nodeName, "nodeName");
+            this.nodeName = NodeRegistry.checkNodeId(Objects.requireNonNull(name, "name"));
+            return this;
+        }
+
+        /**
+         * How often this node writes its heartbeat to a store that keeps a node registry; a node is gone after
+         * three missed heartbeats. Default 10 s.
+         *
+         * @throws IllegalArgumentException outside 100 ms..5 min
+         * @throws IllegalStateException    if already set
+         */
+        public Builder heartbeatInterval(Duration interval) {
+            SetOnce.check(this.heartbeatInterval, "heartbeatInterval");
+            Objects.requireNonNull(interval, "interval");
+            if (interval.compareTo(Duration.ofMillis(100)) < 0 || interval.compareTo(Duration.ofMinutes(5)) > 0) {
+                throw new IllegalArgumentException("heartbeatInterval must be 100ms..5min, was " + interval);
+            }
+            this.heartbeatInterval = interval;
+            return this;
+        }
+
+        /** Immediate cluster-wide invalidation through the host's messaging. Needs a node that follows the feed. */
         public Builder changeBroadcaster(ChangeBroadcaster broadcaster) {
             SetOnce.check(this.broadcaster, "changeBroadcaster");
             this.broadcaster = Objects.requireNonNull(broadcaster, "broadcaster");
@@ -425,18 +565,27 @@ public final class Latchkey implements AutoCloseable {
                 throw new IllegalStateException("no directory was set; implement UserDirectory over the host's "
                         + "users, or use InMemoryUserDirectory");
             }
-            if (broadcaster != null && cluster == null) {
-                throw new IllegalStateException("a changeBroadcaster was set without cluster(...); the broadcast is "
-                        + "an accelerator for the change-feed poll, so set cluster(ClusterOptions.defaults()) too");
+            if (cluster != null && singleNode != null) {
+                throw new IllegalStateException("both cluster(...) and singleNode() were set; a node either follows "
+                        + "the change feed of a shared store or is the only one using it. Keep one");
+            }
+            // safe by default: a store that others can share is followed unless the host says it is alone
+            ClusterOptions effective = cluster != null ? cluster
+                    : singleNode == null && !(store instanceof InMemoryTokenStore) ? ClusterOptions.defaults() : null;
+            if (broadcaster != null && effective == null) {
+                throw new IllegalStateException("a changeBroadcaster was set on a node that does not follow the change "
+                        + "feed (singleNode(), or the in-memory store); the broadcast is an accelerator for the "
+                        + "change-feed poll, so set cluster(ClusterOptions.defaults()) too");
             }
             Duration dirTtl = directoryCacheTtl != null ? directoryCacheTtl : Duration.ofSeconds(2);
-            if (cluster != null && dirTtl.compareTo(cluster.stalenessBound()) > 0) {
+            if (effective != null && dirTtl.compareTo(effective.stalenessBound()) > 0) {
                 if (directoryCacheTtl != null) {
                     throw new IllegalStateException("directoryCacheTtl " + directoryCacheTtl + " is longer than the "
-                            + "cluster staleness bound " + cluster.stalenessBound()
-                            + "; a deactivated user would keep working past the bound. Lower it");
+                            + "cluster staleness bound " + effective.stalenessBound()
+                            + "; a deactivated user would keep working past the bound. Lower it"
+                            + (cluster == null ? ", or declare singleNode() if no other node shares the store" : ""));
                 }
-                dirTtl = cluster.stalenessBound();
+                dirTtl = effective.stalenessBound();
             }
             EngineSettings s = new EngineSettings(store, directory,
                     new NoticingAuditSink(auditSink != null ? auditSink : new Slf4jAuditSink(),
@@ -446,11 +595,33 @@ public final class Latchkey implements AutoCloseable {
                     classifier != null ? classifier : new GitAwareMethodClassifier(),
                     format != null ? format : TokenFormat.defaults(),
                     digester != null ? digester : Digester.sha256(),
-                    Optional.ofNullable(cluster), Optional.ofNullable(broadcaster), dirTtl,
+                    Optional.ofNullable(effective), Optional.ofNullable(broadcaster), dirTtl,
                     lastUseFlushInterval != null ? lastUseFlushInterval : Duration.ofSeconds(5),
                     cacheMaximumSize != null ? cacheMaximumSize : 100_000L,
                     basicUsernameMustMatch == null || basicUsernameMustMatch, refusals());
-            return new Latchkey(s);
+            NodeSettings n = new NodeSettings(nodeName != null ? nodeName : defaultNodeName(), singleNode != null,
+                    heartbeatInterval != null ? heartbeatInterval : Duration.ofSeconds(10),
+                    storeWait != null ? storeWait : Duration.ofSeconds(2));
+            return new Latchkey(s, n);
+        }
+
+        /** host-pid-random: recognisable in logs, unique even for several engines in one process. */
+        private static String defaultNodeName() {
+            String host;
+            try {
+                host = java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.io.IOException | RuntimeException e) {
+                host = "node";
+            }
+            host = host.replaceAll("[^A-Za-z0-9._:-]", "").toLowerCase(Locale.ROOT);
+            if (host.isEmpty()) {
+                host = "node";
+            }
+            if (host.length() > 40) {
+                host = host.substring(0, 40);
+            }
+            return host + "-" + ProcessHandle.current().pid() + "-"
+                    + Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36 * 36), 36);
         }
 
         private EngineSettings.Refusals refusals() {

@@ -5,6 +5,8 @@ import dev.latchkey.core.memory.InMemoryUserDirectory;
 import dev.latchkey.spi.DirectoryUser;
 import dev.latchkey.spi.TokenStore;
 import dev.latchkey.spi.UserDirectory;
+import dev.latchkey.spi.NodeRegistry;
+import dev.latchkey.tck.NodeRegistryContract;
 import dev.latchkey.tck.TokenStoreContract;
 import dev.latchkey.tck.UserDirectoryContract;
 import java.util.Map;
@@ -18,6 +20,14 @@ class InMemoryContractsTest {
     class InMemoryTokenStoreContract extends TokenStoreContract {
         @Override
         protected TokenStore createStore() {
+            return new InMemoryTokenStore();
+        }
+    }
+
+    @Nested
+    class InMemoryNodeRegistryContract extends NodeRegistryContract {
+        @Override
+        protected NodeRegistry createRegistry() {
             return new InMemoryTokenStore();
         }
     }

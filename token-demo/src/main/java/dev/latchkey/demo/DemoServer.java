@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.latchkey.console.ConsoleServlet;
 import dev.latchkey.core.Actor;
 import dev.latchkey.core.ClusterOptions;
+import dev.latchkey.core.ClusterState;
 import dev.latchkey.core.Latchkey;
 import dev.latchkey.core.Policy;
 import dev.latchkey.core.Slf4jAuditSink;
@@ -215,13 +216,16 @@ public final class DemoServer implements AutoCloseable {
                 .classifier(new BitbucketRequestClassifier())
                 .directoryCacheTtl(config.directoryCacheTtl());
         options.cluster().ifPresent(c -> engine.cluster(c.options()));
+        if (options.cluster().isEmpty() && store.dialect() == SqlDialect.H2) {
+            engine.singleNode(); // an embedded H2 file is locked by one process: nobody else can write to it
+        }
         latchkey = engine.build();
         applyConfigPolicy();
         if (options.cluster().isPresent() && store.dialect() == SqlDialect.POSTGRESQL) {
             // its own connection outside the pool: LISTEN holds it for the life of the node
             changeListener = PgChangeListener.builder(
                     new DriverManagerDataSource(serverUrl(), options.jdbcUser(), options.jdbcPassword()),
-                    new NotifiedChanges(store, latchkey)).start();
+                    latchkey::pollChangesNow).start();
         }
 
         DemoRepositories repos = new DemoRepositories(data.resolve("repos"));
@@ -289,7 +293,13 @@ public final class DemoServer implements AutoCloseable {
     /** Which mode this demo runs in, for the start-up text: single node, or cluster node NAME with its bound. */
     public String mode() {
         if (options.cluster().isEmpty()) {
-            return "single node (changes made by other processes on the same database are not followed)";
+            ClusterState st = latchkey.clusterState();
+            if (st.mode() == ClusterState.Mode.SINGLE_NODE) {
+                return "single node (the embedded database is this process's alone)";
+            }
+            return "node " + st.nodeName() + " following the database's change feed by default (bound "
+                    + human(st.bound()) + "; changes made by other processes apply here within it"
+                    + (changeListener != null ? ", woken at once by PostgreSQL LISTEN/NOTIFY)" : ")");
         }
         Cluster c = options.cluster().get();
         return "cluster node " + c.nodeName() + " with bound " + human(c.options().stalenessBound())

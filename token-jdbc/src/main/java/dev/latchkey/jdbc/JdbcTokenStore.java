@@ -13,6 +13,7 @@ import dev.latchkey.spi.DuplicateTokenException;
 import dev.latchkey.spi.InsertConditions;
 import dev.latchkey.spi.LastUse;
 import dev.latchkey.spi.LimitExceededException;
+import dev.latchkey.spi.NodeRegistry;
 import dev.latchkey.spi.Page;
 import dev.latchkey.spi.Revocation;
 import dev.latchkey.spi.Scope;
@@ -58,6 +59,9 @@ import javax.sql.DataSource;
  * {@link dev.latchkey.spi.StoreUnavailableException} naming the operation; unique violations on insert become
  * {@link DuplicateTokenException}.
  *
+ * <p>Also the {@link NodeRegistry} of the nodes sharing the database (table {@code <prefix>nodes}, schema V2):
+ * engines write their heartbeats there and learn whether they are alone.
+ *
  * <p>Instants are stored as epoch milliseconds: sub-millisecond parts are truncated (the engine uses
  * millisecond instants, so its records round-trip exactly). Text limits (UTF-16 units): id 128, digest 255,
  * digest algorithm 128, name 1000, owner / createdBy / hint / revokedBy 255, revocation reason 1000; longer
@@ -75,7 +79,7 @@ import javax.sql.DataSource;
  * their default isolation levels). Token writes are rare, so serialising them is cheap; reads and
  * {@link #recordLastUse} never take that lock.
  */
-public final class JdbcTokenStore implements TokenStore {
+public final class JdbcTokenStore implements TokenStore, NodeRegistry {
 
     private static final int MAX_ID = 128;
     private static final int MAX_DIGEST = 255;
@@ -142,6 +146,82 @@ public final class JdbcTokenStore implements TokenStore {
     /** The statements this store runs; for tests that check query plans. */
     TokenSql sql() {
         return sql;
+    }
+
+    // -------------------------------------------------------------------------------------------------------
+    // NodeRegistry
+    // -------------------------------------------------------------------------------------------------------
+
+    @Override
+    public void heartbeat(String nodeId, Instant at) {
+        NodeRegistry.checkNodeId(nodeId);
+        long ms = Jdbc.millis(Objects.requireNonNull(at, "at"));
+        String nodes = tablePrefix + "nodes";
+        hot.autoCommit("heartbeat", c -> {
+            // update first (the common case); a first beat inserts, and an insert that loses a race to the same
+            // node's other beat leaves the later one in place: a heartbeat never moves backwards
+            try (PreparedStatement ps = hot.prepare(c, "UPDATE " + nodes + " SET beat_at = ? WHERE node_id = ? AND beat_at < ?")) {
+                ps.setLong(1, ms);
+                ps.setString(2, nodeId);
+                ps.setLong(3, ms);
+                if (ps.executeUpdate() > 0) {
+                    return null;
+                }
+            }
+            try (PreparedStatement ps = hot.prepare(c, "SELECT 1 FROM " + nodes + " WHERE node_id = ?")) {
+                ps.setString(1, nodeId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        return null; // stored beat is as late or later
+                    }
+                }
+            }
+            try (PreparedStatement ps = hot.prepare(c, "INSERT INTO " + nodes + " (node_id, beat_at) VALUES (?, ?)")) {
+                ps.setString(1, nodeId);
+                ps.setLong(2, ms);
+                ps.executeUpdate();
+            } catch (SQLException e) {
+                if (!Jdbc.isUniqueViolation(e)) {
+                    throw e;
+                }
+                try (PreparedStatement ps = hot.prepare(c, "UPDATE " + nodes + " SET beat_at = ? WHERE node_id = ? AND beat_at < ?")) {
+                    ps.setLong(1, ms);
+                    ps.setString(2, nodeId);
+                    ps.setLong(3, ms);
+                    ps.executeUpdate();
+                }
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Map<String, Instant> liveNodes(Instant since) {
+        long ms = Jdbc.millis(Objects.requireNonNull(since, "since"));
+        return hot.autoCommit("liveNodes", c -> {
+            try (PreparedStatement ps = hot.prepare(c, "SELECT node_id, beat_at FROM " + tablePrefix + "nodes WHERE beat_at >= ?")) {
+                ps.setLong(1, ms);
+                Map<String, Instant> live = new TreeMap<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        live.put(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)));
+                    }
+                }
+                return Map.copyOf(live);
+            }
+        });
+    }
+
+    @Override
+    public void leave(String nodeId) {
+        NodeRegistry.checkNodeId(nodeId);
+        hot.autoCommit("leave", c -> {
+            try (PreparedStatement ps = hot.prepare(c, "DELETE FROM " + tablePrefix + "nodes WHERE node_id = ?")) {
+                ps.setString(1, nodeId);
+                ps.executeUpdate();
+            }
+            return null;
+        });
     }
 
     // -------------------------------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * most a poll.
  *
  * <pre>{@code
- * PgChangeListener listener = PgChangeListener.builder(dataSource, () -> follower.pollNow())
+ * PgChangeListener listener = PgChangeListener.builder(dataSource, latchkey::pollChangesNow)
  *         .tablePrefix("latchkey_")
  *         .start();
  * ...

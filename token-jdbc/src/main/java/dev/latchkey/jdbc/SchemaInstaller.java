@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
 public final class SchemaInstaller {
     private static final Logger LOG = LoggerFactory.getLogger(SchemaInstaller.class);
     private static final Pattern DEFAULT_PREFIX = Pattern.compile("\\b" + TablePrefix.DEFAULT);
-    private static final String SCRIPT = "V1__latchkey_schema.sql";
+    /** The versioned scripts, in order; each is idempotent, so installing all of them is always safe. */
+    private static final List<String> SCRIPTS = List.of("V1__latchkey_schema.sql", "V2__latchkey_nodes.sql");
     private static final int ATTEMPTS = 5;
     private static final long ADVISORY_LOCK_KEY = 0x4c617463686b6579L; // "Latchkey"
 
@@ -101,8 +102,8 @@ public final class SchemaInstaller {
     }
 
     /**
-     * The statements {@link #install} runs for {@code tablePrefix}: the dialect's V1 script with the prefix
-     * substituted.
+     * The statements {@link #install} runs for {@code tablePrefix}: the dialect's scripts (V1 tokens, feed,
+     * policy and audit; V2 the node registry) with the prefix substituted.
      *
      * @param dialect     the database's dialect
      * @param tablePrefix the table name prefix
@@ -112,8 +113,14 @@ public final class SchemaInstaller {
     public static List<String> statements(SqlDialect dialect, String tablePrefix) {
         Objects.requireNonNull(dialect, "dialect");
         String prefix = TablePrefix.check(tablePrefix);
-        String script = DEFAULT_PREFIX.matcher(readScript(dialect)).replaceAll(Matcher.quoteReplacement(prefix));
         List<String> out = new ArrayList<>();
+        for (String name : SCRIPTS) {
+            split(DEFAULT_PREFIX.matcher(readScript(dialect, name)).replaceAll(Matcher.quoteReplacement(prefix)), dialect, out);
+        }
+        return List.copyOf(out);
+    }
+
+    private static void split(String script, SqlDialect dialect, List<String> out) {
         StringBuilder current = new StringBuilder();
         for (String line : script.split("\n")) {
             String trimmed = line.strip();
@@ -130,11 +137,10 @@ public final class SchemaInstaller {
         if (!current.toString().isBlank()) {
             throw new IllegalStateException("schema script for " + dialect + " ends without a semicolon");
         }
-        return List.copyOf(out);
     }
 
-    private static String readScript(SqlDialect dialect) {
-        String resource = "/" + dialect.schemaLocation() + "/" + SCRIPT;
+    private static String readScript(SqlDialect dialect, String name) {
+        String resource = "/" + dialect.schemaLocation() + "/" + name;
         try (InputStream in = SchemaInstaller.class.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalStateException("schema script " + resource + " is missing from the token-jdbc jar");

@@ -138,7 +138,7 @@ final class TestDatabase {
 
     void drop(String prefix) {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            for (String t : new String[] {"tokens", "changes", "change_seq", "policy", "audit"}) {
+            for (String t : new String[] {"tokens", "changes", "change_seq", "policy", "audit", "nodes"}) {
                 s.execute("DROP TABLE IF EXISTS " + prefix + t);
             }
         } catch (SQLException e) {

@@ -6,6 +6,7 @@ import dev.latchkey.spi.DuplicateTokenException;
 import dev.latchkey.spi.InsertConditions;
 import dev.latchkey.spi.LastUse;
 import dev.latchkey.spi.LimitExceededException;
+import dev.latchkey.spi.NodeRegistry;
 import dev.latchkey.spi.Page;
 import dev.latchkey.spi.StoredPolicy;
 import dev.latchkey.spi.TokenKind;
@@ -38,7 +39,7 @@ import java.util.stream.Stream;
  *
  * @since 0.1
  */
-public final class InMemoryTokenStore implements TokenStore, dev.latchkey.spi.NoticeLedger {
+public final class InMemoryTokenStore implements TokenStore, NodeRegistry, dev.latchkey.spi.NoticeLedger {
     private final ConcurrentHashMap<String, TokenRecord> byId = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, String> idByDigest = new ConcurrentHashMap<>();
     private final ConcurrentSkipListMap<Long, ChangeEvent> changes = new ConcurrentSkipListMap<>();
@@ -342,6 +343,32 @@ public final class InMemoryTokenStore implements TokenStore, dev.latchkey.spi.No
             }
         }
         return removed;
+    }
+
+    private final ConcurrentHashMap<String, Instant> nodes = new ConcurrentHashMap<>();
+
+    @Override
+    public void heartbeat(String nodeId, Instant at) {
+        NodeRegistry.checkNodeId(nodeId);
+        Objects.requireNonNull(at, "at");
+        nodes.merge(nodeId, at, (old, now) -> now.isAfter(old) ? now : old);
+    }
+
+    @Override
+    public Map<String, Instant> liveNodes(Instant since) {
+        Objects.requireNonNull(since, "since");
+        Map<String, Instant> live = new HashMap<>();
+        nodes.forEach((n, at) -> {
+            if (!at.isBefore(since)) {
+                live.put(n, at);
+            }
+        });
+        return Map.copyOf(live);
+    }
+
+    @Override
+    public void leave(String nodeId) {
+        nodes.remove(NodeRegistry.checkNodeId(nodeId));
     }
 
     @Override

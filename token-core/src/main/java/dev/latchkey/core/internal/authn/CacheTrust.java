@@ -1,21 +1,32 @@
 package dev.latchkey.core.internal.authn;
 
+import dev.latchkey.core.Authenticator;
 import dev.latchkey.core.ClusterOptions;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Whether what this node cached may be trusted: always on a single node; in a cluster only while the change
- * feed was read within the staleness bound. The {@link ChangeFeedFollower} writes it, the {@link TokenCache}
- * reads it, so neither depends on the other for it.
+ * Whether what this node cached may be trusted: always on a single node; while following the change feed only
+ * while the feed was read within the staleness bound. The {@link ChangeFeedFollower} writes it, the
+ * {@link TokenCache} reads it, so neither depends on the other for it.
  *
- * @since 0.1
+ * <p>Each change of trust is logged once, whichever thread notices it (a request or the follower), never once
+ * per request: losing it with the age of the last good poll and the last failure, regaining it with how long it
+ * was lost.
  */
 public final class CacheTrust {
+    private static final Logger LOG = LoggerFactory.getLogger(Authenticator.class);
+
     private final Clock clock;
-    private final long boundMillis; // negative: single node, always trusted
+    private volatile long boundMillis; // negative: single node, always trusted
     private volatile long lastSyncMillis;
     private volatile boolean lost;
+    private volatile String lastFailure = "no poll has failed";
+    private volatile long lostSinceMillis;
+    private final AtomicBoolean untrusted = new AtomicBoolean();
 
     public CacheTrust(Clock clock, Optional<ClusterOptions> cluster) {
         this.clock = clock;
@@ -25,19 +36,58 @@ public final class CacheTrust {
 
     /** Whether caches may be used now; marks the trust lost when the bound has passed since the last sync. */
     public boolean trusted() {
-        if (boundMillis < 0) {
+        long bound = boundMillis;
+        if (bound < 0) {
             return true;
         }
-        if (clock.millis() - lastSyncMillis > boundMillis) {
+        long now = clock.millis();
+        long age = now - lastSyncMillis;
+        if (age > bound) {
             lost = true;
+            if (untrusted.compareAndSet(false, true)) {
+                lostSinceMillis = now;
+                LOG.warn("cache trust lost: the change feed was last read {} ms ago (bound {} ms); cause: {}; every token "
+                        + "request reads the store until a poll succeeds", age, bound, lastFailure);
+            }
             return false;
         }
         return true;
     }
 
+    /** From now on caches are trusted only while the feed is read within {@code boundMillis}. */
+    public void follow(long boundMillis, long syncedMillis) {
+        this.lastSyncMillis = syncedMillis;
+        this.boundMillis = boundMillis;
+    }
+
+    /** Whether this node follows the change feed (caches trusted only within the bound). */
+    public boolean following() {
+        return boundMillis >= 0;
+    }
+
+    /** Milliseconds since the feed was last read completely (0 on a single node). */
+    public long lagMillis() {
+        return boundMillis < 0 ? 0 : Math.max(0, clock.millis() - lastSyncMillis);
+    }
+
+    public long boundMillis() {
+        return boundMillis;
+    }
+
     /** Everything committed before {@code millis} has been read from the feed. */
     public void synced(long millis) {
-        lastSyncMillis = millis;
+        if (millis > lastSyncMillis) {
+            lastSyncMillis = millis;
+        }
+        if (untrusted.get() && clock.millis() - lastSyncMillis <= boundMillis && untrusted.compareAndSet(true, false)) {
+            LOG.info("cache trust regained: the change feed was read again after {} ms without trust",
+                    Math.max(0, clock.millis() - lostSinceMillis));
+        }
+    }
+
+    /** Why the last poll failed, for the line that reports the trust lost. */
+    public void failed(String cause) {
+        lastFailure = cause;
     }
 
     /** Whether trust was lost since the last call (and resets it): the caches must be emptied. */

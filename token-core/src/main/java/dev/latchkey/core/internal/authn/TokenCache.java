@@ -1,20 +1,23 @@
 package dev.latchkey.core.internal.authn;
 
-import dev.latchkey.core.Authenticator;
-import dev.latchkey.core.Decision;
-import dev.latchkey.core.TokenInfo;
-import dev.latchkey.core.TokenPrincipal;
-import dev.latchkey.core.internal.EngineSettings;
-import dev.latchkey.core.internal.policy.PolicyHolder;
+import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.latchkey.core.Authenticator;
+import dev.latchkey.core.Decision;
+import dev.latchkey.core.internal.cluster.StoreBulkhead;
+import dev.latchkey.core.TokenInfo;
+import dev.latchkey.core.TokenPrincipal;
 import dev.latchkey.core.internal.CidrSet;
+import dev.latchkey.core.internal.EngineSettings;
+import dev.latchkey.core.internal.policy.PolicyHolder;
 import dev.latchkey.spi.DirectoryUser;
 import dev.latchkey.spi.TokenRecord;
 import dev.latchkey.spi.TokenState;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * digests the store does not know, and directory users. Used only while {@link CacheTrust} allows it; emptied
  * per token when this node changes one ({@link #changedLocally}) or another node reports a change.
  *
- * @since 0.1
+ * <p>Every store read a request needs runs on the {@link StoreBulkhead} and is waited for at most the store
+ * wait; concurrent misses of one digest share one read.
  */
 public final class TokenCache {
     private static final Logger LOG = LoggerFactory.getLogger(Authenticator.class);
@@ -36,12 +40,14 @@ public final class TokenCache {
     private final EngineSettings s;
     private final CacheTrust trust;
     private final PolicyHolder policy;
-    private final Cache<String, CachedToken> records;
+    private final AsyncCache<String, CachedToken> records;
+    private final StoreBulkhead bulkhead;
     private final Cache<String, Boolean> unknown;
     private final Cache<String, Optional<DirectoryUser>> users;
 
-    public TokenCache(EngineSettings s, CacheTrust trust, PolicyHolder policy) {
+    public TokenCache(EngineSettings s, CacheTrust trust, PolicyHolder policy, StoreBulkhead bulkhead) {
         this.s = s;
+        this.bulkhead = bulkhead;
         this.trust = trust;
         this.policy = policy;
         // cache expiry follows the injected clock, so tests (and hosts) control time in one place
@@ -49,7 +55,7 @@ public final class TokenCache {
         Duration recordTtl = s.cluster().isPresent() ? Duration.ofMinutes(10) : Duration.ofMinutes(5);
         // maintenance runs on the calling thread: cheap, and it spares a common-pool wake-up per cache write
         this.records = Caffeine.newBuilder().ticker(ticker).executor(Runnable::run).maximumSize(s.cacheMaximumSize())
-                .expireAfterWrite(recordTtl).build();
+                .expireAfterWrite(recordTtl).buildAsync();
         this.unknown = Caffeine.newBuilder().ticker(ticker).executor(Runnable::run).maximumSize(10_000)
                 .expireAfterWrite(Duration.ofSeconds(30)).build();
         this.users = Caffeine.newBuilder().ticker(ticker).executor(Runnable::run).maximumSize(10_000)
@@ -61,19 +67,30 @@ public final class TokenCache {
         if (!trust.trusted()) {
             // degraded: the feed could not be read within the bound, so nothing cached is trusted — not the
             // record, and not the policy either
-            policy.reload();
-            return s.store().findByDigest(digest).map(TokenCache::compile).orElse(null);
+            return bulkhead.call(() -> {
+                policy.reload();
+                return s.store().findByDigest(digest).map(TokenCache::compile).orElse(null);
+            });
         }
-        CachedToken ct = records.getIfPresent(digest);
-        if (ct != null) {
-            return ct;
+        CompletableFuture<CachedToken> f = records.getIfPresent(digest);
+        if (f != null && f.isDone() && !f.isCompletedExceptionally()) {
+            return f.join();
         }
         if (unknown.getIfPresent(digest) != null) {
             return null;
         }
-        // get(key, loader) is atomic per key: an invalidate() that races with this load waits for it and then
-        // removes what it loaded, so a record read before a revocation cannot outlive the revocation here.
-        ct = records.get(digest, d -> s.store().findByDigest(d).map(TokenCache::compile).orElse(null));
+        // The future is mapped before the read starts, so an invalidate() that follows a store write removes it
+        // whether the read finished or not, and a read that began before a revocation is never left in the cache
+        // (Caffeine does not map a removed future again when it completes). Concurrent misses share the read.
+        f = records.get(digest, (d, executor) -> bulkhead.start(() -> s.store().findByDigest(d).map(TokenCache::compile).orElse(null)));
+        CachedToken ct;
+        try {
+            ct = bulkhead.await(f);
+        } catch (RuntimeException e) {
+            // a hanging or failed read must not be what the next request waits for: it starts a fresh one
+            records.asMap().remove(digest, f);
+            throw e;
+        }
         if (ct == null) {
             unknown.put(digest, Boolean.TRUE);
         }
@@ -88,7 +105,8 @@ public final class TokenCache {
         if (!trust.trusted()) {
             return false;
         }
-        CachedToken ct = records.getIfPresent(digest);
+        CompletableFuture<CachedToken> f = records.getIfPresent(digest);
+        CachedToken ct = f != null && f.isDone() && !f.isCompletedExceptionally() ? f.join() : null;
         return ct != null && ct.record().state(s.clock().instant()) == TokenState.ACTIVE;
     }
 
@@ -121,13 +139,13 @@ public final class TokenCache {
     }
 
     public void invalidate(String digest) {
-        records.invalidate(digest);
+        records.synchronous().invalidate(digest);
         unknown.invalidate(digest);
     }
 
     /** Forgets everything: what was cached may have changed unseen. */
     public void invalidateAll() {
-        records.invalidateAll();
+        records.synchronous().invalidateAll();
         unknown.invalidateAll();
         users.invalidateAll();
     }
