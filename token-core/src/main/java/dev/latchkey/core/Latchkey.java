@@ -16,7 +16,7 @@ import dev.latchkey.core.internal.policy.PolicyAdministration;
 import dev.latchkey.core.internal.policy.PolicyHolder;
 import dev.latchkey.core.internal.cluster.NodeSettings;
 import dev.latchkey.core.internal.cluster.NodeWatch;
-import dev.latchkey.core.internal.cluster.StoreBulkhead;
+import dev.latchkey.core.internal.authn.StoreBulkhead;
 import dev.latchkey.core.memory.InMemoryTokenStore;
 import dev.latchkey.spi.AuditSink;
 import dev.latchkey.spi.NodeRegistry;

@@ -1,6 +1,6 @@
 package dev.latchkey.core;
 
-import dev.latchkey.core.internal.cluster.StoreBulkhead;
+import dev.latchkey.core.internal.authn.StoreBulkhead;
 import dev.latchkey.core.memory.InMemoryTokenStore;
 import dev.latchkey.core.memory.InMemoryUserDirectory;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -6,7 +6,6 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.latchkey.core.Authenticator;
 import dev.latchkey.core.Decision;
-import dev.latchkey.core.internal.cluster.StoreBulkhead;
 import dev.latchkey.core.TokenInfo;
 import dev.latchkey.core.TokenPrincipal;
 import dev.latchkey.core.internal.CidrSet;

@@ -1,4 +1,4 @@
-package dev.latchkey.core.internal.cluster;
+package dev.latchkey.core.internal.authn;
 
 import dev.latchkey.spi.StoreUnavailableException;
 import java.time.Duration;
