@@ -22,7 +22,7 @@ final class DisplayNames {
 
     /**
      * {@code input} as a quoted literal of printable ASCII: {@code \\}, {@code \"}, {@code \n}, {@code \r},
-     * {@code \t}, and every other character outside {@code ' '..'~'} as {@code \}{@code uXXXX} (UTF-16 units, so a
+     * {@code \t}, and every other character outside {@code ' '..'~'} as {@code \}{@code uHHHH} (four hex digits) (UTF-16 units, so a
      * lone surrogate is visible too). Inputs longer than {@link #MAX_SHOWN} characters end in {@code …} and their
      * length.
      */

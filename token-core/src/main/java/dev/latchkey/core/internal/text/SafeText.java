@@ -120,7 +120,7 @@ public final class SafeText {
 
     /**
      * Bounded to 200 characters; control, format and line-separator characters (see {@code isControlOrFormat})
-     * escaped as {@code \\uXXXX}; nothing masked.
+     * escaped as {@code \\uHHHH} (four hex digits); nothing masked.
      */
     public static String printable(String text) {
         if (text == null) {
