@@ -52,6 +52,36 @@ final class InitParams {
         return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.strip());
     }
 
+    /**
+     * A {@code true}/{@code false} value (any case); false when absent.
+     *
+     * @throws IllegalArgumentException naming the init-param when the value is anything else
+     */
+    boolean flag(String name) {
+        Optional<String> v = get(name);
+        if (v.isEmpty() || v.get().equalsIgnoreCase("false")) {
+            return false;
+        }
+        if (v.get().equalsIgnoreCase("true")) {
+            return true;
+        }
+        throw new IllegalArgumentException(name + " must be true or false, was '" + v.get() + "'");
+    }
+
+    /**
+     * A whole-number value; empty when absent.
+     *
+     * @throws IllegalArgumentException naming the init-param when the value is not a whole number
+     */
+    Optional<Integer> integer(String name) {
+        Optional<String> v = get(name);
+        try {
+            return v.map(Integer::parseInt);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a whole number, was '" + v.get() + "'");
+        }
+    }
+
     /** A comma-separated value as its non-blank items. */
     Optional<List<String>> list(String name) {
         return get(name).map(InitParams::split);

@@ -1,6 +1,7 @@
 package dev.latchkey.servlet;
 
 import dev.latchkey.core.Latchkey;
+import dev.latchkey.core.internal.SetOnce;
 import dev.latchkey.servlet.internal.Introspector;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -143,18 +144,14 @@ public final class IntrospectionServlet extends HttpServlet {
 
         /** How the caller's address (for the failed-attempt limit) is found. Default: the peer address. */
         public Builder clientIpResolver(ClientIpResolver resolver) {
-            if (ipResolver != null) {
-                throw new IllegalStateException("clientIpResolver was already set to " + ipResolver);
-            }
+            SetOnce.check(ipResolver, "clientIpResolver");
             this.ipResolver = Objects.requireNonNull(resolver, "resolver");
             return this;
         }
 
         /** The clock for audit timestamps. Default: the system UTC clock. */
         public Builder clock(Clock clock) {
-            if (this.clock != null) {
-                throw new IllegalStateException("clock was already set to " + this.clock);
-            }
+            SetOnce.check(this.clock, "clock");
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }

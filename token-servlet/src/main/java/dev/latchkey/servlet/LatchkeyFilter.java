@@ -1,8 +1,11 @@
 package dev.latchkey.servlet;
 
+import dev.latchkey.core.internal.SetOnce;
 import dev.latchkey.core.internal.text.SafeText;
 import dev.latchkey.core.Decision;
+import dev.latchkey.core.ForeignBearerRule;
 import dev.latchkey.core.Latchkey;
+import dev.latchkey.core.PasswordRefusal;
 import dev.latchkey.core.RequestFacts;
 import dev.latchkey.servlet.internal.AuthError;
 import dev.latchkey.servlet.internal.BufferedBodyRequest;
@@ -31,7 +34,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,16 +46,22 @@ import org.slf4j.LoggerFactory;
  *       {@code basicUsernameMustMatch(false)}; service tokens: {@value LatchkeyAttributes#SERVICE_BASIC_USERNAME}).
  *       A header whose scheme any host could read as Bearer or Basic (any case, leading white space, any one
  *       separator: {@code Basic:..}, {@code bearer\t..}) is always Latchkey's, read as exactly that or refused
- *       with 400; other schemes are left to the host.</li>
+ *       with 400 — except a foreign Bearer credential ({@link ForeignBearerRule}: plain {@code Bearer <value>}
+ *       whose value does not carry this host's token prefixes, such as the host's own JWT), which passes to the
+ *       host untouched unless {@link Builder#claimAllBearerTokens()} was set or the path needs a token
+ *       ({@link Builder#requireTokenFor}). Other schemes are left to the host.</li>
  *   <li>Accepted: the request continues wrapped, so {@code getRemoteUser()} / {@code getUserPrincipal()} are
- *       the token's principal, {@code getAuthType()} is {@code Bearer} or {@code BASIC}, and the request
- *       attribute {@value LatchkeyAttributes#TOKEN} holds the {@link dev.latchkey.core.TokenInfo}. No HTTP
- *       session is created.</li>
+ *       the token's principal, {@code getAuthType()} is {@code Bearer} or {@code BASIC}, {@code isUserInRole}
+ *       answers from the owner's directory groups, and the request attribute {@value LatchkeyAttributes#TOKEN}
+ *       holds the {@link dev.latchkey.core.TokenInfo}. The credential is consumed: the {@code Authorization}
+ *       header is hidden from the rest of the chain, so the host's own Bearer or Basic authentication never sees
+ *       it. No HTTP session is created.</li>
  *   <li>Refused: 401 {@code invalid_token} (with Bearer and Basic challenges), 403 {@code insufficient_scope},
  *       503 when the store cannot be reached; several, broken or oversized credentials: 400
  *       {@code invalid_request}. The body is {@code {"error": code, "message": text}}; the precise reason goes
  *       to the audit log and the DEBUG log.</li>
- *   <li>No token: the request passes through untouched, unless password authentication is disabled for the
+ *   <li>No token: the request passes through untouched, unless the path needs a token
+ *       ({@link Builder#requireTokenFor}: 401 {@code token_required}), password authentication is disabled for the
  *       path ({@link Builder#disablePasswordAuthFor}) or the global allowlist applies to it
  *       ({@link Builder#applyGlobalAllowlistToPasswordAuth}).</li>
  * </ul>
@@ -63,7 +71,8 @@ import org.slf4j.LoggerFactory;
  * init-params: {@code trustedProxies} (comma-separated CIDRs), {@code clientIpHeader}
  * ({@code X-Forwarded-For}, {@code Forwarded}, {@code X-Real-IP} or a custom name),
  * {@code passwordAuthDisabledPaths}, {@code passwordAuthExemptUsers}, {@code passwordAuthExemptGroups},
- * {@code passwordAuthAllowlistPaths} (comma-separated), {@code allowTokensInQueryString} ({@code true}),
+ * {@code passwordAuthAllowlistPaths}, {@code requireTokenFor} (comma-separated), {@code allowTokensInQueryString}
+ * and {@code claimAllBearerTokens} ({@code true} or {@code false}),
  * {@code maxAuthorizationHeaderLength}, {@code realm}, and {@code latchkeyAttribute} (another context
  * attribute name for the engine). The audit sink and user directory come from the context attributes
  * {@value LatchkeyAttributes#AUDIT_SINK} (or {@value LatchkeyAttributes#AUDIT_LOG}) and
@@ -75,10 +84,10 @@ public final class LatchkeyFilter implements Filter {
     private static final Logger LOG = LoggerFactory.getLogger(LatchkeyFilter.class);
     /** The default limit on a Bearer or Basic Authorization header, in characters. */
     public static final int DEFAULT_MAX_AUTHORIZATION_HEADER_LENGTH = 8192;
-    private static final Pattern REALM = Pattern.compile("[\\x20-\\x7e&&[^\"\\\\]]{1,64}");
     private static final Set<String> INIT_PARAMS = Set.of("latchkeyAttribute", "trustedProxies", "clientIpHeader",
             "passwordAuthDisabledPaths", "passwordAuthExemptUsers", "passwordAuthExemptGroups",
-            "passwordAuthAllowlistPaths", "allowTokensInQueryString", "maxAuthorizationHeaderLength", "realm");
+            "passwordAuthAllowlistPaths", "requireTokenFor", "allowTokensInQueryString", "claimAllBearerTokens",
+            "maxAuthorizationHeaderLength", "realm");
 
     private volatile Settings settings;
 
@@ -95,7 +104,13 @@ public final class LatchkeyFilter implements Filter {
         return new Builder(latchkey);
     }
 
+    /**
+     * @param credentials   reads credentials, leaving foreign Bearer ones to the host (unless claiming all)
+     * @param everyBearer   reads credentials claiming every Bearer header: on paths that need a token
+     * @param tokenRequired the paths where only a token is accepted
+     */
     private record Settings(Latchkey latchkey, ClientIpResolver ipResolver, CredentialResolver credentials,
+                            CredentialResolver everyBearer, PathPatterns tokenRequired,
                             PathPatterns passwordDisabled, Set<String> exemptUsers, Set<String> exemptGroups,
                             UserDirectory directory, PathPatterns passwordAllowlist, AuditSink audit,
                             Clock clock, String realm) {
@@ -124,22 +139,14 @@ public final class LatchkeyFilter implements Filter {
         params.list("passwordAuthExemptGroups").ifPresent(l -> b.passwordAuthExemptGroups(l.toArray(String[]::new)));
         params.list("passwordAuthAllowlistPaths")
                 .ifPresent(l -> b.applyGlobalAllowlistToPasswordAuth(l.toArray(String[]::new)));
-        Optional<String> query = params.get("allowTokensInQueryString");
-        if (query.isPresent()) {
-            if (query.get().equalsIgnoreCase("true")) {
-                b.allowTokensInQueryString();
-            } else if (!query.get().equalsIgnoreCase("false")) {
-                throw new ServletException("allowTokensInQueryString must be true or false, was '" + query.get() + "'");
-            }
+        params.list("requireTokenFor").ifPresent(l -> b.requireTokenFor(l.toArray(String[]::new)));
+        if (params.flag("allowTokensInQueryString")) {
+            b.allowTokensInQueryString();
         }
-        Optional<String> max = params.get("maxAuthorizationHeaderLength");
-        if (max.isPresent()) {
-            try {
-                b.maxAuthorizationHeaderLength(Integer.parseInt(max.get()));
-            } catch (NumberFormatException e) {
-                throw new ServletException("maxAuthorizationHeaderLength must be a whole number, was '" + max.get() + "'");
-            }
+        if (params.flag("claimAllBearerTokens")) {
+            b.claimAllBearerTokens();
         }
+        params.integer("maxAuthorizationHeaderLength").ifPresent(b::maxAuthorizationHeaderLength);
         params.get("realm").ifPresent(b::realm);
         Object sink = params.attribute(LatchkeyAttributes.AUDIT_SINK);
         if (sink == null) {
@@ -174,19 +181,23 @@ public final class LatchkeyFilter implements Filter {
             chain.doFilter(request, response); // already authenticated (another dispatch, or registered twice)
             return;
         }
-        Presented presented = s.credentials().resolve(req.getHeaders("Authorization"), req.getQueryString());
+        boolean required = !s.tokenRequired().isEmpty() && s.tokenRequired().matches(path(req));
+        Presented presented = (required ? s.everyBearer() : s.credentials())
+                .resolve(req.getHeaders("Authorization"), req.getQueryString());
         if (presented instanceof Presented.Token) {
             authenticate(s, (Presented.Token) presented, req, res, chain);
         } else if (presented instanceof Presented.Password) {
-            password(s, ((Presented.Password) presented).username(), req, res, chain);
+            password(s, ((Presented.Password) presented).username(), required, req, res, chain);
         } else if (presented instanceof Presented.Invalid) {
             String why = ((Presented.Invalid) presented).description();
             if (LOG.isDebugEnabled()) {
                 LOG.debug("invalid credentials on {} {}: {}", req.getMethod(), safe(s, path(req)), why);
             }
             AuthError.invalidRequest(why).write(res, s.realm());
+        } else if (required) {
+            AuthError.tokenMissing().write(res, s.realm()); // nothing, or another scheme, where a token is needed
         } else {
-            chain.doFilter(request, response);
+            chain.doFilter(request, response); // no credential, another scheme, or a foreign Bearer: the host's
         }
     }
 
@@ -204,7 +215,7 @@ public final class LatchkeyFilter implements Filter {
         if (decision instanceof Decision.Allowed) {
             Decision.Allowed allowed = (Decision.Allowed) decision;
             TokenAuthenticatedRequest wrapped = new TokenAuthenticatedRequest(req, allowed.principal(),
-                    token.authType());
+                    token.authType(), allowed.token(), s.directory());
             wrapped.setAttribute(LatchkeyAttributes.TOKEN, allowed.token());
             wrapped.setAttribute(LatchkeyAttributes.CLIENT_IP, ip);
             chain.doFilter(wrapped, res);
@@ -214,16 +225,17 @@ public final class LatchkeyFilter implements Filter {
         AuthError.refused((Decision.Refused) decision).write(res, s.realm());
     }
 
-    private void password(Settings s, String username, HttpServletRequest req, HttpServletResponse res,
-                          FilterChain chain) throws IOException, ServletException {
-        boolean disabled = !s.passwordDisabled().isEmpty();
+    /** A password: the host's, unless the path needs a token, disables passwords or applies the allowlist. */
+    private void password(Settings s, String username, boolean tokenRequired, HttpServletRequest req,
+                          HttpServletResponse res, FilterChain chain) throws IOException, ServletException {
+        boolean disabled = tokenRequired || !s.passwordDisabled().isEmpty();
         boolean allowlisted = !s.passwordAllowlist().isEmpty();
         if (!disabled && !allowlisted) {
             chain.doFilter(req, res);
             return;
         }
         String path = path(req);
-        disabled = disabled && s.passwordDisabled().matches(path);
+        disabled = tokenRequired || (disabled && s.passwordDisabled().matches(path));
         allowlisted = allowlisted && s.passwordAllowlist().matches(path);
         if (!disabled && !allowlisted) {
             chain.doFilter(req, res);
@@ -239,14 +251,15 @@ public final class LatchkeyFilter implements Filter {
             AuthError.rateLimited(wait.get()).write(res, s.realm());
             return;
         }
-        if (disabled && !exempt(s, username)) {
+        // break-glass exemptions open disabled password paths, never those that need a token
+        if (disabled && (tokenRequired || !exempt(s, username))) {
             s.latchkey().attemptLimiter().failed(ip);
-            refusePassword(s, req, username, ip, path, "PASSWORD_AUTH_DISABLED");
+            refusePassword(s, req, username, ip, path, PasswordRefusal.PASSWORD_AUTH_DISABLED);
             AuthError.tokenRequired().write(res, s.realm());
             return;
         }
         if (allowlisted && !insideGlobalAllowlist(s, ip)) {
-            refusePassword(s, req, username, ip, path, "IP_NOT_ALLOWED");
+            refusePassword(s, req, username, ip, path, PasswordRefusal.IP_NOT_ALLOWED);
             AuthError.addressNotAllowed().write(res, s.realm());
             return;
         }
@@ -282,7 +295,7 @@ public final class LatchkeyFilter implements Filter {
     }
 
     private static void refusePassword(Settings s, HttpServletRequest req, String username, String ip, String path,
-                                       String reason) {
+                                       PasswordRefusal reason) {
         String user = safe(s, username);
         if (LOG.isDebugEnabled()) {
             LOG.debug("refused password authentication of '{}' on {} {} from {}: {}", user, req.getMethod(),
@@ -299,7 +312,7 @@ public final class LatchkeyFilter implements Filter {
         try {
             s.audit().record(new AuditEvent(AuditEventType.PASSWORD_AUTH_REFUSED, s.clock().instant(), "anonymous",
                     Optional.empty(), Optional.empty(), Optional.of(safe(s, ip)), AuditOutcome.FAILURE,
-                    Optional.of(reason), details));
+                    Optional.of(reason.name()), details));
         } catch (RuntimeException e) {
             LOG.debug("the audit sink failed to record a refused password request: {}", e.toString());
         }
@@ -330,7 +343,8 @@ public final class LatchkeyFilter implements Filter {
     public String toString() {
         Settings s = settings;
         return s == null ? "LatchkeyFilter[not initialised]"
-                : "LatchkeyFilter[ip=" + s.ipResolver() + ", passwordAuthDisabledFor=" + s.passwordDisabled()
+                : "LatchkeyFilter[ip=" + s.ipResolver() + ", tokenRequiredFor=" + s.tokenRequired()
+                + ", passwordAuthDisabledFor=" + s.passwordDisabled()
                 + ", exemptUsers=" + s.exemptUsers() + ", exemptGroups=" + s.exemptGroups()
                 + ", passwordAllowlistFor=" + s.passwordAllowlist() + ", realm=" + s.realm() + "]";
     }
@@ -342,6 +356,7 @@ public final class LatchkeyFilter implements Filter {
     public static final class Builder {
         private final Latchkey latchkey;
         private ClientIpResolver ipResolver;
+        private PathPatterns tokenRequired;
         private PathPatterns passwordDisabled;
         private Set<String> exemptUsers;
         private Set<String> exemptGroups;
@@ -351,22 +366,45 @@ public final class LatchkeyFilter implements Filter {
         private Clock clock;
         private String realm;
         private Integer maxHeader;
-        private boolean allowQuery;
+        private Boolean allowQuery;
+        private Boolean claimAllBearer;
 
         private Builder(Latchkey latchkey) {
             this.latchkey = Objects.requireNonNull(latchkey, "latchkey");
         }
 
-        private static void once(Object current, String option) {
-            if (current != null) {
-                throw new IllegalStateException(option + " was already set");
-            }
-        }
 
         /** How the client IP is found. Default: {@link ClientIpResolver#peerAddressOnly()}. */
         public Builder clientIpResolver(ClientIpResolver resolver) {
-            once(ipResolver, "clientIpResolver");
+            SetOnce.check(ipResolver, "clientIpResolver");
             this.ipResolver = Objects.requireNonNull(resolver, "resolver");
+            return this;
+        }
+
+        /**
+         * These servlet URL patterns ({@code /api/*}, {@code /exact}, {@code *.json}, {@code /*}) need a token: a
+         * request there without one gets 401 {@code token_required} with the Bearer and Basic challenges; a
+         * password gets the same and is audited ({@code PASSWORD_AUTH_REFUSED}, reason
+         * {@code PASSWORD_AUTH_DISABLED}; break-glass exemptions do not apply here); every Bearer credential is
+         * Latchkey's here, so a foreign one is refused as {@code invalid_token}. Default: none.
+         *
+         * @throws IllegalArgumentException if a pattern is not a servlet URL pattern
+         */
+        public Builder requireTokenFor(String... pathPatterns) {
+            SetOnce.check(tokenRequired, "requireTokenFor");
+            this.tokenRequired = PathPatterns.compile("requireTokenFor", List.of(pathPatterns));
+            return this;
+        }
+
+        /**
+         * Claim every {@code Authorization: Bearer} header, as before issue 11: a Bearer value that is not one of
+         * this host's tokens is refused with 401 {@code invalid_token} instead of passing to the host. Use it when the
+         * host has no Bearer authentication of its own. Default: foreign Bearer credentials pass untouched (see
+         * {@link ForeignBearerRule}).
+         */
+        public Builder claimAllBearerTokens() {
+            SetOnce.check(claimAllBearer, "claimAllBearerTokens");
+            this.claimAllBearer = true;
             return this;
         }
 
@@ -378,14 +416,14 @@ public final class LatchkeyFilter implements Filter {
          * @throws IllegalArgumentException if a pattern is not a servlet URL pattern
          */
         public Builder disablePasswordAuthFor(String... pathPatterns) {
-            once(passwordDisabled, "disablePasswordAuthFor");
+            SetOnce.check(passwordDisabled, "disablePasswordAuthFor");
             this.passwordDisabled = PathPatterns.compile("disablePasswordAuthFor", List.of(pathPatterns));
             return this;
         }
 
         /** Users who may still use their password where it is disabled (break-glass administrators). */
         public Builder passwordAuthExemptUsers(String... users) {
-            once(exemptUsers, "passwordAuthExemptUsers");
+            SetOnce.check(exemptUsers, "passwordAuthExemptUsers");
             this.exemptUsers = Set.of(users);
             return this;
         }
@@ -395,14 +433,14 @@ public final class LatchkeyFilter implements Filter {
          * {@link #userDirectory(UserDirectory)}, by default the engine's directory).
          */
         public Builder passwordAuthExemptGroups(String... groups) {
-            once(exemptGroups, "passwordAuthExemptGroups");
+            SetOnce.check(exemptGroups, "passwordAuthExemptGroups");
             this.exemptGroups = Set.of(groups);
             return this;
         }
 
         /** The user directory for {@link #passwordAuthExemptGroups}. Default: the engine's ({@code Latchkey.directory()}). */
         public Builder userDirectory(UserDirectory directory) {
-            once(this.directory, "userDirectory");
+            SetOnce.check(this.directory, "userDirectory");
             this.directory = Objects.requireNonNull(directory, "directory");
             return this;
         }
@@ -414,7 +452,7 @@ public final class LatchkeyFilter implements Filter {
          * also means no limit).
          */
         public Builder applyGlobalAllowlistToPasswordAuth(String... pathPatterns) {
-            once(passwordAllowlist, "applyGlobalAllowlistToPasswordAuth");
+            SetOnce.check(passwordAllowlist, "applyGlobalAllowlistToPasswordAuth");
             this.passwordAllowlist = PathPatterns.compile("applyGlobalAllowlistToPasswordAuth", List.of(pathPatterns));
             return this;
         }
@@ -425,26 +463,22 @@ public final class LatchkeyFilter implements Filter {
          * thread.
          */
         public Builder auditSink(AuditSink sink) {
-            once(audit, "auditSink");
+            SetOnce.check(audit, "auditSink");
             this.audit = Objects.requireNonNull(sink, "sink");
             return this;
         }
 
         /** The clock for audit timestamps. Default: the system UTC clock. */
         public Builder clock(Clock clock) {
-            once(this.clock, "clock");
+            SetOnce.check(this.clock, "clock");
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 
         /** The realm in {@code WWW-Authenticate} challenges. Default {@code latchkey}. */
         public Builder realm(String realm) {
-            once(this.realm, "realm");
-            Objects.requireNonNull(realm, "realm");
-            if (!REALM.matcher(realm).matches()) {
-                throw new IllegalArgumentException("realm must be 1-64 printable ASCII characters without '\"' or '\\'");
-            }
-            this.realm = realm;
+            SetOnce.check(this.realm, "realm");
+            this.realm = AuthError.checkRealm(realm);
             return this;
         }
 
@@ -455,7 +489,7 @@ public final class LatchkeyFilter implements Filter {
          * @throws IllegalArgumentException outside 256..65536
          */
         public Builder maxAuthorizationHeaderLength(int chars) {
-            once(maxHeader, "maxAuthorizationHeaderLength");
+            SetOnce.check(maxHeader, "maxAuthorizationHeaderLength");
             if (chars < 256 || chars > 65536) {
                 throw new IllegalArgumentException("maxAuthorizationHeaderLength must be 256..65536, was " + chars);
             }
@@ -469,9 +503,7 @@ public final class LatchkeyFilter implements Filter {
          * tokens is refused with 400 (so the leak is noticed); other values are left to the host.
          */
         public Builder allowTokensInQueryString() {
-            if (allowQuery) {
-                throw new IllegalStateException("allowTokensInQueryString was already set");
-            }
+            SetOnce.check(allowQuery, "allowTokensInQueryString");
             this.allowQuery = true;
             return this;
         }
@@ -484,8 +516,13 @@ public final class LatchkeyFilter implements Filter {
                         + "was not; exemptions only matter where password authentication is disabled");
             }
             int max = maxHeader != null ? maxHeader : DEFAULT_MAX_AUTHORIZATION_HEADER_LENGTH;
+            boolean query = allowQuery != null;
+            CredentialResolver everyBearer = new CredentialResolver(max, query,
+                    latchkey.authenticator()::looksLikeToken, null);
+            CredentialResolver credentials = claimAllBearer != null ? everyBearer : new CredentialResolver(max, query,
+                    latchkey.authenticator()::looksLikeToken, ForeignBearerRule.of(latchkey.tokenFormat()));
             return new Settings(latchkey, ipResolver != null ? ipResolver : ClientIpResolver.peerAddressOnly(),
-                    new CredentialResolver(max, allowQuery, latchkey.authenticator()::looksLikeToken),
+                    credentials, everyBearer, tokenRequired != null ? tokenRequired : PathPatterns.none(),
                     passwordDisabled != null ? passwordDisabled : PathPatterns.none(),
                     exemptUsers != null ? exemptUsers : Set.of(), exemptGroups != null ? exemptGroups : Set.of(),
                     directory != null ? directory : latchkey.directory(),

@@ -1,6 +1,8 @@
 package dev.latchkey.servlet;
 
 import dev.latchkey.core.Latchkey;
+import dev.latchkey.core.internal.SetOnce;
+import dev.latchkey.servlet.internal.AuthError;
 import dev.latchkey.servlet.internal.CredentialResolver;
 import dev.latchkey.servlet.internal.ProxyAuthorizer;
 import jakarta.servlet.http.HttpServlet;
@@ -9,7 +11,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * The proxy authorisation endpoint: nginx's {@code auth_request} (or Envoy's HTTP {@code ext_authz}) asks it,
@@ -31,7 +32,6 @@ import java.util.regex.Pattern;
  */
 public final class ProxyAuthServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
-    private static final Pattern REALM = Pattern.compile("[\\x20-\\x7e&&[^\"\\\\]]{1,64}");
 
     private final transient ProxyAuthorizer authorizer;
     private final transient ClientIpResolver ipResolver;
@@ -87,23 +87,15 @@ public final class ProxyAuthServlet extends HttpServlet {
          * {@code proxy_set_header X-Real-IP $remote_addr}). Default: the peer address only (the proxy's).
          */
         public Builder clientIpResolver(ClientIpResolver resolver) {
-            if (ipResolver != null) {
-                throw new IllegalStateException("clientIpResolver was already set to " + ipResolver);
-            }
+            SetOnce.check(ipResolver, "clientIpResolver");
             this.ipResolver = Objects.requireNonNull(resolver, "resolver");
             return this;
         }
 
         /** The realm in {@code WWW-Authenticate} challenges. Default {@code latchkey}. */
         public Builder realm(String realm) {
-            if (this.realm != null) {
-                throw new IllegalStateException("realm was already set to " + this.realm);
-            }
-            Objects.requireNonNull(realm, "realm");
-            if (!REALM.matcher(realm).matches()) {
-                throw new IllegalArgumentException("realm must be 1-64 printable ASCII characters without '\"' or '\\'");
-            }
-            this.realm = realm;
+            SetOnce.check(this.realm, "realm");
+            this.realm = AuthError.checkRealm(realm);
             return this;
         }
 

@@ -1,6 +1,7 @@
 package dev.latchkey.servlet;
 
 import dev.latchkey.core.Latchkey;
+import dev.latchkey.core.internal.SetOnce;
 import dev.latchkey.servlet.internal.TokenApi;
 import dev.latchkey.spi.AuditLog;
 import jakarta.servlet.ServletConfig;
@@ -107,18 +108,13 @@ public final class TokenRestServlet extends HttpServlet {
             this.latchkey = Objects.requireNonNull(latchkey, "latchkey");
         }
 
-        private static void once(Object current, String option) {
-            if (current != null) {
-                throw new IllegalStateException(option + " was already set");
-            }
-        }
 
         /**
          * The queryable audit log behind {@code GET /admin/audit}. Default: the engine's audit sink when it is an
          * {@link AuditLog}; without one that endpoint answers 501.
          */
         public Builder auditLog(AuditLog log) {
-            once(auditLog, "auditLog");
+            SetOnce.check(auditLog, "auditLog");
             this.auditLog = Objects.requireNonNull(log, "log");
             return this;
         }
@@ -128,14 +124,14 @@ public final class TokenRestServlet extends HttpServlet {
          * (which otherwise supplies it). Default: the peer address.
          */
         public Builder clientIpResolver(ClientIpResolver resolver) {
-            once(ipResolver, "clientIpResolver");
+            SetOnce.check(ipResolver, "clientIpResolver");
             this.ipResolver = Objects.requireNonNull(resolver, "resolver");
             return this;
         }
 
         /** The clock for token states and query reference times. Default: the system UTC clock. */
         public Builder clock(Clock clock) {
-            once(this.clock, "clock");
+            SetOnce.check(this.clock, "clock");
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
@@ -146,7 +142,7 @@ public final class TokenRestServlet extends HttpServlet {
          * @throws IllegalArgumentException outside 1 KiB..16 MiB
          */
         public Builder maxBodyBytes(int bytes) {
-            once(maxBody, "maxBodyBytes");
+            SetOnce.check(maxBody, "maxBodyBytes");
             if (bytes < 1024 || bytes > 16 * 1024 * 1024) {
                 throw new IllegalArgumentException("maxBodyBytes must be 1024..16777216, was " + bytes);
             }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.latchkey.core.ForeignBearerRule;
 import dev.latchkey.servlet.internal.CredentialResolver;
 import dev.latchkey.servlet.internal.Presented;
 import dev.latchkey.spi.AccessLevel;
@@ -16,7 +17,9 @@ import java.util.List;
  * Fuzzes the Authorization header parser. Invariants: a header whose scheme any plausible host parser reads as
  * Basic or Bearer (after leading white space, {@code basic}/{@code bearer} in any case) is never "not ours"; and
  * a header carrying a real token (made at run time) in any accepted shape — any leading white space, any case,
- * any separator — is that token, or refused, but never passed to the host and never taken for a password.
+ * any separator — is that token, or refused, but never passed to the host and never taken for a password. With the
+ * filter's default {@link ForeignBearerRule} (issue 11) the same holds for every real token, and the only headers
+ * left to the host beyond those of other schemes are the ones the rule calls foreign.
  *
  * <p>{@code mvn verify} fuzzes this for a fixed time (the {@code fuzz-credentials} surefire execution).
  */
@@ -24,17 +27,35 @@ class CredentialHeaderFuzzTest {
     private static Fixture fixture;
     private static String token;
     private static CredentialResolver resolver;
+    private static ForeignBearerRule rule;
+    private static CredentialResolver foreignAware;
 
     private static synchronized void init() {
         if (fixture == null) {
             fixture = new Fixture();
             token = fixture.token("alice", AccessLevel.READ);
             resolver = new CredentialResolver(8192, false, fixture.latchkey.authenticator()::looksLikeToken);
+            rule = ForeignBearerRule.of(fixture.latchkey.tokenFormat());
+            foreignAware = new CredentialResolver(8192, false, fixture.latchkey.authenticator()::looksLikeToken, rule);
         }
     }
 
     private static Presented resolve(String header) {
-        return resolver.resolve(Collections.enumeration(List.of(header)), null);
+        Presented p = resolver.resolve(Collections.enumeration(List.of(header)), null);
+        Presented q = foreignAware.resolve(Collections.enumeration(List.of(header)), null);
+        if (rule.isForeign(header)) {
+            assertThat(q).as(header).isEqualTo(Presented.Nothing.INSTANCE);
+        } else {
+            assertThat(describe(q)).as("the rule changes nothing but foreign Bearer headers: %s", header)
+                    .isEqualTo(describe(p));
+        }
+        return p;
+    }
+
+    /** A comparable description (Credential has no equals); the secret stays inside the test. */
+    private static String describe(Presented p) {
+        return p instanceof Presented.Token t ? "Token[" + t.credential().token() + ", " + t.credential().basicUsername()
+                + ", " + t.authType() + "]" : p.toString();
     }
 
     @FuzzTest(maxDuration = "10s")

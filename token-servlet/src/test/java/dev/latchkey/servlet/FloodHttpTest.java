@@ -48,7 +48,7 @@ class FloodHttpTest {
         String valid = fx.token("alice", AccessLevel.READ);
         String madeUp = LatchkeyFilterTest.foreignToken(); // valid checksum, not stored here
         for (int i = 0; i < 20; i++) {
-            assertThat(from(ATTACKER, i % 2 == 0 ? "Bearer " + madeUp : "Bearer x" + i, "/x").statusCode()).isEqualTo(401);
+            assertThat(from(ATTACKER, i % 2 == 0 ? "Bearer " + madeUp : "Bearer lkp_x" + i, "/x").statusCode()).isEqualTo(401);
         }
         int lookups = fx.store.lookups.get();
         HttpResponse<String> limited = from(ATTACKER, "Bearer " + madeUp + "0", "/x");
@@ -95,7 +95,7 @@ class FloodHttpTest {
         int requests = 300;
         long started = System.nanoTime();
         for (int i = 0; i < requests; i++) {
-            int status = from(sources[i % sources.length], "Bearer junk" + i, "/x").statusCode();
+            int status = from(sources[i % sources.length], "Bearer lkp_junk" + i, "/x").statusCode();
             assertThat(status).isIn(401, 429);
         }
         fx.latchkey.flushAudit();

@@ -263,10 +263,17 @@ class LatchkeyFilterTest {
         fx = new Fixture();
         server = TestServer.builder().filter(LatchkeyFilter.builder(fx.latchkey).build())
                 .hostUsers(Fixture.PASSWORDS).requestHeaderSize(128 * 1024).start();
-        String huge = "Bearer " + "A".repeat(64 * 1024);
-        TestServer.RawResponse r = server.rawGet("/x", ("Authorization: " + huge).getBytes(StandardCharsets.ISO_8859_1));
-        assertThat(r.status()).isEqualTo(400);
-        assertThat(r.body()).contains("\"error\":\"invalid_request\"", "longer than 8192");
+        // a Latchkey-shaped Bearer value (this host's prefix) is Latchkey's to limit; so is any Basic header
+        for (String huge : new String[] {"Bearer lkp_" + "A".repeat(64 * 1024), "Basic " + "A".repeat(64 * 1024)}) {
+            TestServer.RawResponse r = server.rawGet("/x", ("Authorization: " + huge).getBytes(StandardCharsets.ISO_8859_1));
+            assertThat(r.status()).isEqualTo(400);
+            assertThat(r.body()).contains("\"error\":\"invalid_request\"", "longer than 8192");
+        }
+        // issue 11: a foreign Bearer value (the host's own JWT, however long) is the host's, untouched
+        TestServer.RawResponse foreign = server.rawGet("/x", ("Authorization: Bearer " + "A".repeat(64 * 1024))
+                .getBytes(StandardCharsets.ISO_8859_1));
+        assertThat(foreign.status()).isEqualTo(200);
+        assertThat(foreign.body()).contains("remoteUser=null");
     }
 
     @Test

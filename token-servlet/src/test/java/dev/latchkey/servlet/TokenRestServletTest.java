@@ -453,8 +453,8 @@ class TokenRestServletTest {
     void requestWhenStoreUnavailableThen503() throws Exception {
         start(false);
         fx.store.down = true;
-        assertError(call("GET", "/tokens", null, ALICE), 503, "unavailable", null);
-        assertError(call("POST", "/tokens", "{\"name\":\"a\",\"level\":\"READ\"}", ALICE), 503, "unavailable", null);
+        assertError(call("GET", "/tokens", null, ALICE), 503, "temporarily_unavailable", null);
+        assertError(call("POST", "/tokens", "{\"name\":\"a\",\"level\":\"READ\"}", ALICE), 503, "temporarily_unavailable", null);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.latchkey.spring;
 
+import dev.latchkey.core.ForeignBearerRule;
 import dev.latchkey.core.Latchkey;
 import dev.latchkey.core.TokenInfo;
 import dev.latchkey.core.TokenPrincipal;
@@ -19,11 +20,8 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.security.core.GrantedAuthority;
@@ -53,13 +51,11 @@ import org.springframework.web.filter.OncePerRequestFilter;
 public final class LatchkeySecurityFilter extends OncePerRequestFilter {
     private static final Logger LOG = LoggerFactory.getLogger(LatchkeySecurityFilter.class);
     private static final String AUTHORIZATION = "Authorization";
-    // RFC 6750's b64token after the scheme and one space: what a resource server reads as a Bearer token
-    private static final Pattern PLAIN_BEARER = Pattern.compile("(?i)Bearer ([A-Za-z0-9._~+/-]+=*)");
 
     private final LatchkeyFilter latchkeyFilter;
     private final Optional<UserDetailsServiceDirectory> users;
     private final Latchkey latchkey;
-    private final List<String> prefixes;
+    private final ForeignBearerRule foreign;
     private final DecisionListener listener;
     private final SecurityContextHolderStrategy contexts;
 
@@ -78,8 +74,7 @@ public final class LatchkeySecurityFilter extends OncePerRequestFilter {
         this.latchkeyFilter = Objects.requireNonNull(latchkeyFilter, "latchkeyFilter");
         this.users = Objects.requireNonNull(users, "users");
         this.latchkey = Objects.requireNonNull(latchkey, "latchkey");
-        this.prefixes = List.of(latchkey.tokenFormat().personalPrefix().toLowerCase(Locale.ROOT) + "_",
-                latchkey.tokenFormat().servicePrefix().toLowerCase(Locale.ROOT) + "_");
+        this.foreign = ForeignBearerRule.of(latchkey.tokenFormat());
         this.listener = Objects.requireNonNull(listener, "listener");
         this.contexts = Objects.requireNonNull(contexts, "contexts");
     }
@@ -107,10 +102,10 @@ public final class LatchkeySecurityFilter extends OncePerRequestFilter {
     }
 
     /**
-     * Whether the request carries exactly one {@code Authorization: Bearer} header, in the plain form, with a value
-     * that does not start with one of this engine's prefixes (in any case). Anything that might be Latchkey's
-     * (a mistyped token, an odd spelling of the scheme, several headers) goes to Latchkey, which refuses what it
-     * cannot read: a broken Latchkey token never reaches another authenticator.
+     * Whether the request carries exactly one {@code Authorization} header and it is foreign by the one shared
+     * {@link ForeignBearerRule} (plain {@code Bearer <value>} without this engine's prefixes, in any case). Anything
+     * that might be Latchkey's (a mistyped token, an odd spelling of the scheme, several headers) goes to Latchkey,
+     * which refuses what it cannot read: a broken Latchkey token never reaches another authenticator.
      */
     boolean isForeignBearer(HttpServletRequest request) {
         Enumeration<String> values = request.getHeaders(AUTHORIZATION);
@@ -121,17 +116,7 @@ public final class LatchkeySecurityFilter extends OncePerRequestFilter {
         if (values.hasMoreElements() || value == null) {
             return false;
         }
-        Matcher m = PLAIN_BEARER.matcher(value);
-        if (!m.matches()) {
-            return false;
-        }
-        String token = m.group(1).toLowerCase(Locale.ROOT);
-        for (String p : prefixes) {
-            if (token.startsWith(p)) {
-                return false;
-            }
-        }
-        return true;
+        return foreign.isForeign(value);
     }
 
     private void accepted(HttpServletRequest request, HttpServletResponse response, FilterChain chain,

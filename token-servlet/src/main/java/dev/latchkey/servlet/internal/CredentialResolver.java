@@ -1,6 +1,7 @@
 package dev.latchkey.servlet.internal;
 
 import dev.latchkey.core.Credential;
+import dev.latchkey.core.ForeignBearerRule;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -23,6 +24,10 @@ import java.util.function.Predicate;
  * non-token68 value, broken base64, or no {@code :} in the Basic credentials are {@link Presented.Invalid}
  * (never "not ours"); so are several Authorization headers, or a header and a query token together. Other
  * schemes are left to the host. The query string is parsed by hand: {@code getParameter} would consume a form body the host needs.
+ *
+ * <p>With a {@link ForeignBearerRule}, a plain Bearer header whose value is not in this host's token format (the
+ * host's own JWT) is {@link Presented.Nothing}: the host's business, passed on untouched (issue 11). Without one,
+ * every Bearer header is Latchkey's.
  */
 public final class CredentialResolver {
     /** The query parameter carrying a token (RFC 6750 section 2.3), honoured only when allowed. */
@@ -46,11 +51,25 @@ public final class CredentialResolver {
     private final boolean allowQuery;
     private final Presented.Invalid tooLong;
     private final Predicate<String> looksLikeToken;
+    private final ForeignBearerRule foreign;
 
+    /** A resolver that claims every Bearer header (the proxy endpoint, where Latchkey is the only authenticator). */
     public CredentialResolver(int maxHeaderLength, boolean allowQuery, Predicate<String> looksLikeToken) {
+        this(maxHeaderLength, allowQuery, looksLikeToken, null);
+    }
+
+    /**
+     * @param maxHeaderLength the longest Bearer or Basic header read
+     * @param allowQuery      whether {@value #QUERY_PARAMETER} is honoured
+     * @param looksLikeToken  whether a text has this host's token shape
+     * @param foreign         the rule that leaves foreign Bearer credentials to the host, or null to claim them all
+     */
+    public CredentialResolver(int maxHeaderLength, boolean allowQuery, Predicate<String> looksLikeToken,
+                              ForeignBearerRule foreign) {
         this.maxHeaderLength = maxHeaderLength;
         this.allowQuery = allowQuery;
         this.looksLikeToken = looksLikeToken;
+        this.foreign = foreign;
         this.tooLong = new Presented.Invalid("the Authorization header is longer than " + maxHeaderLength
                 + " characters");
     }
@@ -133,6 +152,9 @@ public final class CredentialResolver {
     }
 
     private Presented fromHeader(String header) {
+        if (foreign != null && foreign.isForeign(header)) {
+            return Presented.Nothing.INSTANCE; // e.g. the host's JWT: not ours to read, limit or refuse
+        }
         // Hosts parse loosely (Spring Security: trim, then any case-insensitive "basic" prefix, then whatever
         // follows the sixth character), so whatever any of them could read as Basic or Bearer is ours: read it
         // as exactly that, or refuse it. Passing it on would let a password through where passwords are off.

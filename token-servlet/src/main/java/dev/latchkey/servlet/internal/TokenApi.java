@@ -63,6 +63,7 @@ public final class TokenApi {
     private static final String TOKEN_ATTRIBUTE = "dev.latchkey.token";
     private static final String CLIENT_IP_ATTRIBUTE = "dev.latchkey.clientIp";
     private static final int MAX_DAYS = 36_500;
+    private static final String REALM = "latchkey";
 
     private static final Set<String> OWN_CREATE = Set.of("name", "level", "expiresAt", "expiresInDays",
             "allowedCidrs", "resources");
@@ -107,25 +108,25 @@ public final class TokenApi {
             Params.checkQueryString(req.getQueryString());
             route(req, res);
         } catch (ApiException e) {
-            error(res, e.status(), e.code(), e.getMessage(), e.field());
+            error(res, e.error());
         } catch (ValidationException e) {
-            error(res, 400, "invalid_request", e.getMessage(), e.field());
+            error(res, AuthError.invalid(e.getMessage(), e.field()));
         } catch (PermissionDeniedException e) {
-            error(res, 403, "forbidden", e.getMessage(), null);
+            error(res, AuthError.forbidden(e.getMessage()));
         } catch (TokenNotFoundException e) {
-            error(res, 404, "not_found", e.getMessage(), null);
+            error(res, AuthError.notFound(e.getMessage()));
         } catch (ConflictException | ConcurrentUpdateException e) {
-            error(res, 409, "conflict", e.getMessage(), null);
+            error(res, AuthError.conflict(e.getMessage()));
         } catch (StoreUnavailableException e) {
             LOG.warn("token store unavailable: {}", e.getMessage());
-            error(res, 503, "unavailable", "The token store cannot be reached; try again shortly", null);
+            error(res, AuthError.storeUnavailable());
         } catch (IllegalArgumentException e) {
-            error(res, 400, "invalid_request", e.getMessage(), null);
+            error(res, AuthError.invalid(e.getMessage(), null));
         } catch (RuntimeException e) {
             // the path is caller text: token shapes masked, control characters escaped
             LOG.warn("unexpected failure in the token REST API on {} {}", SafeText.printable(req.getMethod()),
                     SafeText.forAudit(req.getPathInfo(), latchkey.tokenFormat()), e);
-            error(res, 500, "internal_error", "An unexpected error occurred; see the server log", null);
+            error(res, AuthError.internal());
         }
     }
 
@@ -212,13 +213,13 @@ public final class TokenApi {
                 return;
             }
         }
-        throw new ApiException(404, "not_found", "no such resource: " + SafeText.quote(path)
-                + "; see the REST API documentation for the endpoints", null);
+        throw new ApiException(AuthError.notFound("no such resource: " + SafeText.quote(path)
+                + "; see the REST API documentation for the endpoints"));
     }
 
     private static ApiException notAllowed(HttpServletResponse res, String allow) {
         res.setHeader("Allow", allow);
-        return new ApiException(405, "method_not_allowed", "this resource accepts " + allow, null);
+        return new ApiException(AuthError.methodNotAllowed(allow));
     }
 
     // ------------------------------------------------------------------ who is asking
@@ -226,8 +227,7 @@ public final class TokenApi {
     private Actor actor(HttpServletRequest req) {
         String user = req.getRemoteUser();
         if (user == null || user.isBlank()) {
-            throw new ApiException(401, "unauthenticated", "Sign in first: this API uses the application's own "
-                    + "authentication", null);
+            throw new ApiException(AuthError.unauthenticated());
         }
         boolean byToken = req.getAttribute(TOKEN_ATTRIBUTE) != null;
         Object ip = req.getAttribute(CLIENT_IP_ATTRIBUTE);
@@ -238,8 +238,7 @@ public final class TokenApi {
     /** For the read-only admin views the engine does not guard itself: the same token rule as the engine's. */
     private Capabilities adminActor(Actor actor) {
         if (actor.authenticatedByToken() && !latchkey.policy().current().tokensMayManageTokens()) {
-            throw new ApiException(403, "forbidden", "tokens may not be used to manage tokens (policy "
-                    + "tokensMayManageTokens=false); sign in with your own credentials", null);
+            throw new ApiException(AuthError.forbidden(PermissionDeniedException.TOKENS_MAY_NOT_MANAGE_TOKENS));
         }
         return latchkey.tokens().capabilities(actor);
     }
@@ -420,7 +419,7 @@ public final class TokenApi {
         noParams(req);
         Actor actor = actor(req);
         if (!adminActor(actor).administerPolicy()) {
-            throw new ApiException(403, "forbidden", actor.user() + " may not administer the token policy", null);
+            throw new ApiException(AuthError.forbidden(actor.user() + " may not administer the token policy"));
         }
         write(res, 200, new LinkedHashMap<String, Object>(latchkey.policy().current().toSettings()));
     }
@@ -456,12 +455,12 @@ public final class TokenApi {
         Actor actor = actor(req);
         Capabilities c = adminActor(actor);
         if (!c.manageTokens() && !c.administerPolicy()) {
-            throw new ApiException(403, "forbidden", "the audit log needs the token manager or policy administrator "
-                    + "capability, which " + actor.user() + " does not have", null);
+            throw new ApiException(AuthError.forbidden("the audit log needs the token manager or policy "
+                    + "administrator capability, which " + actor.user() + " does not have"));
         }
-        AuditLog log = auditLog.orElseThrow(() -> new ApiException(501, "not_implemented", "No queryable audit log is "
-                + "configured: the engine's audit sink is write-only. Give TokenRestServlet an AuditLog (for example "
-                + "token-jdbc's) to enable GET /admin/audit", null));
+        AuditLog log = auditLog.orElseThrow(() -> new ApiException(AuthError.notImplemented("No queryable audit log "
+                + "is configured: the engine's audit sink is write-only. Give TokenRestServlet an AuditLog (for "
+                + "example token-jdbc's) to enable GET /admin/audit")));
         AuditQuery q = new AuditQuery(
                 Optional.ofNullable(p.get("from")).map(v -> Params.instant("from", v)),
                 Optional.ofNullable(p.get("to")).map(v -> Params.instant("to", v)),
@@ -570,8 +569,7 @@ public final class TokenApi {
         String type = req.getContentType();
         String media = type == null ? "" : type.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
         if (!media.equals("application/json")) {
-            throw new ApiException(415, "unsupported_media_type", "send the request with Content-Type: "
-                    + "application/json", null);
+            throw new ApiException(AuthError.unsupportedMediaType());
         }
         byte[] bytes = readBody(req);
         if (bytes.length == 0) {
@@ -621,7 +619,7 @@ public final class TokenApi {
     }
 
     private ApiException tooLarge() {
-        return new ApiException(413, "payload_too_large", "the body is larger than " + maxBodyBytes + " bytes", null);
+        return new ApiException(AuthError.payloadTooLarge(maxBodyBytes));
     }
 
     private void write(HttpServletResponse res, int status, Map<String, Object> body) throws IOException {
@@ -635,21 +633,8 @@ public final class TokenApi {
         }
     }
 
-    private void error(HttpServletResponse res, int status, String code, String message, String field)
-            throws IOException {
-        if (res.isCommitted()) {
-            return;
-        }
-        res.resetBuffer();
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("error", code);
-        body.put("message", message);
-        if (field != null) {
-            body.put("field", field);
-        }
-        if (status == 401) {
-            res.setHeader("WWW-Authenticate", "Basic realm=\"latchkey\"");
-        }
-        write(res, status, body);
+    /** Every error of the API, through the one factory and writer the filter uses too. */
+    private static void error(HttpServletResponse res, AuthError error) throws IOException {
+        error.write(res, REALM);
     }
 }

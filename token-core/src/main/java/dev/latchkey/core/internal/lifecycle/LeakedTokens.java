@@ -147,8 +147,7 @@ public final class LeakedTokens {
         Policy p = policy.state().policy();
         String why = null;
         if (actor.authenticatedByToken() && !p.tokensMayManageTokens()) {
-            why = "tokens may not be used to manage tokens (policy tokensMayManageTokens=false); sign in with your "
-                    + "own credentials";
+            why = PermissionDeniedException.TOKENS_MAY_NOT_MANAGE_TOKENS;
         } else {
             Optional<DirectoryUser> u = s.directory().findUser(actor.user());
             if (u.isEmpty() || !u.get().active()) {

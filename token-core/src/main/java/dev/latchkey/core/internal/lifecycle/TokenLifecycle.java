@@ -100,8 +100,7 @@ public final class TokenLifecycle implements TokenService {
         Objects.requireNonNull(actor, "actor");
         if (actor.authenticatedByToken() && !policy().tokensMayManageTokens()) {
             throw denied(actor, deniedType, Optional.empty(), Optional.empty(),
-                    "tokens may not be used to manage tokens (policy tokensMayManageTokens=false); "
-                            + "sign in with your own credentials");
+                    PermissionDeniedException.TOKENS_MAY_NOT_MANAGE_TOKENS);
         }
         Optional<DirectoryUser> user = s.directory().findUser(actor.user());
         if (user.isEmpty() || !user.get().active()) {

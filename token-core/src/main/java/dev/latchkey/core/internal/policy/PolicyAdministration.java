@@ -60,7 +60,7 @@ public final class PolicyAdministration implements PolicyService {
         Optional<DirectoryUser> user = s.directory().findUser(actor.user());
         String refusal = null;
         if (actor.authenticatedByToken() && !current.tokensMayManageTokens()) {
-            refusal = "tokens may not be used to change the policy; sign in with your own credentials";
+            refusal = PermissionDeniedException.TOKENS_MAY_NOT_MANAGE_TOKENS;
         } else if (user.isEmpty() || !user.get().active() || !current.administerPolicy().admits(user.get().groups())) {
             refusal = actor.user() + " may not administer the token policy";
         }
