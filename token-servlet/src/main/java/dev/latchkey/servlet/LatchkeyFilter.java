@@ -438,7 +438,10 @@ public final class LatchkeyFilter implements Filter {
             return this;
         }
 
-        /** The user directory for {@link #passwordAuthExemptGroups}. Default: the engine's ({@code Latchkey.directory()}). */
+        /**
+         * The user directory for {@link #passwordAuthExemptGroups} and for {@code isUserInRole} on requests a token
+         * authenticated (the owner's groups). Default: the engine's ({@code Latchkey.directory()}).
+         */
         public Builder userDirectory(UserDirectory directory) {
             SetOnce.check(this.directory, "userDirectory");
             this.directory = Objects.requireNonNull(directory, "directory");

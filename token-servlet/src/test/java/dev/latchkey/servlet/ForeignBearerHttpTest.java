@@ -199,9 +199,54 @@ class ForeignBearerHttpTest {
         });
     }
 
+    @Test
+    void initParamsWhenWebXmlStyleThenRequireTokenForAndClaimAllBearerTokensAreRead() throws Exception {
+        FilterHolder holder = new FilterHolder(LatchkeyFilter.class);
+        holder.setInitParameter("requireTokenFor", "/api/*, /admin/*");
+        holder.setInitParameter("claimAllBearerTokens", "TRUE");
+        start(holder);
+        assertThat(get("/admin/x", null).statusCode()).isEqualTo(401);
+        assertThat(get("/app/x", null).statusCode()).isEqualTo(200);
+        HttpResponse<String> jwt = get("/app/x", "Bearer " + jwt("jwt-user", jwtKey));
+        assertThat(jwt.statusCode()).as("claimAllBearerTokens=true").isEqualTo(401);
+        assertThat(jwt.body()).startsWith("{\"error\":\"invalid_token\"");
+    }
+
+    @Test
+    void initParamsWhenFlagIsNeitherTrueNorFalseThenTheFilterNeverServes() throws Exception {
+        FilterHolder holder = new FilterHolder(LatchkeyFilter.class);
+        holder.setInitParameter("claimAllBearerTokens", "yes");
+        try {
+            start(holder);
+            assertThat(get("/app/x", "Bearer " + jwt("jwt-user", jwtKey)).statusCode()).isNotEqualTo(200);
+        } catch (Exception e) {
+            assertThat(e).hasStackTraceContaining("claimAllBearerTokens must be true or false");
+        }
+    }
+
+    @Test
+    void isUserInRoleWhenDirectoryFailsThenNoRoleButTheTokenStillAccepted() throws Exception {
+        dev.latchkey.spi.UserDirectory broken = new dev.latchkey.spi.UserDirectory() {
+            @Override
+            public java.util.Optional<dev.latchkey.spi.DirectoryUser> findUser(String name) {
+                throw new IllegalStateException("directory down");
+            }
+        };
+        start(LatchkeyFilter.builder(latchkey).userDirectory(broken).build());
+        String token = latchkey.tokens().create(Actor.user("alice"), NewToken.builder("ci", AccessLevel.READ).build())
+                .secret().reveal();
+        HttpResponse<String> r = get("/app/x", "Bearer " + token);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).contains("remoteUser=alice", "inDevelopers=false", "anyAuthenticated=true");
+    }
+
     // ------------------------------------------------------------------ the host
 
     private void start(LatchkeyFilter filter) throws Exception {
+        start(new FilterHolder(filter));
+    }
+
+    private void start(FilterHolder latchkeyFilter) throws Exception {
         server = new Server();
         ServerConnector c = new ServerConnector(server);
         c.setHost("127.0.0.1");
@@ -209,7 +254,8 @@ class ForeignBearerHttpTest {
         server.addConnector(c);
         ServletContextHandler ctx = new ServletContextHandler();
         ctx.setContextPath("/");
-        ctx.addFilter(new FilterHolder(filter), "/*", EnumSet.of(DispatcherType.REQUEST));
+        ctx.setAttribute(LatchkeyAttributes.LATCHKEY, latchkey); // for web.xml-style registration
+        ctx.addFilter(latchkeyFilter, "/*", EnumSet.of(DispatcherType.REQUEST));
         ctx.addFilter(new FilterHolder(new JwtHostFilter()), "/*", EnumSet.of(DispatcherType.REQUEST));
         ctx.addServlet(new ServletHolder(new WhoServlet()), "/*");
         server.setHandler(ctx);

@@ -408,6 +408,7 @@ class LatchkeyFilterTest {
         // user and password swapped: the token lands in the user-name field, a password in the password field
         HttpResponse<String> r = fx.get(uri("/rest/" + token), "Authorization", Fixture.basic(token, "alice-pw"));
         assertThat(r.statusCode()).isEqualTo(401);
+        fx.latchkey.flushAudit(); // the default sink is the engine's refusal queue, written off the request thread
         AuditEvent e = fx.audit.events().stream().filter(ev -> ev.type() == AuditEventType.PASSWORD_AUTH_REFUSED)
                 .findFirst().orElseThrow();
         assertThat(e.toString()).doesNotContain(token.substring(4)).contains("[redacted]");
@@ -422,6 +423,7 @@ class LatchkeyFilterTest {
         HttpResponse<String> r = fx.get(uri("/rest/x"), "Authorization", Fixture.basic("alice", "alice-pw"));
         assertThat(r.statusCode()).isEqualTo(403);
         assertThat(r.body()).contains("address_not_allowed");
+        fx.latchkey.flushAudit();
         assertThat(fx.audit.events()).anySatisfy(e -> {
             assertThat(e.type()).isEqualTo(AuditEventType.PASSWORD_AUTH_REFUSED);
             assertThat(e.reason()).contains("IP_NOT_ALLOWED");
