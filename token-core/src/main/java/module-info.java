@@ -16,7 +16,5 @@ module dev.latchkey.core {
     // helpers the adapters reuse so their text and address rules match the engine's; not API
     exports dev.latchkey.core.internal.text to dev.latchkey.servlet, dev.latchkey.bitbucket;
     exports dev.latchkey.core.internal.net to dev.latchkey.servlet;
-    // the set-once rule of every builder option, so the servlet adapter's builders say it the same way
-    exports dev.latchkey.core.internal to dev.latchkey.servlet;
     exports dev.latchkey.core.scan;
 }

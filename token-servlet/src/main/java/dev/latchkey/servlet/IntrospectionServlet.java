@@ -1,7 +1,6 @@
 package dev.latchkey.servlet;
 
 import dev.latchkey.core.Latchkey;
-import dev.latchkey.core.internal.SetOnce;
 import dev.latchkey.servlet.internal.Introspector;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -144,14 +143,14 @@ public final class IntrospectionServlet extends HttpServlet {
 
         /** How the caller's address (for the failed-attempt limit) is found. Default: the peer address. */
         public Builder clientIpResolver(ClientIpResolver resolver) {
-            SetOnce.check(ipResolver, "clientIpResolver");
+            BuilderOptions.once(ipResolver, "clientIpResolver");
             this.ipResolver = Objects.requireNonNull(resolver, "resolver");
             return this;
         }
 
         /** The clock for audit timestamps. Default: the system UTC clock. */
         public Builder clock(Clock clock) {
-            SetOnce.check(this.clock, "clock");
+            BuilderOptions.once(this.clock, "clock");
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }

@@ -1,6 +1,5 @@
 package dev.latchkey.servlet;
 
-import dev.latchkey.core.internal.SetOnce;
 import dev.latchkey.core.internal.text.SafeText;
 import dev.latchkey.core.Decision;
 import dev.latchkey.core.ForeignBearerRule;
@@ -376,7 +375,7 @@ public final class LatchkeyFilter implements Filter {
 
         /** How the client IP is found. Default: {@link ClientIpResolver#peerAddressOnly()}. */
         public Builder clientIpResolver(ClientIpResolver resolver) {
-            SetOnce.check(ipResolver, "clientIpResolver");
+            BuilderOptions.once(ipResolver, "clientIpResolver");
             this.ipResolver = Objects.requireNonNull(resolver, "resolver");
             return this;
         }
@@ -391,7 +390,7 @@ public final class LatchkeyFilter implements Filter {
          * @throws IllegalArgumentException if a pattern is not a servlet URL pattern
          */
         public Builder requireTokenFor(String... pathPatterns) {
-            SetOnce.check(tokenRequired, "requireTokenFor");
+            BuilderOptions.once(tokenRequired, "requireTokenFor");
             this.tokenRequired = PathPatterns.compile("requireTokenFor", List.of(pathPatterns));
             return this;
         }
@@ -403,7 +402,7 @@ public final class LatchkeyFilter implements Filter {
          * {@link ForeignBearerRule}).
          */
         public Builder claimAllBearerTokens() {
-            SetOnce.check(claimAllBearer, "claimAllBearerTokens");
+            BuilderOptions.once(claimAllBearer, "claimAllBearerTokens");
             this.claimAllBearer = true;
             return this;
         }
@@ -416,14 +415,14 @@ public final class LatchkeyFilter implements Filter {
          * @throws IllegalArgumentException if a pattern is not a servlet URL pattern
          */
         public Builder disablePasswordAuthFor(String... pathPatterns) {
-            SetOnce.check(passwordDisabled, "disablePasswordAuthFor");
+            BuilderOptions.once(passwordDisabled, "disablePasswordAuthFor");
             this.passwordDisabled = PathPatterns.compile("disablePasswordAuthFor", List.of(pathPatterns));
             return this;
         }
 
         /** Users who may still use their password where it is disabled (break-glass administrators). */
         public Builder passwordAuthExemptUsers(String... users) {
-            SetOnce.check(exemptUsers, "passwordAuthExemptUsers");
+            BuilderOptions.once(exemptUsers, "passwordAuthExemptUsers");
             this.exemptUsers = Set.of(users);
             return this;
         }
@@ -433,7 +432,7 @@ public final class LatchkeyFilter implements Filter {
          * {@link #userDirectory(UserDirectory)}, by default the engine's directory).
          */
         public Builder passwordAuthExemptGroups(String... groups) {
-            SetOnce.check(exemptGroups, "passwordAuthExemptGroups");
+            BuilderOptions.once(exemptGroups, "passwordAuthExemptGroups");
             this.exemptGroups = Set.of(groups);
             return this;
         }
@@ -443,7 +442,7 @@ public final class LatchkeyFilter implements Filter {
          * authenticated (the owner's groups). Default: the engine's ({@code Latchkey.directory()}).
          */
         public Builder userDirectory(UserDirectory directory) {
-            SetOnce.check(this.directory, "userDirectory");
+            BuilderOptions.once(this.directory, "userDirectory");
             this.directory = Objects.requireNonNull(directory, "directory");
             return this;
         }
@@ -455,7 +454,7 @@ public final class LatchkeyFilter implements Filter {
          * also means no limit).
          */
         public Builder applyGlobalAllowlistToPasswordAuth(String... pathPatterns) {
-            SetOnce.check(passwordAllowlist, "applyGlobalAllowlistToPasswordAuth");
+            BuilderOptions.once(passwordAllowlist, "applyGlobalAllowlistToPasswordAuth");
             this.passwordAllowlist = PathPatterns.compile("applyGlobalAllowlistToPasswordAuth", List.of(pathPatterns));
             return this;
         }
@@ -466,21 +465,21 @@ public final class LatchkeyFilter implements Filter {
          * thread.
          */
         public Builder auditSink(AuditSink sink) {
-            SetOnce.check(audit, "auditSink");
+            BuilderOptions.once(audit, "auditSink");
             this.audit = Objects.requireNonNull(sink, "sink");
             return this;
         }
 
         /** The clock for audit timestamps. Default: the system UTC clock. */
         public Builder clock(Clock clock) {
-            SetOnce.check(this.clock, "clock");
+            BuilderOptions.once(this.clock, "clock");
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 
         /** The realm in {@code WWW-Authenticate} challenges. Default {@code latchkey}. */
         public Builder realm(String realm) {
-            SetOnce.check(this.realm, "realm");
+            BuilderOptions.once(this.realm, "realm");
             this.realm = AuthError.checkRealm(realm);
             return this;
         }
@@ -492,7 +491,7 @@ public final class LatchkeyFilter implements Filter {
          * @throws IllegalArgumentException outside 256..65536
          */
         public Builder maxAuthorizationHeaderLength(int chars) {
-            SetOnce.check(maxHeader, "maxAuthorizationHeaderLength");
+            BuilderOptions.once(maxHeader, "maxAuthorizationHeaderLength");
             if (chars < 256 || chars > 65536) {
                 throw new IllegalArgumentException("maxAuthorizationHeaderLength must be 256..65536, was " + chars);
             }
@@ -506,7 +505,7 @@ public final class LatchkeyFilter implements Filter {
          * tokens is refused with 400 (so the leak is noticed); other values are left to the host.
          */
         public Builder allowTokensInQueryString() {
-            SetOnce.check(allowQuery, "allowTokensInQueryString");
+            BuilderOptions.once(allowQuery, "allowTokensInQueryString");
             this.allowQuery = true;
             return this;
         }
@@ -537,8 +536,8 @@ public final class LatchkeyFilter implements Filter {
         /**
          * Builds the filter (immutable and thread-safe).
          *
-         * @throws IllegalStateException if exempt groups are set without a user directory, or exemptions without
-         *                               disabled paths
+         * @throws IllegalStateException if exemptions are set without disabled paths (the user directory always
+         *                               exists: the engine's unless {@link #userDirectory} set another)
          */
         public LatchkeyFilter build() {
             return new LatchkeyFilter(settings());

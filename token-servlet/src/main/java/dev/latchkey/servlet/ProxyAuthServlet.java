@@ -1,7 +1,6 @@
 package dev.latchkey.servlet;
 
 import dev.latchkey.core.Latchkey;
-import dev.latchkey.core.internal.SetOnce;
 import dev.latchkey.servlet.internal.AuthError;
 import dev.latchkey.servlet.internal.CredentialResolver;
 import dev.latchkey.servlet.internal.ProxyAuthorizer;
@@ -87,14 +86,14 @@ public final class ProxyAuthServlet extends HttpServlet {
          * {@code proxy_set_header X-Real-IP $remote_addr}). Default: the peer address only (the proxy's).
          */
         public Builder clientIpResolver(ClientIpResolver resolver) {
-            SetOnce.check(ipResolver, "clientIpResolver");
+            BuilderOptions.once(ipResolver, "clientIpResolver");
             this.ipResolver = Objects.requireNonNull(resolver, "resolver");
             return this;
         }
 
         /** The realm in {@code WWW-Authenticate} challenges. Default {@code latchkey}. */
         public Builder realm(String realm) {
-            SetOnce.check(this.realm, "realm");
+            BuilderOptions.once(this.realm, "realm");
             this.realm = AuthError.checkRealm(realm);
             return this;
         }

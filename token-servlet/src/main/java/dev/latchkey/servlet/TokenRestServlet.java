@@ -1,7 +1,6 @@
 package dev.latchkey.servlet;
 
 import dev.latchkey.core.Latchkey;
-import dev.latchkey.core.internal.SetOnce;
 import dev.latchkey.servlet.internal.TokenApi;
 import dev.latchkey.spi.AuditLog;
 import jakarta.servlet.ServletConfig;
@@ -114,7 +113,7 @@ public final class TokenRestServlet extends HttpServlet {
          * {@link AuditLog}; without one that endpoint answers 501.
          */
         public Builder auditLog(AuditLog log) {
-            SetOnce.check(auditLog, "auditLog");
+            BuilderOptions.once(auditLog, "auditLog");
             this.auditLog = Objects.requireNonNull(log, "log");
             return this;
         }
@@ -124,14 +123,14 @@ public final class TokenRestServlet extends HttpServlet {
          * (which otherwise supplies it). Default: the peer address.
          */
         public Builder clientIpResolver(ClientIpResolver resolver) {
-            SetOnce.check(ipResolver, "clientIpResolver");
+            BuilderOptions.once(ipResolver, "clientIpResolver");
             this.ipResolver = Objects.requireNonNull(resolver, "resolver");
             return this;
         }
 
         /** The clock for token states and query reference times. Default: the system UTC clock. */
         public Builder clock(Clock clock) {
-            SetOnce.check(this.clock, "clock");
+            BuilderOptions.once(this.clock, "clock");
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
@@ -142,7 +141,7 @@ public final class TokenRestServlet extends HttpServlet {
          * @throws IllegalArgumentException outside 1 KiB..16 MiB
          */
         public Builder maxBodyBytes(int bytes) {
-            SetOnce.check(maxBody, "maxBodyBytes");
+            BuilderOptions.once(maxBody, "maxBodyBytes");
             if (bytes < 1024 || bytes > 16 * 1024 * 1024) {
                 throw new IllegalArgumentException("maxBodyBytes must be 1024..16777216, was " + bytes);
             }
