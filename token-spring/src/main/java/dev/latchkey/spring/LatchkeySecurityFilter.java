@@ -11,13 +11,11 @@ import dev.latchkey.spi.TokenKind;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Objects;
@@ -136,7 +134,7 @@ public final class LatchkeySecurityFilter extends OncePerRequestFilter {
         SecurityContext context = contexts.createEmptyContext();
         context.setAuthentication(authentication);
         contexts.setContext(context);
-        chain.doFilter(new CredentialConsumed(request), response);
+        chain.doFilter(request, response); // LatchkeyFilter's wrapper already hides the consumed Authorization header
     }
 
     private LatchkeyAuthentication authenticationFor(TokenInfo token) {
@@ -165,38 +163,5 @@ public final class LatchkeySecurityFilter extends OncePerRequestFilter {
         response.setContentType("application/json");
         response.getOutputStream().write("{\"error\":\"invalid_token\",\"message\":\"the token is not valid\"}"
                 .getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** The request after Latchkey consumed its credential: no {@code Authorization} header any more. */
-    static final class CredentialConsumed extends HttpServletRequestWrapper {
-        CredentialConsumed(HttpServletRequest request) {
-            super(request);
-        }
-
-        @Override
-        public String getHeader(String name) {
-            return AUTHORIZATION.equalsIgnoreCase(name) ? null : super.getHeader(name);
-        }
-
-        @Override
-        public Enumeration<String> getHeaders(String name) {
-            return AUTHORIZATION.equalsIgnoreCase(name) ? Collections.emptyEnumeration() : super.getHeaders(name);
-        }
-
-        @Override
-        public Enumeration<String> getHeaderNames() {
-            Enumeration<String> names = super.getHeaderNames();
-            if (names == null) {
-                return null;
-            }
-            List<String> kept = new ArrayList<>();
-            while (names.hasMoreElements()) {
-                String n = names.nextElement();
-                if (!AUTHORIZATION.equalsIgnoreCase(n)) {
-                    kept.add(n);
-                }
-            }
-            return Collections.enumeration(kept);
-        }
     }
 }
