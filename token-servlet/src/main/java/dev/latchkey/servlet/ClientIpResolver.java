@@ -10,7 +10,6 @@ import java.util.Enumeration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +42,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ClientIpResolver {
     private static final Logger LOG = LoggerFactory.getLogger(ClientIpResolver.class);
-    private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}");
     private static final ClientIpResolver PEER_ONLY = new ClientIpResolver(CidrRules.none(), ForwardedHeader.X_FORWARDED_FOR,
             ForwardedHeader.X_FORWARDED_FOR.headerName());
 
@@ -198,7 +196,7 @@ public final class ClientIpResolver {
          */
         public Builder customHeader(String name) {
             Objects.requireNonNull(name, "name");
-            if (!HEADER_NAME.matcher(name).matches()) {
+            if (!ForwardingHops.isHeaderName(name)) {
                 throw new IllegalArgumentException("'" + name + "' is not an HTTP header name");
             }
             for (ForwardedHeader h : ForwardedHeader.values()) {

@@ -200,8 +200,12 @@ class ClientIpResolverTest {
             assertThatThrownBy(() -> ClientIpResolver.builder().trustedProxies(hostile)).as(hostile)
                     .isInstanceOf(ValidationException.class);
         }
-        assertThatThrownBy(() -> ClientIpResolver.builder().customHeader("X Bad"))
-                .isInstanceOf(IllegalArgumentException.class);
+        for (String hostile : new String[] {"X Bad", "", "X-Client-IP:", "X-Client-IP\r\nX-Evil", "X-Cl\u00efent",
+                "X(IP)", "X".repeat(65)}) {
+            assertThatThrownBy(() -> ClientIpResolver.builder().customHeader(hostile)).as(hostile)
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+        ClientIpResolver.builder().customHeader("X-Client_IP.v2!#$%&'*+^`|~" + "X".repeat(38)); // 64 tchars
         assertThatThrownBy(() -> ClientIpResolver.builder().header(ForwardedHeader.FORWARDED).build())
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("trustedProxies");
         assertThatThrownBy(() -> ClientIpResolver.builder().trustedProxies("10.0.0.1").trustedProxies("10.0.0.2"))

@@ -172,6 +172,22 @@ public final class ForwardingHops {
         return i;
     }
 
+    /**
+     * Whether {@code name} can be a header field name: 1-64 RFC 9110 {@code tchar}s (the one rule for the names of
+     * forwarding headers, here and in {@code ClientIpResolver}).
+     */
+    public static boolean isHeaderName(String name) {
+        if (name.isEmpty() || name.length() > 64) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            if (!isTokenChar(name.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** RFC 9110 tchar. */
     private static boolean isTokenChar(char c) {
         if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
