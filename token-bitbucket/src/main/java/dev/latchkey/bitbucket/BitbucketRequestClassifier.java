@@ -224,7 +224,8 @@ public final class BitbucketRequestClassifier implements RequestClassifier {
         }
         // not documented: fail closed
         boolean administration = (is(path, s1, e1, "api") && is(path, s3, e3, "admin")) || is(path, s1, e1, "audit")
-                || is(path, s1, e1, "mirroring") && is(path, s3, e3, "upstreamServers");
+                || is(path, s1, e1, "mirroring") && is(path, s3, e3, "upstreamServers")
+                || is(path, s1, e1, "admin"); // listed under /rest without a module (global SSH key settings)
         if (method.safe() && !administration) {
             return onContext(AccessLevel.READ, resource, repository);
         }

@@ -20,9 +20,10 @@ import java.util.Set;
 
 /**
  * Bitbucket's documented REST endpoints, compiled once from {@code endpoints.tsv}: each line is
- * {@code METHOD <tab> /module/{v}/template <tab> LEVEL [<tab> system|project]}. The second segment, {@code {v}}, is
- * one of the {@link #VERSIONS}; elsewhere in a template, {@code {name}} matches one segment and {@code {name*}} the rest of the path (zero or more segments). Literal segments win
- * over variables; where a literal fits a segment but nothing below it matches, the variable is tried, and then a
+ * {@code METHOD <tab> /module/{v}/template <tab> LEVEL [<tab> system|project]}. A second segment {@code {v}} is one of
+ * the {@link #VERSIONS} (literal words, so no caller has to check the version); elsewhere in a template, {@code {name}}
+ * matches one segment and {@code {name*}} the rest of the path (zero or more segments). Literal segments win over
+ * variables; where a literal fits a segment but nothing below it matches, the variable is tried, and then a
  * {@code {name*}} tail above (see {@link #matchByBacktracking}, the definition).
  *
  * <p>The templates are first read into a segment trie, and that trie is then made deterministic: a state (an
@@ -154,10 +155,7 @@ public final class EndpointTrie {
                 size++;
                 return;
             }
-            if (i == 1) {
-                if (!s.equals("{v}")) {
-                    throw new IllegalStateException("endpoints.tsv line " + line + ": the second segment is {v}");
-                }
+            if (i == 1 && s.equals("{v}")) {
                 node = versions(node);
                 continue;
             }
