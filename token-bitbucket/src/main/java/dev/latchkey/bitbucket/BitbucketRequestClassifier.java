@@ -4,7 +4,6 @@ import dev.latchkey.core.internal.text.SafeText;
 import dev.latchkey.bitbucket.internal.EndpointTrie;
 import dev.latchkey.bitbucket.internal.EndpointTrie.Method;
 import dev.latchkey.bitbucket.internal.EndpointTrie.Rule;
-import dev.latchkey.bitbucket.internal.EndpointTrie.State;
 import dev.latchkey.bitbucket.internal.LfsBatch;
 import dev.latchkey.core.RequestFacts;
 import dev.latchkey.core.ValidationException;
@@ -17,6 +16,7 @@ import dev.latchkey.core.classify.UnclassifiableRequestException;
 import dev.latchkey.spi.AccessLevel;
 import dev.latchkey.spi.Scope;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 
 /**
  * Classifies Bitbucket Data Center requests:
@@ -57,6 +57,51 @@ public final class BitbucketRequestClassifier implements RequestClassifier {
     private static final String REST = "/rest/";
     private static final String LFS_BATCH = "/info/lfs/objects/batch";
 
+    // packed segments (EndpointTrie.pack) the context is recognised by: one comparison each
+    private static final long DOT_DOT = packed("..");
+    private static final long PROJECTS = packed("projects");
+    private static final long USERS = packed("users");
+    private static final long REPOS = packed("repos");
+
+    // classes of ASCII characters in a REST path (a character from 0x80 up is NON_ASCII): what PathCheck refuses
+    // (AMBIGUOUS), the separator, and what a project key (PathCheck.isKey) or repository slug (isSlug) may not hold
+    private static final int SLASH = 1;
+    private static final int AMBIGUOUS = 2;
+    private static final int NOT_KEY = 4;
+    private static final int NOT_SLUG = 8;
+    private static final int TILDE = 16;
+    private static final int HIGH = 32;
+    private static final int NON_ASCII = HIGH | NOT_KEY | NOT_SLUG;
+    private static final byte[] CLASSES = new byte[0x80];
+
+    static {
+        for (char c = 0; c < 0x80; c++) {
+            boolean keyChar = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'
+                    || c == '-';
+            int k = keyChar ? 0 : c == '.' ? NOT_KEY : NOT_KEY | NOT_SLUG;
+            if (c == '/') {
+                k |= SLASH;
+            } else if (c < 0x20 || c == 0x7f || c == ';' || c == '\\' || c == '%') {
+                k |= AMBIGUOUS;
+            } else if (c == '~') {
+                k |= TILDE;
+            }
+            CLASSES[c] = (byte) k;
+        }
+    }
+
+    // answers without a resource, and the domains, made once (Requirement and Optional are immutable)
+    private static final Requirement[] ANY = new Requirement[AccessLevel.values().length];
+    private static final Requirement SYSTEM_ADMIN = Requirement.explicit(AccessLevel.ADMIN, SYSTEM);
+    private static final Optional<String> IN_PROJECT = Optional.of(PROJECT);
+    private static final Optional<String> IN_REPOSITORY = Optional.of(REPOSITORY);
+
+    static {
+        for (AccessLevel level : AccessLevel.values()) {
+            ANY[level.ordinal()] = Requirement.of(level);
+        }
+    }
+
     private final EndpointTrie endpoints = EndpointTrie.load();
 
     /** How many documented (method, endpoint) pairs this classifier knows. */
@@ -82,97 +127,148 @@ public final class BitbucketRequestClassifier implements RequestClassifier {
         if (path.startsWith(REST) || path.equals("/rest")) {
             return rest(Method.of(request.method()), path);
         }
-        return Requirement.of(GitAwareMethodClassifier.levelFor(request.method(), path, request.query()));
+        return ANY[GitAwareMethodClassifier.levelFor(request.method(), path, request.query()).ordinal()];
     }
 
     // ------------------------------------------------------------------ REST
 
     private Requirement rest(Method method, String path) {
         // One pass over the path after "/rest/": it checks what PathCheck.requireNormalised checks (same order, same
-        // errors), steps the endpoint matcher at each segment while it has a state, and remembers segments 1-6
-        // ({module}/{version}/projects|users/{KEY}/repos/{slug}) for the context.
+        // errors), packs each segment into a long as it reads it (EndpointTrie.pack) and steps the endpoint matcher
+        // at its end while there is a state, and remembers segments 1-6 ({module}/{version}/projects|users/{KEY}/
+        // repos/{slug}) for the context. No allocation until the answer.
+        EndpointTrie trie = endpoints;
+        byte[] classes = CLASSES;
         int n = path.length();
-        State state = endpoints.root();
-        int s1 = -1, e1 = -1, s2 = -1, e2 = -1, s3 = -1, e3 = -1, s4 = -1, e4 = -1, s5 = -1, e5 = -1, s6 = -1, e6 = -1;
-        int seg = 1;
-        int start = REST.length();
-        for (int i = start; i <= n; i++) {
-            char c = i < n ? path.charAt(i) : '/';
-            if (c == '/') {
-                int len = i - start;
-                if (len == 0) {
-                    if (i < n) {
-                        throw new UnclassifiableRequestException("the path is not normalised");
+        int state = trie.root();
+        int s1 = -1, e1 = -1, s3 = -1, e3 = -1, s4 = -1, e4 = -1, s6 = -1, e6 = -1;
+        int k4 = 0, k6 = 0;          // the classes seen in segments 4 and 6
+        long w3 = 0, w5 = 0; // packed segments 3 and 5 (0: absent, not ASCII or over 8 characters)
+        int seg = 0;
+        int from = REST.length();
+        while (true) {
+            long word = 0;
+            int kinds = 0;
+            int i = from;
+            for (; i < n; i++) {
+                char c = path.charAt(i);
+                int k = c < 0x80 ? classes[c] : NON_ASCII;
+                if ((k & (SLASH | AMBIGUOUS)) != 0) {
+                    if (c == '/') {
+                        break;
                     }
-                    break; // a trailing '/'
+                    throw ambiguous(c);
                 }
-                if (len <= 2 && path.charAt(start) == '.' && (len == 1 || path.charAt(start + 1) == '.')) {
+                word = EndpointTrie.pack(word, c);
+                kinds |= k;
+            }
+            int len = i - from;
+            if (len == 0) {
+                if (i < n) {
                     throw new UnclassifiableRequestException("the path is not normalised");
                 }
-                switch (seg) {
-                    case 1 -> { s1 = start; e1 = i; }
-                    case 2 -> { s2 = start; e2 = i; }
-                    case 3 -> { s3 = start; e3 = i; }
-                    case 4 -> { s4 = start; e4 = i; }
-                    case 5 -> { s5 = start; e5 = i; }
-                    case 6 -> { s6 = start; e6 = i; }
-                    default -> { }
-                }
-                if (state != null) {
-                    state = state.next(path, start, i);
-                }
-                seg++;
-                start = i + 1;
-            } else if (c < 0x20 || c == 0x7f || c == ';' || c == '\\' || c == '%') {
-                throw new UnclassifiableRequestException("the path contains a character (" + (int) c
-                        + ") that makes its meaning ambiguous");
+                break; // "/rest/" or a trailing '/'
             }
+            boolean ascii = (kinds & HIGH) == 0;
+            if (ascii && ((len == 1 && word == '.') || (len == 2 && word == DOT_DOT))) {
+                throw new UnclassifiableRequestException("the path is not normalised");
+            }
+            long exact = ascii && len <= 8 ? word : 0; // the whole segment, or 0
+            switch (++seg) {
+                case 1 -> { s1 = from; e1 = i; }
+                case 3 -> { s3 = from; e3 = i; w3 = exact; }
+                case 4 -> { s4 = from; e4 = i; k4 = kinds; }
+                case 5 -> w5 = exact;
+                case 6 -> { s6 = from; e6 = i; k6 = kinds; }
+                default -> { }
+            }
+            if (state != EndpointTrie.NONE) {
+                state = trie.next(state, word, len, ascii, path, from);
+            }
+            if (i == n) {
+                break;
+            }
+            from = i + 1;
         }
         String resource = null;
         boolean repository = false;
         // where the path names a project or repository, the requirement is on it
-        if (s4 >= 0 && is(path, s3, e3, "projects")) {
-            if (!PathCheck.isKey(path, s4, e4)) {
-                throw new UnclassifiableRequestException("not a project key");
-            }
-            if (s6 >= 0 && is(path, s5, e5, "repos")) {
-                requireSlug(path, s6, e6);
-                resource = resource(path, s4, e4, s6, e6);
+        if (s4 >= 0 && w3 == PROJECTS) {
+            requireKey(path, s4, e4, k4, "not a project key");
+            if (s6 >= 0 && w5 == REPOS) {
+                requireSlug(e6 - s6, k6);
+                resource = resource(path, false, s4, e4, s6, e6);
                 repository = true;
             } else {
                 resource = upper(path, s4, e4);
             }
-        } else if (s6 >= 0 && is(path, s3, e3, "users") && is(path, s5, e5, "repos")) {
+        } else if (s6 >= 0 && w3 == USERS && w5 == REPOS) {
             // personal repositories: /users/{user}/repos/{slug} is /projects/~{user}/repos/{slug}
-            if (!PathCheck.isKey(path, s4, e4)) {
-                throw new UnclassifiableRequestException("not a user slug");
-            }
-            requireSlug(path, s6, e6);
-            resource = "~" + resource(path, s4, e4, s6, e6);
+            requireKey(path, s4, e4, k4, "not a user slug");
+            requireSlug(e6 - s6, k6);
+            resource = resource(path, true, s4, e4, s6, e6);
             repository = true;
         }
-        boolean knownVersion = is(path, s2, e2, "1.0") || is(path, s2, e2, "latest") || is(path, s2, e2, "2.0");
-        Rule rule = knownVersion && state != null ? state.atEnd(method) : null;
+        // the matcher knows the versions: a path with another one matches no documented endpoint
+        Rule rule = state != EndpointTrie.NONE ? trie.atEnd(state, method) : null;
         if (rule != null) {
             if (rule.system()) {
-                return Requirement.explicit(rule.level(), SYSTEM);
+                return SYSTEM_ADMIN;
             }
             if (rule.project() && repository) {
                 // documented as PROJECT_ADMIN: a grant on the repository alone must not reach it
-                return Requirement.on(rule.level(), PROJECT, resource.substring(0, resource.indexOf('/')));
+                return new Requirement(rule.level(), IN_PROJECT, Optional.of(resource.substring(0,
+                        resource.indexOf('/'))));
             }
             return onContext(rule.level(), resource, repository);
         }
         // not documented: fail closed
         boolean administration = (is(path, s1, e1, "api") && is(path, s3, e3, "admin")) || is(path, s1, e1, "audit")
-                || is(path, s1, e1, "mirroring") && is(path, s3, e3, "upstreamServers");
+                || is(path, s1, e1, "mirroring") && is(path, s3, e3, "upstreamServers")
+                || is(path, s1, e1, "admin"); // listed under /rest without a module (global SSH key settings)
         if (method.safe() && !administration) {
             return onContext(AccessLevel.READ, resource, repository);
         }
         if (resource != null) {
             return onContext(AccessLevel.ADMIN, resource, repository);
         }
-        return Requirement.explicit(AccessLevel.ADMIN, SYSTEM);
+        return SYSTEM_ADMIN;
+    }
+
+    /**
+     * Throws unless the segment {@code path[from, to)}, whose characters are of the classes {@code kinds}, is a
+     * project key as {@link PathCheck#isKey} defines it (with a {@code ~}, PathCheck decides: it must be first).
+     */
+    private static void requireKey(String path, int from, int to, int kinds, String message) {
+        boolean key = (kinds & TILDE) != 0 ? PathCheck.isKey(path, from, to)
+                : (kinds & NOT_KEY) == 0 && to - from <= 128;
+        if (!key) {
+            throw new UnclassifiableRequestException(message);
+        }
+    }
+
+    /** Throws unless a segment of {@code length} characters of the classes {@code kinds} is a repository slug. */
+    private static void requireSlug(int length, int kinds) {
+        if ((kinds & NOT_SLUG) != 0 || length > 128) {
+            throw new UnclassifiableRequestException("not a repository slug");
+        }
+    }
+
+    private static UnclassifiableRequestException ambiguous(char c) {
+        return new UnclassifiableRequestException("the path contains a character (" + (int) c
+                + ") that makes its meaning ambiguous");
+    }
+
+    /** The packed form ({@link EndpointTrie#pack}) of an ASCII word of up to 8 characters. */
+    private static long packed(String word) {
+        if (word.length() > 8) {
+            throw new IllegalArgumentException(word);
+        }
+        long w = 0;
+        for (int i = 0; i < word.length(); i++) {
+            w = EndpointTrie.pack(w, word.charAt(i));
+        }
+        return w;
     }
 
     /** Whether the segment {@code path[from, to)} exists ({@code from >= 0}) and is {@code word}. */
@@ -182,15 +278,9 @@ public final class BitbucketRequestClassifier implements RequestClassifier {
 
     private static Requirement onContext(AccessLevel level, String resource, boolean repository) {
         if (resource == null) {
-            return Requirement.of(level);
+            return ANY[level.ordinal()];
         }
-        return Requirement.on(level, repository ? REPOSITORY : PROJECT, resource);
-    }
-
-    private static void requireSlug(String path, int from, int to) {
-        if (!PathCheck.isSlug(path, from, to)) {
-            throw new UnclassifiableRequestException("not a repository slug");
-        }
+        return new Requirement(level, repository ? IN_REPOSITORY : IN_PROJECT, Optional.of(resource));
     }
 
     // ------------------------------------------------------------------ git smart HTTP and Git LFS
@@ -213,8 +303,8 @@ public final class BitbucketRequestClassifier implements RequestClassifier {
         if (!PathCheck.isSlug(path, slugStart, slugEnd)) {
             throw new UnclassifiableRequestException("an /scm/ path needs a repository slug");
         }
-        String resource = resource(path, keyStart, keyEnd, slugStart, slugEnd);
-        return Requirement.on(gitLevel(method, path, rest, request), REPOSITORY, resource);
+        String resource = resource(path, false, keyStart, keyEnd, slugStart, slugEnd);
+        return new Requirement(gitLevel(method, path, rest, request), IN_REPOSITORY, Optional.of(resource));
     }
 
     private static AccessLevel gitLevel(Method method, String path, int rest, RequestFacts request) {
@@ -283,11 +373,15 @@ public final class BitbucketRequestClassifier implements RequestClassifier {
     /**
      * {@code KEY/slug} with the key upper-cased and the slug lower-cased, in one copy. Both were checked by
      * {@link PathCheck#isKey}/{@link PathCheck#isSlug} first, so they are ASCII and ASCII case rules are
-     * {@code Locale.ROOT}'s.
+     * {@code Locale.ROOT}'s. {@code personal} puts a {@code ~} first.
      */
-    private static String resource(String path, int keyStart, int keyEnd, int slugStart, int slugEnd) {
-        byte[] out = new byte[keyEnd - keyStart + 1 + slugEnd - slugStart];
+    private static String resource(String path, boolean personal, int keyStart, int keyEnd, int slugStart,
+                                   int slugEnd) {
+        byte[] out = new byte[(personal ? 1 : 0) + keyEnd - keyStart + 1 + slugEnd - slugStart];
         int j = 0;
+        if (personal) {
+            out[j++] = '~';
+        }
         for (int i = keyStart; i < keyEnd; i++) {
             char c = path.charAt(i);
             out[j++] = (byte) (c >= 'a' && c <= 'z' ? c - ('a' - 'A') : c);
@@ -320,7 +414,7 @@ public final class BitbucketRequestClassifier implements RequestClassifier {
             return upper(resource, 0, resource.length());
         }
         if (slash > 0 && PathCheck.isKey(resource, 0, slash) && PathCheck.isSlug(resource, slash + 1, resource.length())) {
-            return resource(resource, 0, slash, slash + 1, resource.length());
+            return resource(resource, false, 0, slash, slash + 1, resource.length());
         }
         throw new ValidationException("resources", SafeText.quote(resource) + " is not a project key (PROJ) or a "
                 + "repository (PROJ/repo-slug)");

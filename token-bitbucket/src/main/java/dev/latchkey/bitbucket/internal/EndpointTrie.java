@@ -20,20 +20,36 @@ import java.util.Set;
 
 /**
  * Bitbucket's documented REST endpoints, compiled once from {@code endpoints.tsv}: each line is
- * {@code METHOD <tab> /module/{version}/template <tab> LEVEL [<tab> system|project]}. In a template, {@code {name}}
- * matches one segment and {@code {name*}} the rest of the path (zero or more segments). Literal segments win
- * over variables; where a literal fits a segment but nothing below it matches, the variable is tried, and then a
+ * {@code METHOD <tab> /module/{v}/template <tab> LEVEL [<tab> system|project]}. A second segment {@code {v}} is one of
+ * the {@link #VERSIONS} (literal words, so no caller has to check the version); elsewhere in a template, {@code {name}}
+ * matches one segment and {@code {name*}} the rest of the path (zero or more segments). Literal segments win over
+ * variables; where a literal fits a segment but nothing below it matches, the variable is tried, and then a
  * {@code {name*}} tail above (see {@link #matchByBacktracking}, the definition).
  *
- * <p>The templates are first read into a segment trie, and that trie is then made deterministic: a {@link State}
- * stands for every trie node (and every {@code {name*}} tail) that the segments so far could have reached, in
- * the order the definition tries them. Matching is then one step per segment with no backtracking and no
- * recursion: look the segment up among the state's literal words (by length, first and last character, then
- * compared in place), else take the state's "any other segment" transition ({@link #match}). A caller that walks the path itself (the classifier,
- * to find the project and repository in the same pass) uses {@link #root()} and {@link State#next}. Immutable
- * and thread-safe after construction.
+ * <p>The templates are first read into a segment trie, and that trie is then made deterministic: a state (an
+ * {@code int}) stands for every trie node (and every {@code {name*}} tail) that the segments so far could have
+ * reached, in the order the definition tries them. Matching is then one step per segment with no backtracking,
+ * no recursion and no allocation. A segment is looked up by its <em>packed word</em>: its characters, each in one
+ * byte, shifted into a {@code long} as they are read ({@code word = word << 8 | c}, so the last eight characters
+ * remain), together with its length and the state, in one open-addressing table of all the states' literal
+ * transitions. Words of up to eight (ASCII) characters are identified by that key alone; longer ones are then
+ * compared in place. A segment that is none of the state's words takes the state's "any other segment"
+ * transition. A caller that walks the path itself (the classifier, which checks the path's form and finds the
+ * project and repository in the same pass) packs the words as it reads them and calls {@link #next} and
+ * {@link #atEnd}; {@link #match} does the same over a given path. Immutable and thread-safe after
+ * construction.
  */
 public final class EndpointTrie {
+    /** The state after a path that no documented endpoint starts with. */
+    public static final int NONE = -1;
+
+    /** In a table entry: the word is longer than 8 characters, so the packed form is compared and then the word. */
+    private static final int LONG_WORD = 1 << 31;
+
+    private static final int METHODS = Method.values().length;
+
+    /** The API versions that {@code {v}} in a template stands for. */
+    public static final List<String> VERSIONS = List.of("1.0", "latest", "2.0");
 
     /**
      * What a documented endpoint needs: the level, whether it is system administration, and whether it is asked
@@ -57,80 +73,23 @@ public final class EndpointTrie {
     private record Tail(Node node) {
     }
 
-    /**
-     * A state of the deterministic matcher: where a path can be after the segments read so far. Immutable once
-     * {@link #load} returns.
-     */
-    public static final class State {
-        private final Rule[] atEnd = new Rule[Method.values().length];
-        private int mask;
-        private int shift;
-        private int[] hashes;     // open addressing by segment hash; words[at] == null marks a free slot
-        private String[] words;
-        private State[] targets;
-        private State other;      // any segment that is none of the words
-
-        /**
-         * The state after the segment {@code path[from, to)} (not empty); null if no documented endpoint starts this
-         * way. Words are found by their length, first and last character, then compared in the path (no copies).
-         */
-        public State next(String path, int from, int to) {
-            String[] w = words;
-            if (w != null) {
-                int len = to - from;
-                int sig = signature(len, path.charAt(from), path.charAt(to - 1));
-                for (int at = slot(sig); w[at] != null; at = (at + 1) & mask) {
-                    if (hashes[at] == sig && w[at].length() == len && path.startsWith(w[at], from)) {
-                        return targets[at];
-                    }
-                }
-            }
-            return other;
-        }
-
-        /** The rule for {@code method} of a path that ends in this state, or null. */
-        public Rule atEnd(Method method) {
-            return atEnd[method.ordinal()];
-        }
-
-        private void words(List<String> list, List<State> to) {
-            if (list.isEmpty()) {
-                return;
-            }
-            int size = Integer.highestOneBit(list.size() * 3) << 1;
-            mask = size - 1;
-            shift = 32 - Integer.numberOfTrailingZeros(size);
-            hashes = new int[size];
-            words = new String[size];
-            targets = new State[size];
-            for (int i = 0; i < list.size(); i++) {
-                String word = list.get(i);
-                int h = signature(word.length(), word.charAt(0), word.charAt(word.length() - 1));
-                int at = slot(h);
-                while (words[at] != null) {
-                    at = (at + 1) & mask;
-                }
-                hashes[at] = h;
-                words[at] = word;
-                targets[at] = to.get(i);
-            }
-        }
-
-        /** Fibonacci hashing: the high bits of the product, so near signatures land far apart. */
-        private int slot(int sig) {
-            return (sig * 0x9E3779B9) >>> shift;
-        }
-    }
-
-    /** Length, first and last character of a segment: equal for equal segments, and cheap to take in place. */
-    private static int signature(int length, char first, char last) {
-        return (length << 16) ^ (first << 8) ^ last;
+    /** A literal transition while compiling: from a state, on a word, to a state. */
+    private record Edge(int from, String word, int to) {
     }
 
     private final Node root = new Node();
-    private State start;
     private int size;
+
+    // the deterministic matcher: states are 0..states-1, NONE is "no documented endpoint"
+    private int start = NONE;
     private int states;
+    private int[] other;      // per state: (the state after a segment that is none of its words) << 1 | has words
+    private Rule[] atEnd;     // state * METHODS + method: the rule of a path that ends in the state
+    private int maxWord;      // the longest literal word
+    private int shift;        // 64 - log2(slots)
+    private int mask;         // 2 * slots - 1
+    private long[] table;     // per slot, two longs: the packed word; (long) meta << 32 | long-word flag | target
+    private String[] longWords; // per slot: the word where it is longer than 8 characters (compared in place)
 
     private EndpointTrie() {
     }
@@ -169,9 +128,11 @@ public final class EndpointTrie {
             }
             t.add(m, f[1].trim(), new Rule(level, flag.equals("system"), flag.equals("project")), n);
         }
-        Map<List<Object>, State> memo = new HashMap<>();
-        t.start = t.compile(List.of(t.root), memo);
-        t.states = memo.size();
+        List<Rule[]> ends = new ArrayList<>();
+        List<Integer> others = new ArrayList<>();
+        List<Edge> edges = new ArrayList<>();
+        t.start = t.compile(List.of(t.root), new HashMap<>(), ends, others, edges);
+        t.flatten(ends, others, edges);
         return t;
     }
 
@@ -194,12 +155,20 @@ public final class EndpointTrie {
                 size++;
                 return;
             }
+            if (i == 1 && s.equals("{v}")) {
+                node = versions(node);
+                continue;
+            }
             if (s.startsWith("{")) {
                 if (node.variable == null) {
                     node.variable = new Node();
                 }
                 node = node.variable;
             } else {
+                if (s.isEmpty() || s.length() > 255 || !s.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+                    throw new IllegalStateException("endpoints.tsv line " + line + ": a literal segment is 1-255 "
+                            + "printable ASCII characters");
+                }
                 node = node.literal.computeIfAbsent(s, k -> new Node());
             }
         }
@@ -208,6 +177,21 @@ public final class EndpointTrie {
         }
         put(node.rules, m, rule, line);
         size++;
+    }
+
+    /**
+     * The node below {@code module} for its versions: {@code {v}} is the literal words {@link #VERSIONS}, all three
+     * leading to one node (so a path with another version matches nothing, and no caller needs to check it).
+     */
+    private static Node versions(Node module) {
+        Node v = module.literal.get(VERSIONS.get(0));
+        if (v == null) {
+            v = new Node();
+            for (String version : VERSIONS) {
+                module.literal.put(version, v);
+            }
+        }
+        return v;
     }
 
     private static void put(Map<Method, Rule> rules, Method m, Rule rule, int line) {
@@ -223,21 +207,25 @@ public final class EndpointTrie {
      * child, then its own tail; a tail stays itself. Where the path ends, the first alternative with a rule for the
      * method decides (a node: an endpoint ending there, else its tail).
      */
-    private State compile(List<Object> alternatives, Map<List<Object>, State> memo) {
+    private int compile(List<Object> alternatives, Map<List<Object>, Integer> memo, List<Rule[]> ends,
+                        List<Integer> others, List<Edge> edges) {
         if (alternatives.isEmpty()) {
-            return null;
+            return NONE;
         }
-        State known = memo.get(alternatives);
+        Integer known = memo.get(alternatives);
         if (known != null) {
             return known;
         }
-        State s = new State();
+        int s = ends.size();
         memo.put(alternatives, s);
+        Rule[] end = new Rule[METHODS];
+        ends.add(end);
+        others.add(NONE);
         for (Method m : Method.values()) {
             for (Object a : alternatives) {
                 Rule r = a instanceof Node node ? ruleAtEnd(node, m) : ((Tail) a).node().restRules.get(m);
                 if (r != null) {
-                    s.atEnd[m.ordinal()] = r;
+                    end[m.ordinal()] = r;
                     break;
                 }
             }
@@ -248,14 +236,49 @@ public final class EndpointTrie {
                 words.addAll(node.literal.keySet());
             }
         }
-        List<String> list = new ArrayList<>(words);
-        List<State> to = new ArrayList<>();
-        for (String word : list) {
-            to.add(compile(step(alternatives, word), memo));
+        for (String word : words) {
+            int to = compile(step(alternatives, word), memo, ends, others, edges);
+            edges.add(new Edge(s, word, to));
         }
-        s.words(list, to);
-        s.other = compile(step(alternatives, null), memo);
+        others.set(s, compile(step(alternatives, null), memo, ends, others, edges));
         return s;
+    }
+
+    /** The compiled states as flat arrays, and every literal transition in one table keyed by state and word. */
+    private void flatten(List<Rule[]> ends, List<Integer> others, List<Edge> edges) {
+        states = ends.size();
+        if (states >= 1 << 23) {
+            throw new IllegalStateException("too many states: " + states);
+        }
+        other = new int[states];
+        atEnd = new Rule[states * METHODS];
+        for (int s = 0; s < states; s++) {
+            other[s] = others.get(s) << 1;
+            System.arraycopy(ends.get(s), 0, atEnd, s * METHODS, METHODS);
+        }
+        int slots = Integer.highestOneBit(Math.max(2, edges.size()) * 2) << 1; // at most a quarter full
+        mask = 2 * slots - 1;
+        shift = 64 - Integer.numberOfTrailingZeros(slots);
+        table = new long[2 * slots];
+        longWords = new String[slots];
+        for (Edge e : edges) {
+            String word = e.word();
+            maxWord = Math.max(maxWord, word.length());
+            long packed = 0;
+            for (int i = 0; i < word.length(); i++) {
+                packed = pack(packed, word.charAt(i));
+            }
+            int meta = meta(e.from(), word.length());
+            int at = slot(packed, meta);
+            while (table[at + 1] != 0) {
+                at = (at + 2) & mask;
+            }
+            table[at] = packed;
+            int low = (word.length() > 8 ? LONG_WORD : 0) | e.to();
+            table[at + 1] = (long) meta << 32 | (low & 0xFFFF_FFFFL);
+            longWords[at >> 1] = word.length() > 8 ? word : null;
+            other[e.from()] |= 1;
+        }
     }
 
     private static Rule ruleAtEnd(Node node, Method m) {
@@ -288,6 +311,60 @@ public final class EndpointTrie {
         return List.copyOf(next);
     }
 
+    // ------------------------------------------------------------------ matching
+
+    /** {@code word} with the character {@code c} appended: the packed form of a segment, read left to right. */
+    public static long pack(long word, char c) {
+        return word << 8 | c;
+    }
+
+    /** A state and a word length (1-255) as one non-zero int. */
+    private static int meta(int state, int length) {
+        return state << 8 | length;
+    }
+
+    /** The first of the two longs of the slot where the search for (word, meta) starts. */
+    private int slot(long packed, int meta) {
+        return (int) (((packed ^ (meta * 0x9E3779B97F4A7C15L)) * 0xBF58476D1CE4E5B9L) >>> shift) << 1;
+    }
+
+    /** The state before the first segment (the module). */
+    public int root() {
+        return start;
+    }
+
+    /**
+     * The state after the segment {@code path[from, from + length)} (not empty) in {@code state} (not
+     * {@link #NONE}), or {@link #NONE}. {@code word} is the segment packed with {@link #pack}, and {@code ascii}
+     * whether every character of it is below 0x80 (else it is no literal word). A state without literal words
+     * answers at once; otherwise one probe of the table usually decides.
+     */
+    public int next(int state, long word, int length, boolean ascii, String path, int from) {
+        int o = other[state];
+        if ((o & 1) == 0 || !ascii || length > maxWord) {
+            return o >> 1;
+        }
+        int meta = meta(state, length);
+        long[] t = table;
+        int m = mask;
+        for (int at = slot(word, meta); ; at = (at + 2) & m) {
+            long entry = t[at + 1];
+            if ((int) (entry >>> 32) == meta && t[at] == word) {
+                int target = (int) entry;
+                if (target >= 0 || path.startsWith(longWords[at >> 1], from)) {
+                    return target & ~LONG_WORD;
+                }
+            } else if (entry == 0) {
+                return o >> 1;
+            }
+        }
+    }
+
+    /** The rule for {@code method} of a path that ends in {@code state} (not {@link #NONE}), or null. */
+    public Rule atEnd(int state, Method method) {
+        return atEnd[state * METHODS + method.ordinal()];
+    }
+
     /** How many (method, template) pairs the table holds. */
     public int size() {
         return size;
@@ -298,27 +375,30 @@ public final class EndpointTrie {
         return states;
     }
 
-    /** The state before the first segment (the module). */
-    public State root() {
-        return start;
-    }
-
     /**
      * The rule of the documented endpoint that {@code path[from..]} (the part after {@code /rest/}, segments
      * separated by '/', at most one trailing '/') matches for {@code method}, or null if it matches none.
      */
     public Rule match(Method method, String path, int from) {
         int n = path.length();
-        State s = start;
-        while (from < n && s != null) {
-            int end = path.indexOf('/', from);
-            if (end < 0) {
-                end = n;
+        int s = start;
+        while (from < n && s != NONE) {
+            long word = 0;
+            int bits = 0;
+            int i = from;
+            for (; i < n; i++) {
+                char c = path.charAt(i);
+                if (c == '/') {
+                    break;
+                }
+                word = pack(word, c);
+                bits |= c;
             }
-            s = s.next(path, from, end);
-            from = end + 1;
+            int length = i - from;
+            s = length == 0 ? other[s] >> 1 : next(s, word, length, bits < 0x80, path, from);
+            from = i + 1;
         }
-        return s == null ? null : s.atEnd(method);
+        return s == NONE ? null : atEnd(s, method);
     }
 
     /**
