@@ -9,6 +9,7 @@ import dev.latchkey.core.ClusterState;
 import dev.latchkey.core.Latchkey;
 import dev.latchkey.core.Policy;
 import dev.latchkey.core.Slf4jAuditSink;
+import dev.latchkey.core.scan.TokenScanner;
 import dev.latchkey.bitbucket.BitbucketRequestClassifier;
 import dev.latchkey.jdbc.DriverTimeouts;
 import dev.latchkey.jdbc.JdbcAuditLog;
@@ -156,7 +157,11 @@ public final class DemoServer implements AutoCloseable {
         }
     }
 
+    /** How much of each pushed blob push protection scans. */
+    static final long PUSH_SCAN_BYTES = 64L * 1024 * 1024;
+
     private final Options options;
+    private final DemoNotices notices = new DemoNotices();
     private DemoConfig config;
     private DemoDirectory directory;
     private Latchkey latchkey;
@@ -214,7 +219,8 @@ public final class DemoServer implements AutoCloseable {
                 .auditSink(audit)
                 .initialPolicy(config.policy())
                 .classifier(new BitbucketRequestClassifier())
-                .directoryCacheTtl(config.directoryCacheTtl());
+                .directoryCacheTtl(config.directoryCacheTtl())
+                .notifier(notices);
         options.cluster().ifPresent(c -> engine.cluster(c.options()));
         if (options.cluster().isEmpty() && store.dialect() == SqlDialect.H2) {
             engine.singleNode(); // an embedded H2 file is locked by one process: nobody else can write to it
@@ -260,7 +266,9 @@ public final class DemoServer implements AutoCloseable {
         ctx.addFilter(new FilterHolder(fb.build()), "/*", EnumSet.of(DispatcherType.REQUEST));
         ctx.addFilter(new FilterHolder(new HostAuthFilter(directory, REALM)), "/*", EnumSet.of(DispatcherType.REQUEST));
         ctx.addFilter(new FilterHolder(new DemoLfs(repos, rights)), "/scm/*", EnumSet.of(DispatcherType.REQUEST));
-        ctx.addServlet(new ServletHolder("git", DemoGit.servlet(repos, rights)), "/scm/*");
+        ctx.addServlet(new ServletHolder("git", DemoGit.servlet(repos, rights,
+                new PushProtection(latchkey.tokens(), TokenScanner.builder().format(latchkey.tokenFormat()).build(),
+                        PUSH_SCAN_BYTES))), "/scm/*");
         ctx.addServlet(new ServletHolder("bitbucket-api", new BitbucketApiServlet(repos, rights)), "/rest/api/1.0/*");
         ctx.addServlet(new ServletHolder("latchkey-api", TokenRestServlet.builder(latchkey)
                 .auditLog(auditLog)
@@ -405,6 +413,11 @@ public final class DemoServer implements AutoCloseable {
     /** The engine. */
     public Latchkey latchkey() {
         return latchkey;
+    }
+
+    /** What token owners were told (the latest notices). */
+    public DemoNotices notices() {
+        return notices;
     }
 
     /** The queryable audit log. */
