@@ -327,6 +327,9 @@ public record DemoConfig(Map<String, DemoUser> users, Set<String> projectWriteGr
             # e.g. 10.0.0.0/8,192.168.0.0/16 (empty: tokens may be used from anywhere, unless limited per token)
             policy.globalAllowedCidrs=
             policy.tokensMayManageTokens=false
+            # Which kinds of token may rotate themselves (POST /rest/latchkey/1.0/tokens/self/rotate with the token):
+            # SERVICE suits CI systems; PERSONAL,SERVICE for both; empty turns it off (the library's default).
+            policy.selfRotation=SERVICE
 
             # ---- Password Basic authentication is refused on these paths (scripts and git must use tokens).
             # It stays allowed on /rest/latchkey/*, where users create their first token.

@@ -20,6 +20,7 @@ import dev.latchkey.jdbc.SqlDialect;
 import dev.latchkey.servlet.ClientIpResolver;
 import dev.latchkey.servlet.LatchkeyAttributes;
 import dev.latchkey.servlet.LatchkeyFilter;
+import dev.latchkey.servlet.SelfRotationFilter;
 import dev.latchkey.servlet.TokenRestServlet;
 import dev.latchkey.spi.AuditEvent;
 import dev.latchkey.spi.AuditLog;
@@ -157,6 +158,8 @@ public final class DemoServer implements AutoCloseable {
         }
     }
 
+    /** Where a token rotates itself (the token REST API's {@code POST /tokens/self/rotate}). */
+    static final String SELF_ROTATE = "/rest/latchkey/1.0/tokens/self/rotate";
     /** How much of each pushed blob push protection scans. */
     static final long PUSH_SCAN_BYTES = 64L * 1024 * 1024;
 
@@ -263,6 +266,9 @@ public final class DemoServer implements AutoCloseable {
         ctx.setAttribute(LatchkeyAttributes.LATCHKEY, latchkey);
         ctx.setAttribute(LatchkeyAttributes.AUDIT_LOG, auditLog);
         ctx.setAttribute(LatchkeyAttributes.USER_DIRECTORY, directory);
+        // issue 14: ahead of the Latchkey filter, which would refuse a rotated-away secret before reuse detection
+        ctx.addFilter(new FilterHolder(SelfRotationFilter.create(latchkey, ipResolver)), SELF_ROTATE,
+                EnumSet.of(DispatcherType.REQUEST));
         ctx.addFilter(new FilterHolder(fb.build()), "/*", EnumSet.of(DispatcherType.REQUEST));
         ctx.addFilter(new FilterHolder(new HostAuthFilter(directory, REALM)), "/*", EnumSet.of(DispatcherType.REQUEST));
         ctx.addFilter(new FilterHolder(new DemoLfs(repos, rights)), "/scm/*", EnumSet.of(DispatcherType.REQUEST));
