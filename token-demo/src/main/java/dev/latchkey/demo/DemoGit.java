@@ -20,6 +20,7 @@ final class DemoGit {
     private DemoGit() {
     }
 
+    /** The git servlet; {@code protection} null turns push protection off. */
     static GitServlet servlet(DemoRepositories repos, HostRights rights, PushProtection protection) {
         GitServlet git = new GitServlet();
         git.setRepositoryResolver((HttpServletRequest req, String name) -> {
@@ -41,7 +42,9 @@ final class DemoGit {
             String user = req.getRemoteUser();
             rp.setRefLogIdent(new org.eclipse.jgit.lib.PersonIdent(user, user + "@demo.invalid"));
             java.io.File dir = db.getDirectory();
-            rp.setPreReceiveHook(protection.forPush(dir.getParentFile().getName() + "/" + dir.getName(), user));
+            if (protection != null) {
+                rp.setPreReceiveHook(protection.forPush(dir.getParentFile().getName() + "/" + dir.getName(), user));
+            }
             return rp;
         });
         return git;
