@@ -111,7 +111,7 @@ final class PushProtection {
             LeakOutcome outcome;
             try {
                 outcome = tokens.reportLeaked("git push by " + pusher + " to " + repoName, e.getKey(),
-                        where(repoName, p));
+                        where(repoName, p.path(), p.line(), p.commit()));
             } catch (RuntimeException ex) {
                 // the store failed: we cannot tell whether the token is active, so the push does not go in
                 LOG.warn("push protection could not check a token found in {}; refusing the push: {}", repoName,
@@ -148,9 +148,8 @@ final class PushProtection {
     }
 
     /** {@code KEY/slug.git/path:line@commit}, within the 500 characters the engine keeps of a place. */
-    static String where(String repoName, Place p) {
-        String tail = ":" + p.line() + "@" + p.commit();
-        String path = p.path();
+    static String where(String repoName, String path, long line, String commit) {
+        String tail = ":" + line + "@" + commit;
         int room = 480 - repoName.length() - tail.length();
         if (path.length() > room) {
             path = "…" + path.substring(path.length() - room + 1);

@@ -387,7 +387,9 @@ public final class TokenApi {
         Optional<dev.latchkey.core.Credential> presented = selfRotation.presented(req, res);
         if (presented.isPresent()) {
             body(req, Set.of(), false); // the content-type guard; no fields
-            issuedAnswer(req, res, latchkey.tokens().rotateSelf(presented.get(), clientIp.apply(req)));
+            Object ip = req.getAttribute(CLIENT_IP_ATTRIBUTE); // the Latchkey filter's, when it ran
+            issuedAnswer(req, res, latchkey.tokens().rotateSelf(presented.get(),
+                    ip instanceof String ? (String) ip : clientIp.apply(req)));
         }
     }
 
