@@ -102,7 +102,8 @@ public interface TokenService {
      * {@code presented} alone (its state, owner, addresses; no request scope), and, where the policy's
      * {@link Policy#selfRotation()} admits the token's kind, a successor with the same name, scope, CIDRs, lifetime
      * length and creator replaces it in one atomic step of the store. The old secret stops at once. Of concurrent
-     * calls with one secret exactly one succeeds ({@link ConflictException} for the others).
+     * calls with one secret exactly one succeeds: a call that lost the race gets {@link ConflictException}; one that
+     * arrives after the winner committed presents a rotated-away secret and is treated as reuse (below).
      *
      * <p>Reuse detection: presenting a secret that was rotated away (by this call or by {@link #rotate}) means
      * somebody else holds a copy, so the token's whole family (every successor still active) is revoked with reason
