@@ -3,9 +3,11 @@ package dev.latchkey.core;
 import dev.latchkey.core.internal.text.SafeText;
 import dev.latchkey.core.internal.CidrSet;
 import dev.latchkey.spi.AccessLevel;
+import dev.latchkey.spi.TokenKind;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -13,6 +15,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -31,6 +34,9 @@ import java.util.TreeMap;
  * @param manageTokens         token managers: create on behalf of others, list and revoke all tokens
  * @param administerPolicy     who may change this policy
  * @param levelGrants          the highest level each group may give its tokens; key {@code *} is everyone
+ * @param selfRotation         the kinds of token that may rotate themselves ({@link TokenService#rotateSelf}); empty
+ *                             (the default) turns self-rotation off. CI systems holding service tokens are the case
+ *                             it is for: {@code SERVICE}
  *
  * @since 0.1
  */
@@ -45,7 +51,8 @@ public record Policy(
         GroupRule createTokens,
         GroupRule manageTokens,
         GroupRule administerPolicy,
-        Map<String, AccessLevel> levelGrants) {
+        Map<String, AccessLevel> levelGrants,
+        Set<TokenKind> selfRotation) {
 
     /** The key in {@link #levelGrants()} that applies to everyone. */
     public static final String EVERYONE = "*";
@@ -61,6 +68,7 @@ public record Policy(
         globalAllowedCidrs = CidrSet.canonicalize("globalAllowedCidrs",
                 Objects.requireNonNull(globalAllowedCidrs, "globalAllowedCidrs"));
         levelGrants = Map.copyOf(new TreeMap<>(Objects.requireNonNull(levelGrants, "levelGrants")));
+        selfRotation = Set.copyOf(Objects.requireNonNull(selfRotation, "selfRotation"));
         checkPositive("defaultLifetime", defaultLifetime);
         checkPositive("maxLifetime", maxLifetime);
         if (defaultLifetime.isPresent() && maxLifetime.isPresent()
@@ -93,12 +101,12 @@ public record Policy(
     /**
      * The secure defaults: everyone may use and create tokens up to WRITE; tokens expire after 90 days by
      * default and at most after 365; at most 100 active tokens per user; nobody manages other users' tokens
-     * or administers the policy until the host grants it; tokens cannot manage tokens.
+     * or administers the policy until the host grants it; tokens cannot manage tokens and cannot rotate themselves.
      */
     public static Policy defaults() {
         return new Policy(Optional.of(Duration.ofDays(90)), Optional.of(Duration.ofDays(365)), true,
                 OptionalInt.of(100), List.of(), false, GroupRule.everyone(), GroupRule.everyone(),
-                GroupRule.nobody(), GroupRule.nobody(), Map.of(EVERYONE, AccessLevel.WRITE));
+                GroupRule.nobody(), GroupRule.nobody(), Map.of(EVERYONE, AccessLevel.WRITE), Set.of());
     }
 
     /** The highest level a member of {@code groups} may give a token, if any. */
@@ -131,13 +139,14 @@ public record Policy(
         List<String> grants = new ArrayList<>();
         levelGrants.forEach((g, l) -> grants.add(g + "=" + l));
         m.put("levelGrants", String.join(",", grants));
+        m.put("selfRotation", String.join(",", selfRotation.stream().map(TokenKind::name).sorted().toList()));
         return m;
     }
 
     /** The setting names {@link #fromSettings(Map)} accepts. */
     public static final List<String> SETTINGS = List.of("defaultLifetime", "maxLifetime", "expiryRequired",
             "maxTokensPerUser", "globalAllowedCidrs", "tokensMayManageTokens", "useTokens", "createTokens",
-            "manageTokens", "administerPolicy", "levelGrants");
+            "manageTokens", "administerPolicy", "levelGrants", "selfRotation");
 
     /**
      * Parses the flat settings form. Missing settings take the value from {@link #defaults()}; unknown ones
@@ -173,7 +182,8 @@ public record Policy(
                 GroupRule.parse("createTokens", m.get("createTokens")),
                 GroupRule.parse("manageTokens", m.get("manageTokens")),
                 GroupRule.parse("administerPolicy", m.get("administerPolicy")),
-                grants(m.get("levelGrants")));
+                grants(m.get("levelGrants")),
+                kinds("selfRotation", m.get("selfRotation")));
     }
 
     private static Optional<Duration> duration(String field, String text) {
@@ -216,6 +226,19 @@ public record Policy(
         for (String part : text.split(",", -1)) {
             if (!part.isBlank()) {
                 out.add(part.strip());
+            }
+        }
+        return out;
+    }
+
+    private static Set<TokenKind> kinds(String field, String text) {
+        Set<TokenKind> out = EnumSet.noneOf(TokenKind.class);
+        for (String part : list(text)) {
+            try {
+                out.add(TokenKind.valueOf(part.toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw new ValidationException(field, SafeText.quote(part) + " is not a token kind; use PERSONAL, "
+                        + "SERVICE, both comma-separated, or nothing (off)");
             }
         }
         return out;

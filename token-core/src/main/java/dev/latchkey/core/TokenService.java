@@ -96,4 +96,29 @@ public interface TokenService {
      * @throws ValidationException if {@code foundAt} is empty or longer than 500 characters
      */
     LeakOutcome reportLeaked(String reporter, String token, String foundAt);
+
+    /**
+     * A token rotates itself (e.g. a CI system's service token on a schedule): the request is authenticated by
+     * {@code presented} alone (its state, owner, addresses; no request scope), and, where the policy's
+     * {@link Policy#selfRotation()} admits the token's kind, a successor with the same name, scope, CIDRs, lifetime
+     * length and creator replaces it in one atomic step of the store. The old secret stops at once. Of concurrent
+     * calls with one secret exactly one succeeds: a call that lost the race gets {@link ConflictException}; one that
+     * arrives after the winner committed presents a rotated-away secret and is treated as reuse (below).
+     *
+     * <p>Reuse detection: presenting a secret that was rotated away (by this call or by {@link #rotate}) means
+     * somebody else holds a copy, so the token's whole family (every successor still active) is revoked with reason
+     * {@code leaked}, audited with the place, and the owner is told; the call is then refused like any revoked
+     * token. Only this call does it: a rotated-away secret presented on any other request is merely refused, and an
+     * unknown token changes nothing.
+     *
+     * @param presented the token as the client presented it
+     * @param clientIp  the client address, for the address rules, the rate limit and the audit
+     * @return the new token (the secret shown once)
+     * @throws TokenRefusedException     if the token does not authenticate (unknown, revoked, expired, address,
+     *                                   rate limit, store down)
+     * @throws PermissionDeniedException if the policy does not let this kind of token rotate itself, or the owner
+     *                                   could not create such a token now
+     * @throws ConflictException         if a concurrent call rotated or changed the token first
+     */
+    IssuedToken rotateSelf(Credential presented, String clientIp);
 }

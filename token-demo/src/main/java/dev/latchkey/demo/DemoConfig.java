@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
@@ -41,11 +42,16 @@ import java.util.regex.Pattern;
  * @param trustedProxies           proxies whose forwarding header is believed (CIDRs)
  * @param clientIpHeader           the forwarding header read from trusted proxies
  * @param directoryCacheTtl        how long the engine caches directory answers
+ * @param failedAttemptLimit       failed authentications per client address before 429, or empty for no limit
+ * @param expiryNotices            how long before expiry owners are told (empty: no expiry notices)
+ * @param expiryNoticeInterval     how often the expiry-notice sweep runs
+ * @param pushProtection           whether pushes containing an active API token are refused
  */
 public record DemoConfig(Map<String, DemoUser> users, Set<String> projectWriteGroups, Set<String> projectAdminGroups,
                          Map<String, String> policySettings, List<String> passwordAuthDisabledPaths,
                          List<String> passwordAuthExemptUsers, List<String> trustedProxies, String clientIpHeader,
-                         Duration directoryCacheTtl) {
+                         Duration directoryCacheTtl, Optional<AttemptLimit> failedAttemptLimit,
+                         List<Duration> expiryNotices, Duration expiryNoticeInterval, boolean pushProtection) {
 
     /** The configuration file name inside the data directory. */
     public static final String FILE_NAME = "latchkey-demo.properties";
@@ -54,7 +60,20 @@ public record DemoConfig(Map<String, DemoUser> users, Set<String> projectWriteGr
     private static final Pattern GROUP_NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Set<String> HOST_KEYS = Set.of("host.projectWriteGroups", "host.projectAdminGroups",
             "latchkey.passwordAuthDisabledPaths", "latchkey.passwordAuthExemptUsers", "latchkey.trustedProxies",
-            "latchkey.clientIpHeader", "latchkey.directoryCacheTtl");
+            "latchkey.clientIpHeader", "latchkey.directoryCacheTtl", "latchkey.failedAttemptLimit",
+            "latchkey.expiryNotices", "latchkey.expiryNoticeInterval", "host.pushProtection");
+
+    /**
+     * The engine's failed-attempt limit: {@code failures} per {@code per} from one client address.
+     *
+     * @param failures failed attempts allowed
+     * @param per      over this time (the bucket refills evenly)
+     */
+    public record AttemptLimit(int failures, Duration per) {
+        public AttemptLimit {
+            Objects.requireNonNull(per, "per");
+        }
+    }
 
     /**
      * A demo user.
@@ -87,6 +106,9 @@ public record DemoConfig(Map<String, DemoUser> users, Set<String> projectWriteGr
         trustedProxies = List.copyOf(trustedProxies);
         Objects.requireNonNull(clientIpHeader, "clientIpHeader");
         Objects.requireNonNull(directoryCacheTtl, "directoryCacheTtl");
+        Objects.requireNonNull(failedAttemptLimit, "failedAttemptLimit");
+        expiryNotices = List.copyOf(expiryNotices);
+        Objects.requireNonNull(expiryNoticeInterval, "expiryNoticeInterval");
     }
 
     /** The policy the file describes (Policy's defaults with the {@code policy.*} settings applied). */
@@ -225,7 +247,64 @@ public record DemoConfig(Map<String, DemoUser> users, Set<String> projectWriteGr
         return new DemoConfig(users,
                 groups(source, "host.projectWriteGroups", m.getOrDefault("host.projectWriteGroups", "")),
                 groups(source, "host.projectAdminGroups", m.getOrDefault("host.projectAdminGroups", "")),
-                policy, disabled, exempt, proxies, header, ttl);
+                policy, disabled, exempt, proxies, header, ttl,
+                attemptLimit(source, m.getOrDefault("latchkey.failedAttemptLimit", "20/PT1M")),
+                expiryNotices(source, m.getOrDefault("latchkey.expiryNotices", "P60D,P30D,P7D")),
+                duration(source, "latchkey.expiryNoticeInterval", m.getOrDefault("latchkey.expiryNoticeInterval", "PT1H"),
+                        Duration.ofSeconds(1)),
+                bool(source, "host.pushProtection", m.getOrDefault("host.pushProtection", "true")));
+    }
+
+    /** {@code N/duration} (e.g. {@code 20/PT1M}), or {@code off}. */
+    private static Optional<AttemptLimit> attemptLimit(String source, String text) {
+        String key = "latchkey.failedAttemptLimit";
+        if (text.equalsIgnoreCase("off")) {
+            return Optional.empty();
+        }
+        int slash = text.indexOf('/');
+        if (slash < 0) {
+            throw bad(source, key, "'" + text + "' is not failures/duration such as 20/PT1M, or off");
+        }
+        int failures;
+        try {
+            failures = Integer.parseInt(text.substring(0, slash).strip());
+        } catch (NumberFormatException e) {
+            throw bad(source, key, "'" + text.substring(0, slash).strip() + "' is not a whole number of failures");
+        }
+        if (failures < 1 || failures > 1_000_000) {
+            throw bad(source, key, "failures must be 1..1000000, was " + failures);
+        }
+        Duration per = duration(source, key, text.substring(slash + 1).strip(), Duration.ofSeconds(1));
+        if (per.compareTo(Duration.ofDays(1)) > 0) {
+            throw bad(source, key, "the duration must be at most P1D, was " + per);
+        }
+        return Optional.of(new AttemptLimit(failures, per));
+    }
+
+    /** Comma-separated durations, all different; empty turns expiry notices off. */
+    private static List<Duration> expiryNotices(String source, String text) {
+        List<Duration> out = new ArrayList<>();
+        for (String part : list(text)) {
+            Duration d = duration(source, "latchkey.expiryNotices", part, Duration.ofSeconds(1));
+            if (out.contains(d)) {
+                throw bad(source, "latchkey.expiryNotices", part + " is listed twice");
+            }
+            out.add(d);
+        }
+        return out;
+    }
+
+    private static Duration duration(String source, String key, String text, Duration min) {
+        Duration d;
+        try {
+            d = Duration.parse(text);
+        } catch (DateTimeParseException e) {
+            throw bad(source, key, "'" + text + "' is not an ISO-8601 duration such as PT1H or P30D");
+        }
+        if (d.compareTo(min) < 0) {
+            throw bad(source, key, "must be at least " + min + ", was " + d);
+        }
+        return d;
     }
 
     private static Set<String> groups(String source, String key, String text) {
@@ -327,6 +406,9 @@ public record DemoConfig(Map<String, DemoUser> users, Set<String> projectWriteGr
             # e.g. 10.0.0.0/8,192.168.0.0/16 (empty: tokens may be used from anywhere, unless limited per token)
             policy.globalAllowedCidrs=
             policy.tokensMayManageTokens=false
+            # Which kinds of token may rotate themselves (POST /rest/latchkey/1.0/tokens/self/rotate with the token):
+            # SERVICE suits CI systems; PERSONAL,SERVICE for both; empty turns it off (the library's default).
+            policy.selfRotation=SERVICE
 
             # ---- Password Basic authentication is refused on these paths (scripts and git must use tokens).
             # It stays allowed on /rest/latchkey/*, where users create their first token.
@@ -342,5 +424,16 @@ public record DemoConfig(Map<String, DemoUser> users, Set<String> projectWriteGr
             # How long directory answers (active, groups) are cached: a deactivated user's tokens stop
             # working within this time.
             latchkey.directoryCacheTtl=PT2S
+
+            # ---- Failed authentications allowed per client address (failures/ISO-8601 duration), then 429 with
+            # Retry-After; "off" for none (e.g. a CI farm behind one address that retries a revoked token in a loop).
+            latchkey.failedAttemptLimit=20/PT1M
+
+            # ---- Leaked tokens. Owners are told (see the log, logger dev.latchkey.notice) this long before their
+            # tokens expire, once each; empty turns expiry notices off. The sweep runs every expiryNoticeInterval.
+            latchkey.expiryNotices=P60D,P30D,P7D
+            latchkey.expiryNoticeInterval=PT1H
+            # Refuse a git push that contains an active API token of this server (the token is revoked as leaked).
+            host.pushProtection=true
             """;
 }

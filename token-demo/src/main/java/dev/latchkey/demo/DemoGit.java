@@ -14,13 +14,14 @@ import org.eclipse.jgit.transport.resolver.ServiceNotAuthorizedException;
  * Git smart HTTP at {@code /scm/{KEY}/{slug}.git} with JGit's {@link GitServlet}. By the time a request gets
  * here the Latchkey filter has checked the token's scope (fetch needs READ, push WRITE, on that repository)
  * and the host filter has required authentication; this class adds the host's own rights (push needs project
- * write rights).
+ * write rights) and push protection: a push containing an active API token is refused ({@link PushProtection}).
  */
 final class DemoGit {
     private DemoGit() {
     }
 
-    static GitServlet servlet(DemoRepositories repos, HostRights rights) {
+    /** The git servlet; {@code protection} null turns push protection off. */
+    static GitServlet servlet(DemoRepositories repos, HostRights rights, PushProtection protection) {
         GitServlet git = new GitServlet();
         git.setRepositoryResolver((HttpServletRequest req, String name) -> {
             if (!rights.mayRead(req)) {
@@ -40,6 +41,10 @@ final class DemoGit {
             ReceivePack rp = new ReceivePack(db);
             String user = req.getRemoteUser();
             rp.setRefLogIdent(new org.eclipse.jgit.lib.PersonIdent(user, user + "@demo.invalid"));
+            java.io.File dir = db.getDirectory();
+            if (protection != null) {
+                rp.setPreReceiveHook(protection.forPush(dir.getParentFile().getName() + "/" + dir.getName(), user));
+            }
             return rp;
         });
         return git;

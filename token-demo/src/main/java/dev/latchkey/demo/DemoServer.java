@@ -6,12 +6,15 @@ import dev.latchkey.console.ConsoleServlet;
 import dev.latchkey.core.Actor;
 import dev.latchkey.core.ClusterOptions;
 import dev.latchkey.core.ClusterState;
+import dev.latchkey.core.ExpiryNotices;
 import dev.latchkey.core.Latchkey;
 import dev.latchkey.core.Policy;
 import dev.latchkey.core.Slf4jAuditSink;
+import dev.latchkey.core.scan.TokenScanner;
 import dev.latchkey.bitbucket.BitbucketRequestClassifier;
 import dev.latchkey.jdbc.DriverTimeouts;
 import dev.latchkey.jdbc.JdbcAuditLog;
+import dev.latchkey.jdbc.JdbcNoticeLedger;
 import dev.latchkey.jdbc.JdbcTokenStore;
 import dev.latchkey.jdbc.PgChangeListener;
 import dev.latchkey.jdbc.SchemaInstaller;
@@ -19,6 +22,7 @@ import dev.latchkey.jdbc.SqlDialect;
 import dev.latchkey.servlet.ClientIpResolver;
 import dev.latchkey.servlet.LatchkeyAttributes;
 import dev.latchkey.servlet.LatchkeyFilter;
+import dev.latchkey.servlet.SelfRotationFilter;
 import dev.latchkey.servlet.TokenRestServlet;
 import dev.latchkey.spi.AuditEvent;
 import dev.latchkey.spi.AuditLog;
@@ -42,6 +46,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
@@ -156,7 +162,15 @@ public final class DemoServer implements AutoCloseable {
         }
     }
 
+    /** Where a token rotates itself (the token REST API's {@code POST /tokens/self/rotate}). */
+    static final String SELF_ROTATE = "/rest/latchkey/1.0/tokens/self/rotate";
+    /** How much of each pushed blob push protection scans. */
+    static final long PUSH_SCAN_BYTES = 64L * 1024 * 1024;
+
     private final Options options;
+    private final DemoNotices notices = new DemoNotices();
+    private ExpiryNotices expiry;
+    private ScheduledExecutorService expirySweeper;
     private DemoConfig config;
     private DemoDirectory directory;
     private Latchkey latchkey;
@@ -214,13 +228,27 @@ public final class DemoServer implements AutoCloseable {
                 .auditSink(audit)
                 .initialPolicy(config.policy())
                 .classifier(new BitbucketRequestClassifier())
-                .directoryCacheTtl(config.directoryCacheTtl());
+                .directoryCacheTtl(config.directoryCacheTtl())
+                .notifier(notices);
+        config.failedAttemptLimit().ifPresentOrElse(l -> engine.failedAttemptLimit(l.failures(), l.per()),
+                engine::noFailedAttemptLimit);
         options.cluster().ifPresent(c -> engine.cluster(c.options()));
         if (options.cluster().isEmpty() && store.dialect() == SqlDialect.H2) {
             engine.singleNode(); // an embedded H2 file is locked by one process: nobody else can write to it
         }
         latchkey = engine.build();
         applyConfigPolicy();
+        if (!config.expiryNotices().isEmpty()) {
+            // the ledger records every notice sent, so each goes out once across restarts and cluster nodes
+            expiry = ExpiryNotices.builder(store).ledger(JdbcNoticeLedger.of(dataSource, store).installSchema())
+                    .notifier(notices).thresholds(config.expiryNotices()).build();
+            expirySweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "latchkey-demo-expiry-notices");
+                t.setDaemon(true);
+                return t;
+            });
+            expiry.schedule(expirySweeper, config.expiryNoticeInterval());
+        }
         if (options.cluster().isPresent() && store.dialect() == SqlDialect.POSTGRESQL) {
             // its own connection outside the pool: LISTEN holds it for the life of the node
             changeListener = PgChangeListener.builder(
@@ -257,10 +285,15 @@ public final class DemoServer implements AutoCloseable {
         ctx.setAttribute(LatchkeyAttributes.LATCHKEY, latchkey);
         ctx.setAttribute(LatchkeyAttributes.AUDIT_LOG, auditLog);
         ctx.setAttribute(LatchkeyAttributes.USER_DIRECTORY, directory);
+        // issue 14: ahead of the Latchkey filter, which would refuse a rotated-away secret before reuse detection
+        ctx.addFilter(new FilterHolder(SelfRotationFilter.create(latchkey, ipResolver)), SELF_ROTATE,
+                EnumSet.of(DispatcherType.REQUEST));
         ctx.addFilter(new FilterHolder(fb.build()), "/*", EnumSet.of(DispatcherType.REQUEST));
         ctx.addFilter(new FilterHolder(new HostAuthFilter(directory, REALM)), "/*", EnumSet.of(DispatcherType.REQUEST));
         ctx.addFilter(new FilterHolder(new DemoLfs(repos, rights)), "/scm/*", EnumSet.of(DispatcherType.REQUEST));
-        ctx.addServlet(new ServletHolder("git", DemoGit.servlet(repos, rights)), "/scm/*");
+        ctx.addServlet(new ServletHolder("git", DemoGit.servlet(repos, rights, !config.pushProtection() ? null
+                : new PushProtection(latchkey.tokens(), TokenScanner.builder().format(latchkey.tokenFormat()).build(),
+                        PUSH_SCAN_BYTES))), "/scm/*");
         ctx.addServlet(new ServletHolder("bitbucket-api", new BitbucketApiServlet(repos, rights)), "/rest/api/1.0/*");
         ctx.addServlet(new ServletHolder("latchkey-api", TokenRestServlet.builder(latchkey)
                 .auditLog(auditLog)
@@ -407,6 +440,16 @@ public final class DemoServer implements AutoCloseable {
         return latchkey;
     }
 
+    /** The expiry-notice sweep, unless {@code latchkey.expiryNotices} is empty (it also runs on its own schedule). */
+    public Optional<ExpiryNotices> expiryNotices() {
+        return Optional.ofNullable(expiry);
+    }
+
+    /** What token owners were told (the latest notices). */
+    public DemoNotices notices() {
+        return notices;
+    }
+
     /** The queryable audit log. */
     public AuditLog auditLog() {
         return auditLog;
@@ -423,6 +466,11 @@ public final class DemoServer implements AutoCloseable {
                 failure = e;
             }
             jetty = null;
+        }
+        if (expirySweeper != null) {
+            expirySweeper.shutdownNow();
+            expirySweeper = null;
+            expiry = null;
         }
         if (changeListener != null) {
             changeListener.close();

@@ -33,6 +33,25 @@ class DemoConfigTest {
         assertThat(c.policy().manageTokens().admits(Set.of("admins"))).isTrue();
         assertThat(c.policy().administerPolicy().admits(Set.of("admins"))).isTrue();
         assertThat(c.users().get("alice").toString()).doesNotContain("password=alice");
+        assertThat(c.failedAttemptLimit()).contains(new DemoConfig.AttemptLimit(20, Duration.ofMinutes(1)));
+        assertThat(c.expiryNotices()).containsExactly(Duration.ofDays(60), Duration.ofDays(30), Duration.ofDays(7));
+        assertThat(c.expiryNoticeInterval()).isEqualTo(Duration.ofHours(1));
+        assertThat(c.pushProtection()).isTrue();
+        assertThat(c.policy().selfRotation()).containsExactly(dev.latchkey.spi.TokenKind.SERVICE);
+    }
+
+    @Test
+    void loadWhenLimitIsOffAndNoticesEmptyThenBothAreOff() throws Exception {
+        DemoConfig.loadOrCreate(tmp);
+        Path file = tmp.resolve(DemoConfig.FILE_NAME);
+        Files.writeString(file, Files.readString(file)
+                .replace("latchkey.failedAttemptLimit=20/PT1M", "latchkey.failedAttemptLimit=off")
+                .replace("latchkey.expiryNotices=P60D,P30D,P7D", "latchkey.expiryNotices=")
+                .replace("host.pushProtection=true", "host.pushProtection=false"));
+        DemoConfig c = DemoConfig.load(file);
+        assertThat(c.failedAttemptLimit()).isEmpty();
+        assertThat(c.expiryNotices()).isEmpty();
+        assertThat(c.pushProtection()).isFalse();
     }
 
     @Test
@@ -50,7 +69,16 @@ class DemoConfigTest {
                 List.of("latchkey.directoryCacheTtl=PT2S", "latchkey.directoryCacheTtl=2s", "latchkey.directoryCacheTtl"),
                 List.of("host.projectAdminGroups=admins", "host.projectAdminGroups=admins\nhost.typo=1", "host.typo"),
                 List.of("policy.expiryRequired=true", "policy.expiryRequired=true\npolicy.expiry=1", "policy.expiry"),
-                List.of("user.carol.password=carol", "user.carol.password=", "user.carol.password"))) {
+                List.of("user.carol.password=carol", "user.carol.password=", "user.carol.password"),
+                List.of("failedAttemptLimit=20/PT1M", "failedAttemptLimit=20", "latchkey.failedAttemptLimit"),
+                List.of("failedAttemptLimit=20/PT1M", "failedAttemptLimit=0/PT1M", "latchkey.failedAttemptLimit"),
+                List.of("failedAttemptLimit=20/PT1M", "failedAttemptLimit=many/PT1M", "latchkey.failedAttemptLimit"),
+                List.of("failedAttemptLimit=20/PT1M", "failedAttemptLimit=20/P2D", "latchkey.failedAttemptLimit"),
+                List.of("expiryNotices=P60D,P30D,P7D", "expiryNotices=P60D,60 days", "latchkey.expiryNotices"),
+                List.of("expiryNotices=P60D,P30D,P7D", "expiryNotices=P7D,P7D", "latchkey.expiryNotices"),
+                List.of("expiryNoticeInterval=PT1H", "expiryNoticeInterval=PT0S", "latchkey.expiryNoticeInterval"),
+                List.of("host.pushProtection=true", "host.pushProtection=yes", "host.pushProtection"),
+                List.of("policy.selfRotation=SERVICE", "policy.selfRotation=CI", "policy.selfRotation"))) {
             Files.writeString(file, original.replace(c.get(0), c.get(1)));
             assertThatThrownBy(() -> DemoConfig.load(file)).as(c.get(2))
                     .isInstanceOf(DemoConfig.DemoConfigException.class)

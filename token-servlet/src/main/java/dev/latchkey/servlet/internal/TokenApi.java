@@ -82,6 +82,7 @@ public final class TokenApi {
     private final Clock clock;
     private final int maxBodyBytes;
     private final ObjectMapper json;
+    private final SelfRotationCredential selfRotation;
 
     public TokenApi(Latchkey latchkey, Optional<AuditLog> auditLog, Function<HttpServletRequest, String> clientIp,
                     Clock clock, int maxBodyBytes) {
@@ -91,6 +92,7 @@ public final class TokenApi {
         this.clock = clock;
         this.maxBodyBytes = maxBodyBytes;
         this.json = new ObjectMapper();
+        this.selfRotation = new SelfRotationCredential(latchkey);
         json.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         json.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(20)
                 .maxStringLength(maxBodyBytes).build());
@@ -104,9 +106,27 @@ public final class TokenApi {
 
     /** Handles one request; never lets an exception escape except I/O failures writing the answer. */
     public void handle(HttpServletRequest req, HttpServletResponse res) throws IOException {
+        guarded(req, res, false);
+    }
+
+    /**
+     * Issue 14: {@code POST /tokens/self/rotate} alone, for {@link dev.latchkey.servlet.SelfRotationFilter}, which
+     * serves it ahead of the Latchkey filter (that would refuse a rotated-away secret before reuse detection saw it).
+     */
+    public void handleSelfRotation(HttpServletRequest req, HttpServletResponse res) throws IOException {
+        guarded(req, res, true);
+    }
+
+    private void guarded(HttpServletRequest req, HttpServletResponse res, boolean selfRotation) throws IOException {
         try {
             Params.checkQueryString(req.getQueryString());
-            route(req, res);
+            if (selfRotation) {
+                selfRotate(req, res);
+            } else {
+                route(req, res);
+            }
+        } catch (dev.latchkey.core.TokenRefusedException e) {
+            AuthError.refused(e.refusal()).write(res, SelfRotationCredential.REALM);
         } catch (ApiException e) {
             error(res, e.error());
         } catch (ValidationException e) {
@@ -163,6 +183,10 @@ public final class TokenApi {
                     case "DELETE": revoke(req, res, id); return;
                     default: throw notAllowed(res, "GET, PATCH, DELETE");
                 }
+            }
+            if (seg.length == 3 && id.equals("self") && seg[2].equals("rotate")) {
+                selfRotate(req, res); // issue 14; "self" is never a token id
+                return;
             }
             if (seg.length == 3 && seg[2].equals("rotate")) {
                 if (!m.equals("POST")) {
@@ -351,6 +375,21 @@ public final class TokenApi {
         Actor actor = actor(req);
         body(req, Set.of(), false); // the content-type guard; no fields
         issuedAnswer(req, res, latchkey.tokens().rotate(actor, id));
+    }
+
+    /** Issue 14: the token in the Authorization header rotates itself; the answer is the rotate endpoint's. */
+    private void selfRotate(HttpServletRequest req, HttpServletResponse res) throws IOException {
+        if (!req.getMethod().equals("POST")) {
+            throw notAllowed(res, "POST");
+        }
+        noParams(req);
+        Optional<dev.latchkey.core.Credential> presented = selfRotation.presented(req, res);
+        if (presented.isPresent()) {
+            body(req, Set.of(), false); // the content-type guard; no fields
+            Object ip = req.getAttribute(CLIENT_IP_ATTRIBUTE); // the Latchkey filter's, when it ran
+            issuedAnswer(req, res, latchkey.tokens().rotateSelf(presented.get(),
+                    ip instanceof String ? (String) ip : clientIp.apply(req)));
+        }
     }
 
     // ------------------------------------------------------------------ token manager

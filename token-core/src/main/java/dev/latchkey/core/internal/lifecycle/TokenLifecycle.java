@@ -71,6 +71,7 @@ public final class TokenLifecycle implements TokenService {
     private final SecureRandom random = new SecureRandom();
 
     private final LeakedTokens leaked;
+    private final SelfRotation self;
 
     public TokenLifecycle(EngineSettings s, PolicyHolder policy, TokenCache cache, Auditor auditor) {
         this.s = s;
@@ -78,6 +79,7 @@ public final class TokenLifecycle implements TokenService {
         this.cache = cache;
         this.auditor = auditor;
         this.leaked = new LeakedTokens(s, policy, cache, auditor);
+        this.self = new SelfRotation(s, policy, cache, auditor);
     }
 
     private EngineSettings s() {
@@ -772,5 +774,10 @@ public final class TokenLifecycle implements TokenService {
     @Override
     public dev.latchkey.core.LeakOutcome reportLeaked(String reporter, String token, String foundAt) {
         return leaked.reportLeaked(reporter, token, foundAt);
+    }
+
+    @Override
+    public IssuedToken rotateSelf(dev.latchkey.core.Credential presented, String clientIp) {
+        return self.rotate(presented, clientIp);
     }
 }
