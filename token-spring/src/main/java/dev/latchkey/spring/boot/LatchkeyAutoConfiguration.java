@@ -20,11 +20,14 @@ import dev.latchkey.spring.LatchkeyMetricsSource;
 import dev.latchkey.spring.LatchkeyScopeExpressions;
 import dev.latchkey.spring.TokenRestApiMount;
 import dev.latchkey.spring.UserDetailsServiceDirectory;
+import dev.latchkey.core.classify.RequestClassifier;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -58,6 +61,10 @@ import org.springframework.security.core.userdetails.UserDetailsService;
 @EnableConfigurationProperties(LatchkeyProperties.class)
 @Import({LatchkeyAutoConfiguration.JdbcStore.class, LatchkeyAutoConfiguration.MemoryStore.class})
 public class LatchkeyAutoConfiguration {
+    /** The engine's bean name. */
+    static final String ENGINE_BEAN = "latchkeyEngine";
+    /** The engine's default {@code directoryCacheTtl}. */
+    static final Duration DEFAULT_DIRECTORY_CACHE_TTL = Duration.ofSeconds(2);
 
     /** The JDBC store and audit log on the application's DataSource. */
     @Configuration(proxyBeanMethods = false)
@@ -113,13 +120,27 @@ public class LatchkeyAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    UserDirectory latchkeyUserDirectory(ObjectProvider<UserDetailsService> users) {
+    UserDirectory latchkeyUserDirectory(ObjectProvider<UserDetailsService> users, LatchkeyProperties properties) {
         UserDetailsService service = users.getIfUnique();
         if (service == null) {
             throw new IllegalStateException("Latchkey needs the application's users: define one UserDetailsService "
                     + "bean, or a dev.latchkey.spi.UserDirectory bean");
         }
-        return new UserDetailsServiceDirectory(service);
+        // the engine and the Spring filter share this adapter: a user found for the engine's cache is the principal
+        // of the requests until the engine asks again
+        return new UserDetailsServiceDirectory(service, directoryCacheTtl(properties), Clock.systemUTC());
+    }
+
+    /** The engine's directory cache lifetime for these properties: the property, at most the cluster bound. */
+    static Duration directoryCacheTtl(LatchkeyProperties properties) {
+        Duration ttl = properties.getDirectoryCacheTtl() != null ? properties.getDirectoryCacheTtl()
+                : DEFAULT_DIRECTORY_CACHE_TTL;
+        Duration bound = properties.getCluster().getStalenessBound();
+        if (properties.getDirectoryCacheTtl() == null && properties.getCluster().isEnabled() && bound != null
+                && bound.compareTo(ttl) < 0) {
+            return bound; // as the engine does when the lifetime is left to it
+        }
+        return ttl;
     }
 
     @Bean
@@ -128,13 +149,28 @@ public class LatchkeyAutoConfiguration {
         return new LatchkeyCounters();
     }
 
-    @Bean(destroyMethod = "close")
+    /**
+     * The engine. Closed before every {@code DataSource} bean (whatever the store and audit sink beans declare), so its
+     * final last-use flush and audit writes find the database open.
+     */
+    @Bean(name = ENGINE_BEAN, destroyMethod = "close")
     @ConditionalOnMissingBean
     Latchkey latchkeyEngine(TokenStore store, UserDirectory directory, AuditSink auditSink,
-                            LatchkeyCounters counters, LatchkeyProperties properties) {
+                            LatchkeyCounters counters, LatchkeyProperties properties,
+                            ObjectProvider<RequestClassifier> classifier, ConfigurableListableBeanFactory beans) {
+        for (String dataSource : beans.getBeanNamesForType(DataSource.class, true, false)) {
+            beans.registerDependentBean(dataSource, ENGINE_BEAN);
+        }
         Latchkey.Builder b = Latchkey.builder().store(store).directory(directory)
                 .auditSink(counters.countingSink(auditSink))
                 .basicUsernameMustMatch(properties.isBasicUsernameMustMatch());
+        RequestClassifier c = classifier.getIfUnique();
+        if (c != null) {
+            b.classifier(c);
+        }
+        if (properties.getDirectoryCacheTtl() != null) {
+            b.directoryCacheTtl(properties.getDirectoryCacheTtl());
+        }
         if (!properties.getPolicy().isEmpty()) {
             b.initialPolicy(Policy.fromSettings(policySettings(properties.getPolicy())));
         }
