@@ -34,10 +34,12 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.autoconfigure.condition.NoneNestedConditions;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.security.core.userdetails.UserDetailsService;
@@ -97,8 +99,13 @@ public class LatchkeyAutoConfiguration {
         }
     }
 
-    /** The in-memory store when there is no DataSource (or no token-jdbc). */
+    /**
+     * The in-memory store when there is no DataSource (or no token-jdbc). Exclusive with {@link JdbcStore} by its
+     * condition, not by bean order: the order in which Spring registers the two nested configurations' beans is not
+     * their declaration order, so a {@code @ConditionalOnMissingBean} alone let this one win over the JDBC store.
+     */
     @Configuration(proxyBeanMethods = false)
+    @Conditional(NoJdbcStore.class)
     static class MemoryStore {
         @Bean
         @ConditionalOnMissingBean(TokenStore.class)
@@ -115,6 +122,18 @@ public class LatchkeyAutoConfiguration {
         @ConditionalOnMissingBean(AuditSink.class)
         AuditSink latchkeyAuditSink() {
             return new Slf4jAuditSink();
+        }
+    }
+
+    /** Matches when {@link JdbcStore} does not: token-jdbc absent, or no DataSource bean. */
+    static final class NoJdbcStore extends NoneNestedConditions {
+        NoJdbcStore() {
+            super(ConfigurationPhase.REGISTER_BEAN);
+        }
+
+        @ConditionalOnClass(name = "dev.latchkey.jdbc.JdbcTokenStore")
+        @ConditionalOnBean(DataSource.class)
+        static final class JdbcPossible {
         }
     }
 

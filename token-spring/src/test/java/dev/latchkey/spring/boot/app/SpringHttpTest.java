@@ -31,7 +31,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 @SpringBootTest(classes = TestApp.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "latchkey.policy.level-grants=*=WRITE,ROLE_ADMIN=ADMIN",
         "latchkey.policy.manage-tokens=ROLE_ADMIN",
-        // long enough that no lookup expires during a test on a loaded machine; SpringPrincipalCacheTest covers expiry
+        // long enough that no lookup expires during a test on a loaded machine; PrincipalCacheTest covers expiry
         "latchkey.directory-cache-ttl=1h",
         "management.endpoints.web.exposure.include=health,metrics",
         "management.endpoint.health.show-details=always"})
