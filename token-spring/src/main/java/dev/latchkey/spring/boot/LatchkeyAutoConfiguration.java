@@ -6,6 +6,7 @@ import dev.latchkey.core.Latchkey;
 import dev.latchkey.core.Policy;
 import dev.latchkey.core.Slf4jAuditSink;
 import dev.latchkey.core.TokenFormat;
+import dev.latchkey.core.classify.RequestClassifier;
 import dev.latchkey.jdbc.JdbcAuditLog;
 import dev.latchkey.jdbc.JdbcTokenStore;
 import dev.latchkey.jdbc.SchemaInstaller;
@@ -20,7 +21,6 @@ import dev.latchkey.spring.LatchkeyMetricsSource;
 import dev.latchkey.spring.LatchkeyScopeExpressions;
 import dev.latchkey.spring.TokenRestApiMount;
 import dev.latchkey.spring.UserDetailsServiceDirectory;
-import dev.latchkey.core.classify.RequestClassifier;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -50,7 +50,8 @@ import org.springframework.security.core.userdetails.UserDetailsService;
  * {@code UserDetailsService}, the {@link LatchkeyFilter} (never registered as a container filter: it runs inside
  * Spring Security through {@link dev.latchkey.spring.LatchkeyConfigurer}), the token REST API servlet, the
  * {@code @latchkey} method-security helper and the counters the metrics read. Every bean gives way to one of the
- * application's own.
+ * application's own; the application's {@code RequestClassifier} bean, if any, decides what requests need. The engine
+ * is closed before the application's {@code DataSource} beans.
  */
 @AutoConfiguration(afterName = {
         "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
