@@ -63,7 +63,7 @@ final class BackgroundWork {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            flushQuietly();
+            lastUse.flushFinal(); // never throws; a failed write is logged as final, with the count lost
             // the open window's counts and everything queued reach the sink before close() returns
             auditor.close();
         }

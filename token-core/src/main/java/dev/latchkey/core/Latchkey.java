@@ -194,6 +194,11 @@ public final class Latchkey implements AutoCloseable {
         return auditor::auditRefusal;
     }
 
+    /** Counters of the token cache (hits, misses) and of the store reads it makes (count, time), for metrics. */
+    public LatchkeyStats stats() {
+        return cache.stats();
+    }
+
     /** Counters of the refusal path (refusals, rate limiting, the audit queue), for metrics. */
     public RefusalStats refusalStats() {
         return auditor.refusalStats();

@@ -98,12 +98,26 @@ public final class LatchkeyConfigurer extends AbstractHttpConfigurer<LatchkeyCon
         Latchkey engine = bean(http, Latchkey.class).orElseThrow(() -> new IllegalStateException("no Latchkey "
                 + "bean: add token-spring's Spring Boot auto-configuration or define the engine as a bean"));
         UserDetailsService uds = users != null ? users : bean(http, UserDetailsService.class).orElse(null);
-        Optional<UserDetailsServiceDirectory> userDirectory = Optional.ofNullable(uds).map(UserDetailsServiceDirectory::new);
+        Optional<UserDetailsServiceDirectory> userDirectory = Optional.ofNullable(uds).map(u -> principals(http, engine, u));
         DecisionListener l = listener != null ? listener : bean(http, DecisionListener.class).orElse(DecisionListener.NONE);
         SecurityContextHolderStrategy strategy = bean(http, SecurityContextHolderStrategy.class)
                 .orElseGet(SecurityContextHolder::getContextHolderStrategy);
         LatchkeySecurityFilter securityFilter = new LatchkeySecurityFilter(f, userDirectory, engine, l, strategy);
         http.addFilterBefore(postProcess(securityFilter), CsrfFilter.class);
+    }
+
+    /**
+     * The engine's own directory when it adapts {@code service} (so a request asks the service at most once per
+     * directory cache lifetime, not once for the engine and again for the principal), else a new adapter.
+     */
+    private static UserDetailsServiceDirectory principals(HttpSecurity http, Latchkey engine,
+                                                          UserDetailsService service) {
+        for (UserDirectory d : new UserDirectory[] {engine.directory(), bean(http, UserDirectory.class).orElse(null)}) {
+            if (d instanceof UserDetailsServiceDirectory a && a.isOver(service)) {
+                return a;
+            }
+        }
+        return new UserDetailsServiceDirectory(service);
     }
 
     private static <T> Optional<T> bean(HttpSecurity http, Class<T> type) {

@@ -1,52 +1,53 @@
 package dev.latchkey.spring;
 
+import dev.latchkey.core.ClusterState;
 import dev.latchkey.core.Latchkey;
+import dev.latchkey.core.LatchkeyStats;
 import dev.latchkey.core.RefusalStats;
-import java.time.Duration;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.OptionalDouble;
 
 /**
- * What the metrics and the health indicator read from a running engine. The default
- * ({@link #of(Latchkey, LatchkeyCounters)}) reads what core exposes today; the cache hit ratio and the cluster
- * state are empty until core exposes them, and a host (or a later core) can provide a bean of its own that fills
- * them in.
+ * What the metrics and the health indicator read from a running engine, each call a fresh snapshot. The default
+ * ({@link #of(Latchkey, LatchkeyCounters)}) reads the engine's own accessors; a host can provide a bean of its own
+ * (e.g. to publish several engines).
  */
 public interface LatchkeyMetricsSource {
 
-    /** The refusal path's counters (refusals, rate limiting, the audit queue). */
+    /**
+     * The refusal path's counters.
+     *
+     * @return refusals, rate limiting, the audit queue and audit-sink failures
+     */
     RefusalStats refusalStats();
 
-    /** Decisions by outcome and refusals by reason. */
+    /**
+     * The counters of the Spring side.
+     *
+     * @return decisions by outcome and refusals by reason
+     */
     LatchkeyCounters counters();
 
-    /** The token cache's hit ratio (0..1), when the engine exposes it. */
-    default OptionalDouble cacheHitRatio() {
-        return OptionalDouble.empty();
-    }
-
-    /** The change feed's state on this node, when the engine runs as a cluster node and exposes it. */
-    default Optional<ClusterState> clusterState() {
-        return Optional.empty();
-    }
+    /**
+     * The token cache's and the hot path's store-read counters.
+     *
+     * @return hits, misses, store reads, their failures and time
+     */
+    LatchkeyStats stats();
 
     /**
-     * The change-feed state of this node.
+     * This node's view of its cluster.
      *
-     * @param mode      how the node keeps in step (e.g. {@code change-feed}, {@code single-node})
-     * @param trusted   whether the node trusts its caches (its last poll is within the staleness bound)
-     * @param lag       how far behind the feed this node is
-     * @param liveNodes nodes seen alive recently (-1 when unknown)
+     * @return mode, cache trust, change-feed lag and bound, live nodes
      */
-    record ClusterState(String mode, boolean trusted, Duration lag, int liveNodes) {
-        public ClusterState {
-            Objects.requireNonNull(mode, "mode");
-            Objects.requireNonNull(lag, "lag");
-        }
-    }
+    ClusterState clusterState();
 
-    /** The source over {@code latchkey}'s public accessors and {@code counters}. */
+    /**
+     * The source over {@code latchkey}'s accessors and {@code counters}.
+     *
+     * @param latchkey the engine
+     * @param counters the Spring side's counters
+     * @return the source
+     */
     static LatchkeyMetricsSource of(Latchkey latchkey, LatchkeyCounters counters) {
         Objects.requireNonNull(latchkey, "latchkey");
         Objects.requireNonNull(counters, "counters");
@@ -59,6 +60,16 @@ public interface LatchkeyMetricsSource {
             @Override
             public LatchkeyCounters counters() {
                 return counters;
+            }
+
+            @Override
+            public LatchkeyStats stats() {
+                return latchkey.stats();
+            }
+
+            @Override
+            public ClusterState clusterState() {
+                return latchkey.clusterState();
             }
         };
     }

@@ -67,7 +67,7 @@ class ExampleApplicationTest {
                 + "\n-----END PUBLIC KEY-----\n");
         registry.add("spring.security.oauth2.resourceserver.jwt.public-key-location", () -> pem.toUri().toString());
         registry.add("example.password", () -> PASSWORD);
-        registry.add("spring.datasource.url", () -> "jdbc:h2:mem:example-test;DB_CLOSE_DELAY=-1");
+        registry.add("spring.datasource.url", () -> "jdbc:h2:mem:example-test;DB_CLOSE_DELAY=-1;DB_CLOSE_ON_EXIT=FALSE");
     }
 
     private static KeyPair rsaKeys() {
@@ -258,6 +258,14 @@ class ExampleApplicationTest {
                 .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"mine\",\"level\":\"READ\"}")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(json.statusCode()).as(json.body()).isEqualTo(201);
+    }
+
+    @Autowired
+    dev.latchkey.spi.TokenStore store;
+
+    @Test
+    void storeWhenTheApplicationHasADataSourceThenTokensLiveInItsDatabase() {
+        assertThat(store).isInstanceOf(dev.latchkey.jdbc.JdbcTokenStore.class);
     }
 
     @Test

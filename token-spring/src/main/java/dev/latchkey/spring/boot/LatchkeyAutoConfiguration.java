@@ -6,6 +6,7 @@ import dev.latchkey.core.Latchkey;
 import dev.latchkey.core.Policy;
 import dev.latchkey.core.Slf4jAuditSink;
 import dev.latchkey.core.TokenFormat;
+import dev.latchkey.core.classify.RequestClassifier;
 import dev.latchkey.jdbc.JdbcAuditLog;
 import dev.latchkey.jdbc.JdbcTokenStore;
 import dev.latchkey.jdbc.SchemaInstaller;
@@ -20,21 +21,25 @@ import dev.latchkey.spring.LatchkeyMetricsSource;
 import dev.latchkey.spring.LatchkeyScopeExpressions;
 import dev.latchkey.spring.TokenRestApiMount;
 import dev.latchkey.spring.UserDetailsServiceDirectory;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.autoconfigure.condition.NoneNestedConditions;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.security.core.userdetails.UserDetailsService;
@@ -45,7 +50,8 @@ import org.springframework.security.core.userdetails.UserDetailsService;
  * {@code UserDetailsService}, the {@link LatchkeyFilter} (never registered as a container filter: it runs inside
  * Spring Security through {@link dev.latchkey.spring.LatchkeyConfigurer}), the token REST API servlet, the
  * {@code @latchkey} method-security helper and the counters the metrics read. Every bean gives way to one of the
- * application's own.
+ * application's own; the application's {@code RequestClassifier} bean, if any, decides what requests need. The engine
+ * is closed before the application's {@code DataSource} beans.
  */
 @AutoConfiguration(afterName = {
         "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
@@ -58,6 +64,10 @@ import org.springframework.security.core.userdetails.UserDetailsService;
 @EnableConfigurationProperties(LatchkeyProperties.class)
 @Import({LatchkeyAutoConfiguration.JdbcStore.class, LatchkeyAutoConfiguration.MemoryStore.class})
 public class LatchkeyAutoConfiguration {
+    /** The engine's bean name. */
+    static final String ENGINE_BEAN = "latchkeyEngine";
+    /** The engine's default {@code directoryCacheTtl}. */
+    static final Duration DEFAULT_DIRECTORY_CACHE_TTL = Duration.ofSeconds(2);
 
     /** The JDBC store and audit log on the application's DataSource. */
     @Configuration(proxyBeanMethods = false)
@@ -90,8 +100,13 @@ public class LatchkeyAutoConfiguration {
         }
     }
 
-    /** The in-memory store when there is no DataSource (or no token-jdbc). */
+    /**
+     * The in-memory store when there is no DataSource (or no token-jdbc). Exclusive with {@link JdbcStore} by its
+     * condition, not by bean order: the order in which Spring registers the two nested configurations' beans is not
+     * their declaration order, so a {@code @ConditionalOnMissingBean} alone let this one win over the JDBC store.
+     */
     @Configuration(proxyBeanMethods = false)
+    @Conditional(NoJdbcStore.class)
     static class MemoryStore {
         @Bean
         @ConditionalOnMissingBean(TokenStore.class)
@@ -111,15 +126,41 @@ public class LatchkeyAutoConfiguration {
         }
     }
 
+    /** Matches when {@link JdbcStore} does not: token-jdbc absent, or no DataSource bean. */
+    static final class NoJdbcStore extends NoneNestedConditions {
+        NoJdbcStore() {
+            super(ConfigurationPhase.REGISTER_BEAN);
+        }
+
+        @ConditionalOnClass(name = "dev.latchkey.jdbc.JdbcTokenStore")
+        @ConditionalOnBean(DataSource.class)
+        static final class JdbcPossible {
+        }
+    }
+
     @Bean
     @ConditionalOnMissingBean
-    UserDirectory latchkeyUserDirectory(ObjectProvider<UserDetailsService> users) {
+    UserDirectory latchkeyUserDirectory(ObjectProvider<UserDetailsService> users, LatchkeyProperties properties) {
         UserDetailsService service = users.getIfUnique();
         if (service == null) {
             throw new IllegalStateException("Latchkey needs the application's users: define one UserDetailsService "
                     + "bean, or a dev.latchkey.spi.UserDirectory bean");
         }
-        return new UserDetailsServiceDirectory(service);
+        // the engine and the Spring filter share this adapter: a user found for the engine's cache is the principal
+        // of the requests until the engine asks again
+        return new UserDetailsServiceDirectory(service, directoryCacheTtl(properties), Clock.systemUTC());
+    }
+
+    /** The engine's directory cache lifetime for these properties: the property, at most the cluster bound. */
+    static Duration directoryCacheTtl(LatchkeyProperties properties) {
+        Duration ttl = properties.getDirectoryCacheTtl() != null ? properties.getDirectoryCacheTtl()
+                : DEFAULT_DIRECTORY_CACHE_TTL;
+        Duration bound = properties.getCluster().getStalenessBound();
+        if (properties.getDirectoryCacheTtl() == null && properties.getCluster().isEnabled() && bound != null
+                && bound.compareTo(ttl) < 0) {
+            return bound; // as the engine does when the lifetime is left to it
+        }
+        return ttl;
     }
 
     @Bean
@@ -128,13 +169,28 @@ public class LatchkeyAutoConfiguration {
         return new LatchkeyCounters();
     }
 
-    @Bean(destroyMethod = "close")
+    /**
+     * The engine. Closed before every {@code DataSource} bean (whatever the store and audit sink beans declare), so its
+     * final last-use flush and audit writes find the database open.
+     */
+    @Bean(name = ENGINE_BEAN, destroyMethod = "close")
     @ConditionalOnMissingBean
     Latchkey latchkeyEngine(TokenStore store, UserDirectory directory, AuditSink auditSink,
-                            LatchkeyCounters counters, LatchkeyProperties properties) {
+                            LatchkeyCounters counters, LatchkeyProperties properties,
+                            ObjectProvider<RequestClassifier> classifier, ConfigurableListableBeanFactory beans) {
+        for (String dataSource : beans.getBeanNamesForType(DataSource.class, true, false)) {
+            beans.registerDependentBean(dataSource, ENGINE_BEAN);
+        }
         Latchkey.Builder b = Latchkey.builder().store(store).directory(directory)
                 .auditSink(counters.countingSink(auditSink))
                 .basicUsernameMustMatch(properties.isBasicUsernameMustMatch());
+        RequestClassifier c = classifier.getIfUnique();
+        if (c != null) {
+            b.classifier(c);
+        }
+        if (properties.getDirectoryCacheTtl() != null) {
+            b.directoryCacheTtl(properties.getDirectoryCacheTtl());
+        }
         if (!properties.getPolicy().isEmpty()) {
             b.initialPolicy(Policy.fromSettings(policySettings(properties.getPolicy())));
         }

@@ -38,6 +38,12 @@ public class LatchkeyProperties {
     /** Whether a personal token sent as a Basic password needs its owner's name as the user name. */
     private boolean basicUsernameMustMatch = true;
 
+    /**
+     * How long owners' directory answers (active, groups, the principal's UserDetails) are cached by the engine and
+     * the Spring filter together. Default 2s; with a cluster at most the staleness bound.
+     */
+    private Duration directoryCacheTtl;
+
     private final Password password = new Password();
     private final Store store = new Store();
     private final Cluster cluster = new Cluster();
@@ -97,6 +103,14 @@ public class LatchkeyProperties {
 
     public void setBasicUsernameMustMatch(boolean basicUsernameMustMatch) {
         this.basicUsernameMustMatch = basicUsernameMustMatch;
+    }
+
+    public Duration getDirectoryCacheTtl() {
+        return directoryCacheTtl;
+    }
+
+    public void setDirectoryCacheTtl(Duration directoryCacheTtl) {
+        this.directoryCacheTtl = directoryCacheTtl;
     }
 
     public Password getPassword() {

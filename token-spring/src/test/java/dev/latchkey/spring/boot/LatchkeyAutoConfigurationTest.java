@@ -10,6 +10,7 @@ import dev.latchkey.spi.TokenStore;
 import dev.latchkey.spi.UserDirectory;
 import dev.latchkey.spring.LatchkeyScopeExpressions;
 import dev.latchkey.spring.UserDetailsServiceDirectory;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -91,6 +92,40 @@ class LatchkeyAutoConfigurationTest {
             assertThat(c.getBean(TokenStore.class)).isSameAs(mine);
             assertThat(c).hasSingleBean(Latchkey.class);
         });
+    }
+
+    @Test
+    void storeWhenTheApplicationHasADataSourceThenJdbcStoreAndAuditLogOnIt() {
+        org.h2.jdbcx.JdbcDataSource h2 = new org.h2.jdbcx.JdbcDataSource();
+        h2.setURL("jdbc:h2:mem:autoconfig-" + java.util.UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        runner.withBean("dataSource", javax.sql.DataSource.class, () -> h2).run(c -> {
+            assertThat(c).hasNotFailed();
+            // regression: the in-memory fallback's beans used to be registered first and won
+            assertThat(c.getBean(TokenStore.class)).isInstanceOf(dev.latchkey.jdbc.JdbcTokenStore.class);
+            assertThat(c.getBean(dev.latchkey.spi.AuditSink.class)).isInstanceOf(dev.latchkey.jdbc.JdbcAuditLog.class);
+        });
+        runner.withBean("dataSource", javax.sql.DataSource.class, () -> h2)
+                .withPropertyValues("latchkey.store.type=memory")
+                .run(c -> assertThat(c.getBean(TokenStore.class)).isInstanceOf(InMemoryTokenStore.class));
+    }
+
+    @Test
+    void directoryCacheTtlWhenUnsetThenTheEnginesDefaultAndAtMostTheClusterBound() {
+        LatchkeyProperties p = new LatchkeyProperties();
+        assertThat(LatchkeyAutoConfiguration.directoryCacheTtl(p)).isEqualTo(Duration.ofSeconds(2));
+        p.getCluster().setEnabled(true);
+        p.getCluster().setStalenessBound(Duration.ofMillis(800));
+        assertThat(LatchkeyAutoConfiguration.directoryCacheTtl(p)).isEqualTo(Duration.ofMillis(800));
+        p.setDirectoryCacheTtl(Duration.ofMillis(300));
+        assertThat(LatchkeyAutoConfiguration.directoryCacheTtl(p)).isEqualTo(Duration.ofMillis(300));
+    }
+
+    @Test
+    void directoryCacheTtlWhenAboveTheClusterBoundThenStartFailsSayingSo() {
+        runner.withPropertyValues("latchkey.cluster.enabled=true", "latchkey.cluster.staleness-bound=1s",
+                "latchkey.directory-cache-ttl=5s").run(c ->
+                assertThat(c).getFailure().rootCause().hasMessageContaining("directoryCacheTtl")
+                        .hasMessageContaining("staleness bound"));
     }
 
     @Test

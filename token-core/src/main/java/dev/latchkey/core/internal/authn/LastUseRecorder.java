@@ -52,17 +52,11 @@ public final class LastUseRecorder {
                 (existing, candidate) -> candidate.at().isAfter(existing.at()) ? candidate : existing);
     }
 
-    /** Writes what is pending; returns how many tokens were written. */
+    /** Writes what is pending; returns how many tokens were written. A failed write is retried by the next flush. */
     public int flush() {
-        if (pending.isEmpty()) {
+        List<LastUse> batch = take();
+        if (batch.isEmpty()) {
             return 0;
-        }
-        List<LastUse> batch = new ArrayList<>(pending.size());
-        for (String id : new ArrayList<>(pending.keySet())) {
-            LastUse u = pending.remove(id);
-            if (u != null) {
-                batch.add(u);
-            }
         }
         try {
             store.recordLastUse(batch);
@@ -73,8 +67,47 @@ public final class LastUseRecorder {
                 pending.merge(u.tokenId(), u,
                         (existing, failed) -> existing.at().isAfter(failed.at()) ? existing : failed);
             }
-            LOG.warn("could not record last use of {} tokens; will retry: {}", batch.size(), e.toString());
+            LOG.warn("could not record last use of {} tokens; will retry at the next flush: {}", batch.size(),
+                    e.toString());
             return 0;
         }
+    }
+
+    /**
+     * The last flush, when the engine closes: nothing retries after it, so a failed write says it was the final
+     * one, with the count of tokens whose last use is lost, instead of promising a retry.
+     *
+     * @return how many tokens' last use could not be written (0 when all were)
+     */
+    public int flushFinal() {
+        List<LastUse> batch = take();
+        int lost = 0;
+        if (!batch.isEmpty()) {
+            try {
+                store.recordLastUse(batch);
+            } catch (RuntimeException e) {
+                lost = batch.size();
+                LOG.warn("could not record last use of {} tokens in the final flush (the engine is closing; nothing "
+                        + "retries): their last use since the previous flush is lost: {}", lost, e.toString());
+            }
+        }
+        int late = pending.size();
+        if (late > 0) {
+            // uses of requests the host still let through while the engine closed
+            pending.clear();
+            LOG.warn("could not record last use of {} tokens used during the final flush (the engine is closing)", late);
+        }
+        return lost + late;
+    }
+
+    private List<LastUse> take() {
+        List<LastUse> batch = new ArrayList<>(pending.size());
+        for (String id : new ArrayList<>(pending.keySet())) {
+            LastUse u = pending.remove(id);
+            if (u != null) {
+                batch.add(u);
+            }
+        }
+        return batch;
     }
 }

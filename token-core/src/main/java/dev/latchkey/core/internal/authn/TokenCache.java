@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.latchkey.core.Authenticator;
 import dev.latchkey.core.Decision;
+import dev.latchkey.core.LatchkeyStats;
 import dev.latchkey.core.TokenInfo;
 import dev.latchkey.core.TokenPrincipal;
 import dev.latchkey.core.internal.CidrSet;
@@ -43,6 +44,7 @@ public final class TokenCache {
     private final StoreBulkhead bulkhead;
     private final Cache<String, Boolean> unknown;
     private final Cache<String, Optional<DirectoryUser>> users;
+    private final HotPathCounters counters = new HotPathCounters();
 
     public TokenCache(EngineSettings s, CacheTrust trust, PolicyHolder policy, StoreBulkhead bulkhead) {
         this.s = s;
@@ -66,22 +68,27 @@ public final class TokenCache {
         if (!trust.trusted()) {
             // degraded: the feed could not be read within the bound, so nothing cached is trusted — not the
             // record, and not the policy either
-            return bulkhead.call(() -> {
+            counters.miss();
+            return bulkhead.call(() -> counters.timedRead(() -> {
                 policy.reload();
                 return s.store().findByDigest(digest).map(TokenCache::compile).orElse(null);
-            });
+            }));
         }
         CompletableFuture<CachedToken> f = records.getIfPresent(digest);
         if (f != null && f.isDone() && !f.isCompletedExceptionally()) {
+            counters.hit();
             return f.join();
         }
         if (unknown.getIfPresent(digest) != null) {
+            counters.hit();
             return null;
         }
+        counters.miss();
         // The future is mapped before the read starts, so an invalidate() that follows a store write removes it
         // whether the read finished or not, and a read that began before a revocation is never left in the cache
         // (Caffeine does not map a removed future again when it completes). Concurrent misses share the read.
-        f = records.get(digest, (d, executor) -> bulkhead.start(() -> s.store().findByDigest(d).map(TokenCache::compile).orElse(null)));
+        f = records.get(digest, (d, executor) -> bulkhead.start(() -> counters.timedRead(() -> s.store().findByDigest(d))
+                .map(TokenCache::compile).orElse(null)));
         CachedToken ct;
         try {
             ct = bulkhead.await(f);
@@ -94,6 +101,11 @@ public final class TokenCache {
             unknown.put(digest, Boolean.TRUE);
         }
         return ct;
+    }
+
+    /** The hit, miss and store-read counters so far. */
+    public LatchkeyStats stats() {
+        return counters.snapshot();
     }
 
     /**
