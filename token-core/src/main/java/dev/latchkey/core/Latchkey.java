@@ -19,6 +19,7 @@ import dev.latchkey.core.internal.cluster.NodeWatch;
 import dev.latchkey.core.internal.authn.StoreBulkhead;
 import dev.latchkey.core.memory.InMemoryTokenStore;
 import dev.latchkey.spi.AuditSink;
+import dev.latchkey.spi.ChangeFeed;
 import dev.latchkey.spi.NodeRegistry;
 import dev.latchkey.spi.TokenStore;
 import dev.latchkey.spi.UserDirectory;
@@ -48,9 +49,11 @@ import java.util.concurrent.ThreadLocalRandom;
  * (last-use flushing; on a node that follows the change feed, polling and heartbeats; a bounded set of threads
  * for the store reads requests wait for); {@link #close()} flushes pending last-use records and stops them.
  *
- * <p>Several nodes are safe by default: an engine over a store other than the in-memory one follows the store's
+ * <p>Several nodes are safe by default: an engine over a store that several nodes can share (one that offers a
+ * {@link dev.latchkey.spi.ChangeFeed} or a {@link NodeRegistry}; the in-memory store excepted) follows the store's
  * change feed ({@link ClusterOptions#defaults()}) unless the host declares it the only node
- * ({@link Builder#singleNode()}); see {@link #clusterState()}.
+ * ({@link Builder#singleNode()}); see {@link #clusterState()}. A store that implements only the core
+ * {@link TokenStore} serves a single node, which then keeps the policy in memory.
  */
 public final class Latchkey implements AutoCloseable {
     /** The Basic user name a service token is sent with ({@code x-token-auth}, as Bitbucket's access tokens). */
@@ -86,8 +89,8 @@ public final class Latchkey implements AutoCloseable {
         this.policyAdmin = new PolicyAdministration(s, policy, auditor);
         this.background = new BackgroundWork(s, lastUse, auditor);
         s.cluster().ifPresent(this::follow);
-        this.nodeWatch = s.store() instanceof NodeRegistry r && !(s.store() instanceof InMemoryTokenStore)
-                ? new NodeWatch(s.clock(), r, node.nodeName(), node.heartbeat(), node.singleNodeDeclared(),
+        this.nodeWatch = StoreCapabilities.watchesNodes(s.store())
+                ? new NodeWatch(s.clock(), (NodeRegistry) s.store(), node.nodeName(), node.heartbeat(), node.singleNodeDeclared(),
                         () -> follow(ClusterOptions.defaults()))
                 : null;
         if (nodeWatch != null) {
@@ -100,7 +103,8 @@ public final class Latchkey implements AutoCloseable {
         if (follower != null) {
             return;
         }
-        ChangeFeedFollower f = new ChangeFeedFollower(settings, options, trust, cache, policy);
+        // the builder checked that a node that may follow has a store with a change feed
+        ChangeFeedFollower f = new ChangeFeedFollower(settings, (ChangeFeed) settings.store(), options, trust, cache, policy);
         cache.invalidateAll();
         f.start();
         follower = f;
@@ -268,7 +272,12 @@ public final class Latchkey implements AutoCloseable {
         private Builder() {
         }
 
-        /** Where tokens are stored. Required. */
+        /**
+         * Where tokens are stored. Required. The core {@link TokenStore} is enough for an engine alone with its
+         * store; one that follows other nodes' changes also needs the store to be a
+         * {@link dev.latchkey.spi.ChangeFeed} and a {@link dev.latchkey.spi.PolicyStore} (see {@link #build()}).
+         * A store that is not a {@code PolicyStore} leaves the policy in this engine's memory.
+         */
         public Builder store(TokenStore store) {
             SetOnce.check(this.store, "store");
             this.store = Objects.requireNonNull(store, "store");
@@ -341,7 +350,9 @@ public final class Latchkey implements AutoCloseable {
 
         /**
          * Keep caches in step with other nodes sharing the store, with these options. Default: with
-         * {@link ClusterOptions#defaults()} for any store but the in-memory one, unless {@link #singleNode()}.
+         * {@link ClusterOptions#defaults()} for a store that several nodes can share (see {@link #build()}), unless
+         * {@link #singleNode()}. Needs a store that is a {@link dev.latchkey.spi.ChangeFeed} and a
+         * {@link dev.latchkey.spi.PolicyStore}.
          *
          * @throws IllegalStateException if already set
          */
@@ -554,7 +565,15 @@ public final class Latchkey implements AutoCloseable {
         /**
          * Builds the engine, loading (or saving the initial) policy from the store.
          *
-         * @throws IllegalStateException if the store or directory is missing, or options contradict
+         * <p>The engine follows other nodes' changes when {@link #cluster} was set, or by default when the store
+         * can be shared (it is a {@link dev.latchkey.spi.ChangeFeed} or a {@link NodeRegistry}, and not the
+         * in-memory store) and {@link #singleNode()} was not declared; a node declared single-node over a store
+         * with a {@link NodeRegistry} may start following later. Such a node needs the store to be a
+         * {@link dev.latchkey.spi.ChangeFeed} and a {@link dev.latchkey.spi.PolicyStore}.
+         *
+         * @throws IllegalStateException if the store or directory is missing, if options contradict, or if the
+         *                               engine may follow other nodes' changes and the store lacks one of those
+         *                               capabilities (the message names it and says why it is needed)
          */
         public Latchkey build() {
             if (store == null) {
@@ -571,7 +590,19 @@ public final class Latchkey implements AutoCloseable {
             }
             // safe by default: a store that others can share is followed unless the host says it is alone
             ClusterOptions effective = cluster != null ? cluster
-                    : singleNode == null && !(store instanceof InMemoryTokenStore) ? ClusterOptions.defaults() : null;
+                    : singleNode == null && StoreCapabilities.shareable(store) ? ClusterOptions.defaults() : null;
+            if (cluster != null) {
+                StoreCapabilities.requireFollowable(store, "cluster(...) was set, so it follows the other nodes' "
+                        + "changes", "remove cluster(...) if this engine is the only one using the store");
+            } else if (effective != null) {
+                StoreCapabilities.requireFollowable(store, "the store can be shared by several nodes (it offers a "
+                        + "ChangeFeed or a NodeRegistry), so by default it follows the other nodes' changes",
+                        "declare singleNode() if this engine is the only one using the store");
+            } else if (StoreCapabilities.watchesNodes(store)) {
+                StoreCapabilities.requireFollowable(store, "the store keeps a node registry, and a node declared "
+                        + "singleNode() that sees another live node there starts following the change feed",
+                        "leave NodeRegistry out of a store meant for one node");
+            }
             if (broadcaster != null && effective == null) {
                 throw new IllegalStateException("a changeBroadcaster was set on a node that does not follow the change "
                         + "feed (singleNode(), or the in-memory store); the broadcast is an accelerator for the "

@@ -1,13 +1,16 @@
 package dev.latchkey.core.memory;
 
 import dev.latchkey.spi.ChangeEvent;
+import dev.latchkey.spi.ChangeFeed;
 import dev.latchkey.spi.ConcurrentUpdateException;
 import dev.latchkey.spi.DuplicateTokenException;
 import dev.latchkey.spi.InsertConditions;
 import dev.latchkey.spi.LastUse;
 import dev.latchkey.spi.LimitExceededException;
 import dev.latchkey.spi.NodeRegistry;
+import dev.latchkey.spi.NoticeLedger;
 import dev.latchkey.spi.Page;
+import dev.latchkey.spi.PolicyStore;
 import dev.latchkey.spi.StoredPolicy;
 import dev.latchkey.spi.TokenKind;
 import dev.latchkey.spi.TokenQuery;
@@ -39,7 +42,7 @@ import java.util.stream.Stream;
  *
  * @since 0.1
  */
-public final class InMemoryTokenStore implements TokenStore, NodeRegistry, dev.latchkey.spi.NoticeLedger {
+public final class InMemoryTokenStore implements TokenStore, PolicyStore, ChangeFeed, NodeRegistry, NoticeLedger {
     private final ConcurrentHashMap<String, TokenRecord> byId = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, String> idByDigest = new ConcurrentHashMap<>();
     private final ConcurrentSkipListMap<Long, ChangeEvent> changes = new ConcurrentSkipListMap<>();
@@ -90,8 +93,7 @@ public final class InMemoryTokenStore implements TokenStore, NodeRegistry, dev.l
             checkUnique(successor);
             // the limit is judged with the predecessor revoked, as it will be once both writes are visible
             checkConditions(successor, conditions, current.id());
-            TokenRecord stored = revokedPredecessor.withLastUse(current.lastUse()).withVersion(expectedVersion + 1);
-            byId.put(stored.id(), stored);
+            TokenRecord stored = replaceKeepingLastUse(revokedPredecessor, expectedVersion + 1);
             appendTokenChange(stored);
             put(successor);
             return stored;
@@ -176,11 +178,18 @@ public final class InMemoryTokenStore implements TokenStore, NodeRegistry, dev.l
         synchronized (writeLock) {
             TokenRecord current = byId.get(updated.id());
             checkVersion(updated, current, expectedVersion);
-            TokenRecord stored = updated.withLastUse(current.lastUse()).withVersion(expectedVersion + 1);
-            byId.put(stored.id(), stored);
+            TokenRecord stored = replaceKeepingLastUse(updated, expectedVersion + 1);
             appendTokenChange(stored);
             return stored;
         }
+    }
+
+    /**
+     * Stores {@code next} with the stored last use, read and replaced in one atomic step of the map: a use recorded
+     * at the same moment ({@link #recordLastUse} takes no write lock) is never overwritten by an older one.
+     */
+    private TokenRecord replaceKeepingLastUse(TokenRecord next, long version) {
+        return byId.compute(next.id(), (id, stored) -> next.withLastUse(stored.lastUse()).withVersion(version));
     }
 
     private void appendTokenChange(TokenRecord r) {

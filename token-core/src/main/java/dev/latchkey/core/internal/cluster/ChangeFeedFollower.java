@@ -7,6 +7,7 @@ import dev.latchkey.core.internal.authn.CacheTrust;
 import dev.latchkey.core.internal.authn.TokenCache;
 import dev.latchkey.core.internal.policy.PolicyHolder;
 import dev.latchkey.spi.ChangeEvent;
+import dev.latchkey.spi.ChangeFeed;
 import java.time.Instant;
 import java.util.List;
 import java.util.TreeSet;
@@ -38,6 +39,7 @@ public final class ChangeFeedFollower {
     private static final Object WAKE = new Object();
 
     private final EngineSettings s;
+    private final ChangeFeed feed;
     private final ClusterOptions c;
     private final CacheTrust trust;
     private final TokenCache cache;
@@ -59,13 +61,15 @@ public final class ChangeFeedFollower {
     private boolean failing;
     private boolean lagging;
 
-    public ChangeFeedFollower(EngineSettings s, ClusterOptions c, CacheTrust trust, TokenCache cache, PolicyHolder policy) {
+    public ChangeFeedFollower(EngineSettings s, ChangeFeed feed, ClusterOptions c, CacheTrust trust, TokenCache cache,
+                              PolicyHolder policy) {
         this.s = s;
+        this.feed = feed;
         this.c = c;
         this.trust = trust;
         this.cache = cache;
         this.policy = policy;
-        this.feedCursor = s.store().latestChangeSequence();
+        this.feedCursor = feed.latestChangeSequence();
         long now = s.clock().millis();
         trust.follow(c.stalenessBound().toMillis(), now);
         this.lastPruneMillis = now;
@@ -225,7 +229,7 @@ public final class ChangeFeedFollower {
         boolean policyChanged = false;
         boolean caughtUp = false;
         for (int round = 0; round < 100 && !caughtUp; round++) {
-            List<ChangeEvent> events = s.store().changesSince(cursor, FEED_BATCH);
+            List<ChangeEvent> events = feed.changesSince(cursor, FEED_BATCH);
             synchronized (this) {
                 if (gen != generation) {
                     return;
@@ -255,7 +259,7 @@ public final class ChangeFeedFollower {
             }
         }
         if (prune) {
-            s.store().pruneChanges(Instant.ofEpochMilli(started).minus(c.changeRetention()));
+            feed.pruneChanges(Instant.ofEpochMilli(started).minus(c.changeRetention()));
         }
     }
 
