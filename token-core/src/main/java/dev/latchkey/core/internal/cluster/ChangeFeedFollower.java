@@ -16,7 +16,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -36,7 +35,6 @@ import org.slf4j.LoggerFactory;
 public final class ChangeFeedFollower {
     private static final Logger LOG = LoggerFactory.getLogger(Authenticator.class);
     private static final int FEED_BATCH = 1000;
-    private static final Object WAKE = new Object();
 
     private final EngineSettings s;
     private final ChangeFeed feed;
@@ -70,9 +68,8 @@ public final class ChangeFeedFollower {
         this.cache = cache;
         this.policy = policy;
         this.feedCursor = feed.latestChangeSequence();
-        long now = s.clock().millis();
-        trust.follow(c.stalenessBound().toMillis(), now);
-        this.lastPruneMillis = now;
+        this.lastPruneMillis = s.clock().millis();
+        trust.follow(c.stalenessBound().toMillis(), lastPruneMillis);
     }
 
     /** Starts polling on a thread of its own, every poll interval and whenever {@link #wake()} is called. */
@@ -90,7 +87,7 @@ public final class ChangeFeedFollower {
 
     /** Asks for a poll now, or right after the one running; never blocks, never polls on the caller's thread. */
     public void wake() {
-        wakeUps.offer(WAKE);
+        wakeUps.offer(Boolean.TRUE);
     }
 
     public void close() {
