@@ -27,6 +27,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The entry point: one engine per host, wiring a {@link TokenStore}, a {@link UserDirectory}, an
@@ -127,18 +128,29 @@ public final class Latchkey implements AutoCloseable {
         return policyAdmin;
     }
 
-    /** The audit sink this engine writes to (so a host's filter can add its own events to the same log). */
-    public AuditSink auditSink() {
+    /**
+     * The audit log this engine writes to, when the host's sink can also be queried (an
+     * {@link dev.latchkey.spi.AuditLog} such as {@code JdbcAuditLog}): what a token API shows as the audit trail.
+     * Empty for a write-only sink. Adapters record events through {@link #refusalAuditSink()}, not here.
+     */
+    public Optional<dev.latchkey.spi.AuditLog> auditLog() {
         AuditSink sink = settings.audit();
-        return sink instanceof NoticingAuditSink n ? n.delegate() : sink; // issue 14: notices wrap the host's sink
+        sink = sink instanceof NoticingAuditSink n ? n.delegate() : sink; // issue 14: notices wrap the host's sink
+        return sink instanceof dev.latchkey.spi.AuditLog log ? Optional.of(log) : Optional.empty();
     }
 
-    /** The user directory this engine decides permissions from. */
+    /**
+     * The user directory this engine decides permissions from, for adapters that decide on credentials of their
+     * own (a password's user and groups) against the same users, without being wired twice.
+     */
     public UserDirectory directory() {
         return settings.directory();
     }
 
-    /** The token format in use (prefixes). */
+    /**
+     * The token format in use (prefixes, checksum), for hosts that recognise tokens themselves: the leak scanner
+     * ({@code TokenScanner.of(latchkey.tokenFormat())}), a filter telling a token from a password, log masking.
+     */
     public TokenFormat tokenFormat() {
         return settings.format();
     }
