@@ -1,5 +1,6 @@
 package dev.latchkey.core;
 
+import dev.latchkey.core.internal.text.CommaList;
 import dev.latchkey.core.internal.text.SafeText;
 import dev.latchkey.core.internal.CidrSet;
 import dev.latchkey.spi.AccessLevel;
@@ -167,7 +168,7 @@ public record Policy(
                 duration("maxLifetime", m.get("maxLifetime")),
                 bool("expiryRequired", m.get("expiryRequired")),
                 positiveInt("maxTokensPerUser", m.get("maxTokensPerUser")),
-                list(m.get("globalAllowedCidrs")),
+                CommaList.split(m.get("globalAllowedCidrs")),
                 bool("tokensMayManageTokens", m.get("tokensMayManageTokens")),
                 GroupRule.parse("useTokens", m.get("useTokens")),
                 GroupRule.parse("createTokens", m.get("createTokens")),
@@ -211,19 +212,9 @@ public record Policy(
         }
     }
 
-    private static List<String> list(String text) {
-        List<String> out = new ArrayList<>();
-        for (String part : text.split(",", -1)) {
-            if (!part.isBlank()) {
-                out.add(part.strip());
-            }
-        }
-        return out;
-    }
-
     private static Map<String, AccessLevel> grants(String text) {
         Map<String, AccessLevel> out = new TreeMap<>();
-        for (String part : list(text)) {
+        for (String part : CommaList.split(text)) {
             int eq = part.indexOf('=');
             if (eq <= 0) {
                 throw new ValidationException("levelGrants", SafeText.quote(part) + " is not group=LEVEL (e.g. developers=WRITE, *=READ)");

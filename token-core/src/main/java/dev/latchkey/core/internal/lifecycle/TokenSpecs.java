@@ -13,6 +13,7 @@ import dev.latchkey.spi.LimitExceededException;
 import dev.latchkey.spi.Scope;
 import dev.latchkey.spi.TokenKind;
 import dev.latchkey.spi.TokenRecord;
+import dev.latchkey.spi.WellFormedText;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -82,21 +83,18 @@ final class TokenSpecs {
         if (name.length() > MAX_NAME) {
             throw new ValidationException("name", "is " + name.length() + " characters; at most " + MAX_NAME + " are allowed");
         }
-        for (int i = 0; i < name.length(); i++) {
+        int surrogate = WellFormedText.firstUnpairedSurrogate(name);
+        int end = surrogate >= 0 ? surrogate : name.length();
+        for (int i = 0; i < end; i++) {
             char c = name.charAt(i);
             if (SafeText.isControlOrFormat(c)) {
                 throw new ValidationException("name", String.format("contains a control, format or line-separator "
                         + "character (U+%04X) at index %d; bidirectional and invisible characters are not allowed "
                         + "because they change what a reader of lists and audit logs sees", (int) c, i));
             }
-            if (Character.isHighSurrogate(c)) {
-                if (i + 1 >= name.length() || !Character.isLowSurrogate(name.charAt(i + 1))) {
-                    throw new ValidationException("name", "contains an unpaired surrogate at index " + i);
-                }
-                i++;
-            } else if (Character.isLowSurrogate(c)) {
-                throw new ValidationException("name", "contains an unpaired surrogate at index " + i);
-            }
+        }
+        if (surrogate >= 0) {
+            throw new ValidationException("name", "contains an unpaired surrogate at index " + surrogate);
         }
         if (SafeText.containsToken(name, s.format())) {
             throw new ValidationException("name", "contains what looks like an API token; names are shown in lists "
