@@ -1,6 +1,8 @@
 /**
  * Latchkey's technology compatibility kit: abstract JUnit 5 classes that check an implementation of the
- * SPI against its written contract. Extend {@code TokenStoreContract}, {@code UserDirectoryContract} or
+ * SPI against its written contract. Extend {@code TokenStoreContract} (and, for a store that offers them, the
+ * capability kits {@code PolicyStoreContract}, {@code ChangeFeedContract}, {@code NodeRegistryContract},
+ * {@code NoticeLedgerContract}), {@code UserDirectoryContract} or
  * {@code AuditLogContract} in your own test sources and implement the factory method.
  */
 module dev.latchkey.tck {

@@ -1,9 +1,11 @@
 package dev.latchkey.benchmarks;
 
 import dev.latchkey.spi.ChangeEvent;
+import dev.latchkey.spi.ChangeFeed;
 import dev.latchkey.spi.InsertConditions;
 import dev.latchkey.spi.LastUse;
 import dev.latchkey.spi.Page;
+import dev.latchkey.spi.PolicyStore;
 import dev.latchkey.spi.StoredPolicy;
 import dev.latchkey.spi.TokenQuery;
 import dev.latchkey.spi.TokenRecord;
@@ -21,7 +23,7 @@ import java.util.concurrent.atomic.LongAdder;
  * store call, a cold path that misses the cache every time. The count is a {@link LongAdder}: a few
  * nanoseconds, uncontended across threads.
  */
-public final class CountingTokenStore implements TokenStore {
+public final class CountingTokenStore implements TokenStore, PolicyStore, ChangeFeed {
     private final TokenStore delegate;
     private final LongAdder digestLookups = new LongAdder();
 
@@ -87,27 +89,27 @@ public final class CountingTokenStore implements TokenStore {
 
     @Override
     public Optional<StoredPolicy> loadPolicy() {
-        return delegate.loadPolicy();
+        return ((PolicyStore) delegate).loadPolicy();
     }
 
     @Override
     public StoredPolicy savePolicy(Map<String, String> settings, long expectedVersion) {
-        return delegate.savePolicy(settings, expectedVersion);
+        return ((PolicyStore) delegate).savePolicy(settings, expectedVersion);
     }
 
     @Override
     public List<ChangeEvent> changesSince(long afterSequence, int limit) {
-        return delegate.changesSince(afterSequence, limit);
+        return ((ChangeFeed) delegate).changesSince(afterSequence, limit);
     }
 
     @Override
     public long latestChangeSequence() {
-        return delegate.latestChangeSequence();
+        return ((ChangeFeed) delegate).latestChangeSequence();
     }
 
     @Override
     public int pruneChanges(Instant before) {
-        return delegate.pruneChanges(before);
+        return ((ChangeFeed) delegate).pruneChanges(before);
     }
 
     @Override

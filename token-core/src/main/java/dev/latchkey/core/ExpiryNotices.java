@@ -1,5 +1,6 @@
 package dev.latchkey.core;
 
+import dev.latchkey.core.internal.SetOnce;
 import dev.latchkey.spi.Notice;
 import dev.latchkey.spi.NoticeKind;
 import dev.latchkey.spi.NoticeLedger;
@@ -140,30 +141,21 @@ public final class ExpiryNotices {
             this.store = store;
         }
 
-        private static void once(Object current, String option) {
-            if (current != null) {
-                throw new IllegalStateException(option + " was already set");
-            }
-        }
-
         /** Where claims are recorded. Default: the store, when it is a {@link NoticeLedger}. */
         public Builder ledger(NoticeLedger ledger) {
-            once(this.ledger, "ledger");
-            this.ledger = Objects.requireNonNull(ledger, "ledger");
+            this.ledger = SetOnce.set(this.ledger, ledger, "ledger");
             return this;
         }
 
         /** Who sends the notices. Default: {@link Slf4jNotifier}. */
         public Builder notifier(Notifier notifier) {
-            once(this.notifier, "notifier");
-            this.notifier = Objects.requireNonNull(notifier, "notifier");
+            this.notifier = SetOnce.set(this.notifier, notifier, "notifier");
             return this;
         }
 
         /** The clock. Default: the system UTC clock. */
         public Builder clock(Clock clock) {
-            once(this.clock, "clock");
-            this.clock = Objects.requireNonNull(clock, "clock");
+            this.clock = SetOnce.set(this.clock, clock, "clock");
             return this;
         }
 
@@ -173,7 +165,7 @@ public final class ExpiryNotices {
          * @throws IllegalArgumentException if empty, or a threshold is not positive, or one repeats
          */
         public Builder thresholds(List<Duration> thresholds) {
-            once(this.thresholds, "thresholds");
+            SetOnce.check(this.thresholds, "thresholds");
             Objects.requireNonNull(thresholds, "thresholds");
             if (thresholds.isEmpty()) {
                 throw new IllegalArgumentException("thresholds must not be empty; the default is 60, 30 and 7 days");

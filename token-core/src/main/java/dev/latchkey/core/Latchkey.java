@@ -19,16 +19,15 @@ import dev.latchkey.core.internal.cluster.NodeWatch;
 import dev.latchkey.core.internal.authn.StoreBulkhead;
 import dev.latchkey.core.memory.InMemoryTokenStore;
 import dev.latchkey.spi.AuditSink;
+import dev.latchkey.spi.ChangeFeed;
 import dev.latchkey.spi.NodeRegistry;
 import dev.latchkey.spi.TokenStore;
 import dev.latchkey.spi.UserDirectory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The entry point: one engine per host, wiring a {@link TokenStore}, a {@link UserDirectory}, an
@@ -48,9 +47,11 @@ import java.util.concurrent.ThreadLocalRandom;
  * (last-use flushing; on a node that follows the change feed, polling and heartbeats; a bounded set of threads
  * for the store reads requests wait for); {@link #close()} flushes pending last-use records and stops them.
  *
- * <p>Several nodes are safe by default: an engine over a store other than the in-memory one follows the store's
+ * <p>Several nodes are safe by default: an engine over a store that several nodes can share (one that offers a
+ * {@link dev.latchkey.spi.ChangeFeed} or a {@link NodeRegistry}; the in-memory store excepted) follows the store's
  * change feed ({@link ClusterOptions#defaults()}) unless the host declares it the only node
- * ({@link Builder#singleNode()}); see {@link #clusterState()}.
+ * ({@link Builder#singleNode()}); see {@link #clusterState()}. A store that implements only the core
+ * {@link TokenStore} serves a single node, which then keeps the policy in memory.
  */
 public final class Latchkey implements AutoCloseable {
     /** The Basic user name a service token is sent with ({@code x-token-auth}, as Bitbucket's access tokens). */
@@ -72,7 +73,7 @@ public final class Latchkey implements AutoCloseable {
     private final NodeWatch nodeWatch;
 
     /** Wires the engine's parts; every arrow points away from the authenticator, none back to it. */
-    private Latchkey(EngineSettings s, NodeSettings node) {
+    Latchkey(EngineSettings s, NodeSettings node) {
         this.settings = s;
         this.node = node;
         this.auditor = new Auditor(s);
@@ -86,8 +87,8 @@ public final class Latchkey implements AutoCloseable {
         this.policyAdmin = new PolicyAdministration(s, policy, auditor);
         this.background = new BackgroundWork(s, lastUse, auditor);
         s.cluster().ifPresent(this::follow);
-        this.nodeWatch = s.store() instanceof NodeRegistry r && !(s.store() instanceof InMemoryTokenStore)
-                ? new NodeWatch(s.clock(), r, node.nodeName(), node.heartbeat(), node.singleNodeDeclared(),
+        this.nodeWatch = StoreCapabilities.watchesNodes(s.store())
+                ? new NodeWatch(s.clock(), (NodeRegistry) s.store(), node.nodeName(), node.heartbeat(), node.singleNodeDeclared(),
                         () -> follow(ClusterOptions.defaults()))
                 : null;
         if (nodeWatch != null) {
@@ -100,7 +101,8 @@ public final class Latchkey implements AutoCloseable {
         if (follower != null) {
             return;
         }
-        ChangeFeedFollower f = new ChangeFeedFollower(settings, options, trust, cache, policy);
+        // the builder checked that a node that may follow has a store with a change feed
+        ChangeFeedFollower f = new ChangeFeedFollower(settings, (ChangeFeed) settings.store(), options, trust, cache, policy);
         cache.invalidateAll();
         f.start();
         follower = f;
@@ -126,18 +128,29 @@ public final class Latchkey implements AutoCloseable {
         return policyAdmin;
     }
 
-    /** The audit sink this engine writes to (so a host's filter can add its own events to the same log). */
-    public AuditSink auditSink() {
+    /**
+     * The audit log this engine writes to, when the host's sink can also be queried (an
+     * {@link dev.latchkey.spi.AuditLog} such as {@code JdbcAuditLog}): what a token API shows as the audit trail.
+     * Empty for a write-only sink. Adapters record events through {@link #refusalAuditSink()}, not here.
+     */
+    public Optional<dev.latchkey.spi.AuditLog> auditLog() {
         AuditSink sink = settings.audit();
-        return sink instanceof NoticingAuditSink n ? n.delegate() : sink; // issue 14: notices wrap the host's sink
+        sink = sink instanceof NoticingAuditSink n ? n.delegate() : sink; // issue 14: notices wrap the host's sink
+        return sink instanceof dev.latchkey.spi.AuditLog log ? Optional.of(log) : Optional.empty();
     }
 
-    /** The user directory this engine decides permissions from. */
+    /**
+     * The user directory this engine decides permissions from, for adapters that decide on credentials of their
+     * own (a password's user and groups) against the same users, without being wired twice.
+     */
     public UserDirectory directory() {
         return settings.directory();
     }
 
-    /** The token format in use (prefixes). */
+    /**
+     * The token format in use (prefixes, checksum), for hosts that recognise tokens themselves: the leak scanner
+     * ({@code TokenScanner.of(latchkey.tokenFormat())}), a filter telling a token from a password, log masking.
+     */
     public TokenFormat tokenFormat() {
         return settings.format();
     }
@@ -247,57 +260,53 @@ public final class Latchkey implements AutoCloseable {
      * thread-safe.
      */
     public static final class Builder {
-        private TokenStore store;
-        private UserDirectory directory;
-        private AuditSink auditSink;
-        private Clock clock;
-        private Policy policy;
-        private RequestClassifier classifier;
-        private TokenFormat format;
-        private Digester digester;
-        private ClusterOptions cluster;
-        private ChangeBroadcaster broadcaster;
-        private Duration directoryCacheTtl;
-        private Duration lastUseFlushInterval;
-        private Long cacheMaximumSize;
-        private Boolean basicUsernameMustMatch;
-        private EngineSettings.Refusals failedAttemptLimit;
-        private Duration refusalWindow;
-        private Integer auditQueueCapacity;
-        private Boolean singleNode;
-        private Duration storeWait;
-        private String nodeName;
-        private Duration heartbeatInterval;
-        private dev.latchkey.spi.Notifier notifier;
+        TokenStore store;
+        UserDirectory directory;
+        AuditSink auditSink;
+        Clock clock;
+        Policy policy;
+        RequestClassifier classifier;
+        TokenFormat format;
+        Digester digester;
+        ClusterOptions cluster;
+        ChangeBroadcaster broadcaster;
+        Duration directoryCacheTtl;
+        Duration lastUseFlushInterval;
+        Long cacheMaximumSize;
+        Boolean basicUsernameMustMatch;
+        EngineSettings.Refusals failedAttemptLimit;
+        Duration refusalWindow;
+        Integer auditQueueCapacity;
+        Boolean singleNode;
+        Duration storeWait;
+        String nodeName;
+        Duration heartbeatInterval;
+        dev.latchkey.spi.Notifier notifier;
 
         private Builder() {
         }
 
-        /** Where tokens are stored. Required. */
+        /** Where tokens are stored. Required. What the store must offer beyond {@link TokenStore}: {@link #build()}. */
         public Builder store(TokenStore store) {
-            SetOnce.check(this.store, "store");
-            this.store = Objects.requireNonNull(store, "store");
+            this.store = SetOnce.set(this.store, store, "store");
             return this;
         }
 
         /** The host's user directory. Required. */
         public Builder directory(UserDirectory directory) {
-            SetOnce.check(this.directory, "directory");
-            this.directory = Objects.requireNonNull(directory, "directory");
+            this.directory = SetOnce.set(this.directory, directory, "directory");
             return this;
         }
 
         /** Where audit events go. Default: {@link Slf4jAuditSink}. */
         public Builder auditSink(AuditSink auditSink) {
-            SetOnce.check(this.auditSink, "auditSink");
-            this.auditSink = Objects.requireNonNull(auditSink, "auditSink");
+            this.auditSink = SetOnce.set(this.auditSink, auditSink, "auditSink");
             return this;
         }
 
         /** The clock for expiry, creation and last-use times. Default: the system UTC clock. */
         public Builder clock(Clock clock) {
-            SetOnce.check(this.clock, "clock");
-            this.clock = Objects.requireNonNull(clock, "clock");
+            this.clock = SetOnce.set(this.clock, clock, "clock");
             return this;
         }
 
@@ -306,22 +315,19 @@ public final class Latchkey implements AutoCloseable {
          * in the store wins (it is shared by every node and changed through {@link PolicyService}).
          */
         public Builder initialPolicy(Policy policy) {
-            SetOnce.check(this.policy, "initialPolicy");
-            this.policy = Objects.requireNonNull(policy, "policy");
+            this.policy = SetOnce.set(this.policy, policy, "initialPolicy");
             return this;
         }
 
         /** Decides what a request needs. Default: {@link GitAwareMethodClassifier}. */
         public Builder classifier(RequestClassifier classifier) {
-            SetOnce.check(this.classifier, "classifier");
-            this.classifier = Objects.requireNonNull(classifier, "classifier");
+            this.classifier = SetOnce.set(this.classifier, classifier, "classifier");
             return this;
         }
 
         /** Token prefixes. Default: {@link TokenFormat#defaults()}. */
         public Builder tokenFormat(TokenFormat format) {
-            SetOnce.check(this.format, "tokenFormat");
-            this.format = Objects.requireNonNull(format, "format");
+            this.format = SetOnce.set(this.format, format, "tokenFormat");
             return this;
         }
 
@@ -332,27 +338,19 @@ public final class Latchkey implements AutoCloseable {
          */
         public Builder pepper(String keyId, byte[] pepper) {
             SetOnce.checkSecret(this.digester, "pepper");
-            Objects.requireNonNull(keyId, "keyId");
-            Objects.requireNonNull(pepper, "pepper");
-            if (!keyId.matches("[A-Za-z0-9_-]{1,32}")) {
-                throw new IllegalArgumentException("keyId '" + keyId + "' must be 1-32 letters, digits, '_' or '-'");
-            }
-            if (pepper.length < 32) {
-                throw new IllegalArgumentException("the pepper is " + pepper.length + " bytes; use at least 32 random bytes");
-            }
-            this.digester = Digester.hmacSha256(keyId, pepper);
+            this.digester = Digester.hmacSha256(keyId, pepper); // checks both
             return this;
         }
 
         /**
          * Keep caches in step with other nodes sharing the store, with these options. Default: with
-         * {@link ClusterOptions#defaults()} for any store but the in-memory one, unless {@link #singleNode()}.
+         * {@link ClusterOptions#defaults()} for a store that several nodes can share (see {@link #build()}), unless
+         * {@link #singleNode()}.
          *
          * @throws IllegalStateException if already set
          */
         public Builder cluster(ClusterOptions options) {
-            SetOnce.check(this.cluster, "cluster");
-            this.cluster = Objects.requireNonNull(options, "options");
+            this.cluster = SetOnce.set(this.cluster, options, "cluster");
             return this;
         }
 
@@ -381,11 +379,8 @@ public final class Latchkey implements AutoCloseable {
          */
         public Builder storeWait(Duration wait) {
             SetOnce.check(this.storeWait, "storeWait");
-            Objects.requireNonNull(wait, "wait");
-            if (wait.compareTo(Duration.ofMillis(10)) < 0 || wait.compareTo(Duration.ofSeconds(60)) > 0) {
-                throw new IllegalArgumentException("storeWait must be 10ms..60s, was " + wait);
-            }
-            this.storeWait = wait;
+            this.storeWait = SetOnce.within("storeWait", wait, Duration.ofMillis(10), Duration.ofSeconds(60),
+                    "10ms..60s");
             return this;
         }
 
@@ -411,18 +406,14 @@ public final class Latchkey implements AutoCloseable {
          */
         public Builder heartbeatInterval(Duration interval) {
             SetOnce.check(this.heartbeatInterval, "heartbeatInterval");
-            Objects.requireNonNull(interval, "interval");
-            if (interval.compareTo(Duration.ofMillis(100)) < 0 || interval.compareTo(Duration.ofMinutes(5)) > 0) {
-                throw new IllegalArgumentException("heartbeatInterval must be 100ms..5min, was " + interval);
-            }
-            this.heartbeatInterval = interval;
+            this.heartbeatInterval = SetOnce.within("heartbeatInterval", interval, Duration.ofMillis(100),
+                    Duration.ofMinutes(5), "100ms..5min");
             return this;
         }
 
         /** Immediate cluster-wide invalidation through the host's messaging. Needs a node that follows the feed. */
         public Builder changeBroadcaster(ChangeBroadcaster broadcaster) {
-            SetOnce.check(this.broadcaster, "changeBroadcaster");
-            this.broadcaster = Objects.requireNonNull(broadcaster, "broadcaster");
+            this.broadcaster = SetOnce.set(this.broadcaster, broadcaster, "changeBroadcaster");
             return this;
         }
 
@@ -454,10 +445,7 @@ public final class Latchkey implements AutoCloseable {
         /** The most token records cached. Default 100,000. */
         public Builder cacheMaximumSize(long size) {
             SetOnce.check(this.cacheMaximumSize, "cacheMaximumSize");
-            if (size < 1) {
-                throw new IllegalArgumentException("cacheMaximumSize must be >= 1, was " + size);
-            }
-            this.cacheMaximumSize = size;
+            this.cacheMaximumSize = SetOnce.within("cacheMaximumSize", size, 1, Long.MAX_VALUE, ">= 1");
             return this;
         }
 
@@ -487,12 +475,8 @@ public final class Latchkey implements AutoCloseable {
         public Builder failedAttemptLimit(int failures, Duration per) {
             SetOnce.check(this.failedAttemptLimit, "failedAttemptLimit");
             Objects.requireNonNull(per, "per");
-            if (failures < 1 || failures > 1_000_000) {
-                throw new IllegalArgumentException("failedAttemptLimit failures must be 1..1000000, was " + failures);
-            }
-            if (per.compareTo(Duration.ofSeconds(1)) < 0 || per.compareTo(Duration.ofDays(1)) > 0) {
-                throw new IllegalArgumentException("failedAttemptLimit per must be 1s..1d, was " + per);
-            }
+            SetOnce.within("failedAttemptLimit failures", failures, 1, 1_000_000, "1..1000000");
+            SetOnce.within("failedAttemptLimit per", per, Duration.ofSeconds(1), Duration.ofDays(1), "1s..1d");
             this.failedAttemptLimit = new EngineSettings.Refusals(failures, per, null, 0);
             return this;
         }
@@ -520,11 +504,7 @@ public final class Latchkey implements AutoCloseable {
          */
         public Builder refusalWindow(Duration window) {
             SetOnce.check(this.refusalWindow, "refusalWindow");
-            Objects.requireNonNull(window, "window");
-            if (window.compareTo(Duration.ofSeconds(1)) < 0 || window.compareTo(Duration.ofHours(1)) > 0) {
-                throw new IllegalArgumentException("refusalWindow must be 1s..1h, was " + window);
-            }
-            this.refusalWindow = window;
+            this.refusalWindow = SetOnce.within("refusalWindow", window, Duration.ofSeconds(1), Duration.ofHours(1), "1s..1h");
             return this;
         }
 
@@ -537,10 +517,7 @@ public final class Latchkey implements AutoCloseable {
          */
         public Builder auditQueueCapacity(int capacity) {
             SetOnce.check(this.auditQueueCapacity, "auditQueueCapacity");
-            if (capacity < 16 || capacity > 10_000_000) {
-                throw new IllegalArgumentException("auditQueueCapacity must be 16..10000000, was " + capacity);
-            }
-            this.auditQueueCapacity = capacity;
+            this.auditQueueCapacity = (int) SetOnce.within("auditQueueCapacity", capacity, 16, 10_000_000, "16..10000000");
             return this;
         }
 
@@ -551,90 +528,25 @@ public final class Latchkey implements AutoCloseable {
          * @throws IllegalStateException if already set
          */
         public Builder notifier(dev.latchkey.spi.Notifier notifier) {
-            SetOnce.check(this.notifier, "notifier");
-            this.notifier = Objects.requireNonNull(notifier, "notifier");
+            this.notifier = SetOnce.set(this.notifier, notifier, "notifier");
             return this;
         }
 
         /**
          * Builds the engine, loading (or saving the initial) policy from the store.
          *
-         * @throws IllegalStateException if the store or directory is missing, or options contradict
+         * <p>The engine follows other nodes' changes when {@link #cluster} was set, or by default when the store
+         * can be shared (it is a {@link dev.latchkey.spi.ChangeFeed} or a {@link NodeRegistry}, and not the
+         * in-memory store) and {@link #singleNode()} was not declared; a node declared single-node over a store
+         * with a {@link NodeRegistry} may start following later. Such a node needs the store to be a
+         * {@link dev.latchkey.spi.ChangeFeed} and a {@link dev.latchkey.spi.PolicyStore}.
+         *
+         * @throws IllegalStateException if the store or directory is missing, if options contradict, or if the
+         *                               engine may follow other nodes' changes and the store lacks one of those
+         *                               capabilities (the message names it and says why it is needed)
          */
         public Latchkey build() {
-            if (store == null) {
-                throw new IllegalStateException("no store was set; use store(new InMemoryTokenStore()) for "
-                        + "embedded use or a JdbcTokenStore");
-            }
-            if (directory == null) {
-                throw new IllegalStateException("no directory was set; implement UserDirectory over the host's "
-                        + "users, or use InMemoryUserDirectory");
-            }
-            if (cluster != null && singleNode != null) {
-                throw new IllegalStateException("both cluster(...) and singleNode() were set; a node either follows "
-                        + "the change feed of a shared store or is the only one using it. Keep one");
-            }
-            // safe by default: a store that others can share is followed unless the host says it is alone
-            ClusterOptions effective = cluster != null ? cluster
-                    : singleNode == null && !(store instanceof InMemoryTokenStore) ? ClusterOptions.defaults() : null;
-            if (broadcaster != null && effective == null) {
-                throw new IllegalStateException("a changeBroadcaster was set on a node that does not follow the change "
-                        + "feed (singleNode(), or the in-memory store); the broadcast is an accelerator for the "
-                        + "change-feed poll, so set cluster(ClusterOptions.defaults()) too");
-            }
-            Duration dirTtl = directoryCacheTtl != null ? directoryCacheTtl : Duration.ofSeconds(2);
-            if (effective != null && dirTtl.compareTo(effective.stalenessBound()) > 0) {
-                if (directoryCacheTtl != null) {
-                    throw new IllegalStateException("directoryCacheTtl " + directoryCacheTtl + " is longer than the "
-                            + "cluster staleness bound " + effective.stalenessBound()
-                            + "; a deactivated user would keep working past the bound. Lower it"
-                            + (cluster == null ? ", or declare singleNode() if no other node shares the store" : ""));
-                }
-                dirTtl = effective.stalenessBound();
-            }
-            EngineSettings s = new EngineSettings(store, directory,
-                    new NoticingAuditSink(auditSink != null ? auditSink : new Slf4jAuditSink(),
-                            notifier != null ? notifier : new Slf4jNotifier()),
-                    clock != null ? clock : Clock.systemUTC(),
-                    policy != null ? policy : Policy.defaults(),
-                    classifier != null ? classifier : new GitAwareMethodClassifier(),
-                    format != null ? format : TokenFormat.defaults(),
-                    digester != null ? digester : Digester.sha256(),
-                    Optional.ofNullable(effective), Optional.ofNullable(broadcaster), dirTtl,
-                    lastUseFlushInterval != null ? lastUseFlushInterval : Duration.ofSeconds(5),
-                    cacheMaximumSize != null ? cacheMaximumSize : 100_000L,
-                    basicUsernameMustMatch == null || basicUsernameMustMatch, refusals());
-            NodeSettings n = new NodeSettings(nodeName != null ? nodeName : defaultNodeName(), singleNode != null,
-                    heartbeatInterval != null ? heartbeatInterval : Duration.ofSeconds(10),
-                    storeWait != null ? storeWait : Duration.ofSeconds(2));
-            return new Latchkey(s, n);
-        }
-
-        /** host-pid-random: recognisable in logs, unique even for several engines in one process. */
-        private static String defaultNodeName() {
-            String host;
-            try {
-                host = java.net.InetAddress.getLocalHost().getHostName();
-            } catch (java.io.IOException | RuntimeException e) {
-                host = "node";
-            }
-            host = host.replaceAll("[^A-Za-z0-9._:-]", "").toLowerCase(Locale.ROOT);
-            if (host.isEmpty()) {
-                host = "node";
-            }
-            if (host.length() > 40) {
-                host = host.substring(0, 40);
-            }
-            return host + "-" + ProcessHandle.current().pid() + "-"
-                    + Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36 * 36), 36);
-        }
-
-        private EngineSettings.Refusals refusals() {
-            EngineSettings.Refusals d = EngineSettings.Refusals.defaults();
-            return new EngineSettings.Refusals(failedAttemptLimit != null ? failedAttemptLimit.failedAttempts() : d.failedAttempts(),
-                    failedAttemptLimit != null ? failedAttemptLimit.failedPer() : d.failedPer(),
-                    refusalWindow != null ? refusalWindow : d.window(),
-                    auditQueueCapacity != null ? auditQueueCapacity : d.auditQueueCapacity());
+            return LatchkeyAssembly.build(this);
         }
     }
 }

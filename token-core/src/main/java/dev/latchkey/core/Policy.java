@@ -1,5 +1,6 @@
 package dev.latchkey.core;
 
+import dev.latchkey.core.internal.text.CommaList;
 import dev.latchkey.core.internal.text.SafeText;
 import dev.latchkey.core.internal.CidrSet;
 import dev.latchkey.spi.AccessLevel;
@@ -176,7 +177,7 @@ public record Policy(
                 duration("maxLifetime", m.get("maxLifetime")),
                 bool("expiryRequired", m.get("expiryRequired")),
                 positiveInt("maxTokensPerUser", m.get("maxTokensPerUser")),
-                list(m.get("globalAllowedCidrs")),
+                CommaList.split(m.get("globalAllowedCidrs")),
                 bool("tokensMayManageTokens", m.get("tokensMayManageTokens")),
                 GroupRule.parse("useTokens", m.get("useTokens")),
                 GroupRule.parse("createTokens", m.get("createTokens")),
@@ -221,19 +222,9 @@ public record Policy(
         }
     }
 
-    private static List<String> list(String text) {
-        List<String> out = new ArrayList<>();
-        for (String part : text.split(",", -1)) {
-            if (!part.isBlank()) {
-                out.add(part.strip());
-            }
-        }
-        return out;
-    }
-
     private static Set<TokenKind> kinds(String field, String text) {
         Set<TokenKind> out = EnumSet.noneOf(TokenKind.class);
-        for (String part : list(text)) {
+        for (String part : CommaList.split(text)) {
             try {
                 out.add(TokenKind.valueOf(part.toUpperCase(Locale.ROOT)));
             } catch (IllegalArgumentException e) {
@@ -246,7 +237,7 @@ public record Policy(
 
     private static Map<String, AccessLevel> grants(String text) {
         Map<String, AccessLevel> out = new TreeMap<>();
-        for (String part : list(text)) {
+        for (String part : CommaList.split(text)) {
             int eq = part.indexOf('=');
             if (eq <= 0) {
                 throw new ValidationException("levelGrants", SafeText.quote(part) + " is not group=LEVEL (e.g. developers=WRITE, *=READ)");

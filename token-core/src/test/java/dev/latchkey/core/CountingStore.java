@@ -1,9 +1,11 @@
 package dev.latchkey.core;
 
 import dev.latchkey.spi.ChangeEvent;
+import dev.latchkey.spi.ChangeFeed;
 import dev.latchkey.spi.InsertConditions;
 import dev.latchkey.spi.LastUse;
 import dev.latchkey.spi.Page;
+import dev.latchkey.spi.PolicyStore;
 import dev.latchkey.spi.StoreUnavailableException;
 import dev.latchkey.spi.StoredPolicy;
 import dev.latchkey.spi.TokenQuery;
@@ -18,7 +20,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Wraps a store, counts token lookups, and can be switched to fail like an unreachable database. */
-public final class CountingStore implements TokenStore {
+public final class CountingStore implements TokenStore, PolicyStore, ChangeFeed {
     private final TokenStore delegate;
     public final AtomicInteger lookups = new AtomicInteger();
     public final AtomicBoolean down = new AtomicBoolean();
@@ -42,9 +44,9 @@ public final class CountingStore implements TokenStore {
     @Override public long countActive(String owner, Instant asOf) { check(); return delegate.countActive(owner, asOf); }
     @Override public void recordLastUse(Collection<LastUse> uses) { check(); delegate.recordLastUse(uses); }
     @Override public int purge(Instant before) { check(); return delegate.purge(before); }
-    @Override public Optional<StoredPolicy> loadPolicy() { check(); return delegate.loadPolicy(); }
-    @Override public StoredPolicy savePolicy(Map<String, String> s, long v) { check(); return delegate.savePolicy(s, v); }
-    @Override public List<ChangeEvent> changesSince(long after, int limit) { check(); return delegate.changesSince(after, limit); }
-    @Override public long latestChangeSequence() { check(); return delegate.latestChangeSequence(); }
-    @Override public int pruneChanges(Instant before) { check(); return delegate.pruneChanges(before); }
+    @Override public Optional<StoredPolicy> loadPolicy() { check(); return ((PolicyStore) delegate).loadPolicy(); }
+    @Override public StoredPolicy savePolicy(Map<String, String> s, long v) { check(); return ((PolicyStore) delegate).savePolicy(s, v); }
+    @Override public List<ChangeEvent> changesSince(long after, int limit) { check(); return ((ChangeFeed) delegate).changesSince(after, limit); }
+    @Override public long latestChangeSequence() { check(); return ((ChangeFeed) delegate).latestChangeSequence(); }
+    @Override public int pruneChanges(Instant before) { check(); return ((ChangeFeed) delegate).pruneChanges(before); }
 }

@@ -3,10 +3,12 @@ package dev.latchkey.core;
 import dev.latchkey.core.memory.InMemoryTokenStore;
 import dev.latchkey.core.memory.InMemoryUserDirectory;
 import dev.latchkey.spi.ChangeEvent;
+import dev.latchkey.spi.ChangeFeed;
 import dev.latchkey.spi.InsertConditions;
 import dev.latchkey.spi.LastUse;
 import dev.latchkey.spi.NodeRegistry;
 import dev.latchkey.spi.Page;
+import dev.latchkey.spi.PolicyStore;
 import dev.latchkey.spi.StoredPolicy;
 import dev.latchkey.spi.TokenQuery;
 import dev.latchkey.spi.TokenRecord;
@@ -25,7 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * made to hang like a database that accepts connections and never answers: all of them until {@link #answer()},
  * or only the next change-feed poll, forever.
  */
-final class HangingStore implements TokenStore, NodeRegistry {
+final class HangingStore implements TokenStore, PolicyStore, ChangeFeed, NodeRegistry {
     private final InMemoryTokenStore delegate;
     final AtomicBoolean hanging = new AtomicBoolean();
     final AtomicBoolean freezeNextPoll = new AtomicBoolean();

@@ -3,10 +3,13 @@ package dev.latchkey.core;
 import dev.latchkey.core.memory.InMemoryTokenStore;
 import dev.latchkey.core.memory.InMemoryUserDirectory;
 import dev.latchkey.spi.DirectoryUser;
+import dev.latchkey.spi.PolicyStore;
 import dev.latchkey.spi.TokenStore;
 import dev.latchkey.spi.UserDirectory;
 import dev.latchkey.spi.NodeRegistry;
+import dev.latchkey.tck.ChangeFeedContract;
 import dev.latchkey.tck.NodeRegistryContract;
+import dev.latchkey.tck.PolicyStoreContract;
 import dev.latchkey.tck.TokenStoreContract;
 import dev.latchkey.tck.UserDirectoryContract;
 import java.util.Map;
@@ -20,6 +23,22 @@ class InMemoryContractsTest {
     class InMemoryTokenStoreContract extends TokenStoreContract {
         @Override
         protected TokenStore createStore() {
+            return new InMemoryTokenStore();
+        }
+    }
+
+    @Nested
+    class InMemoryPolicyStoreContract extends PolicyStoreContract {
+        @Override
+        protected PolicyStore createStore() {
+            return new InMemoryTokenStore();
+        }
+    }
+
+    @Nested
+    class InMemoryChangeFeedContract extends ChangeFeedContract<InMemoryTokenStore> {
+        @Override
+        protected InMemoryTokenStore createStore() {
             return new InMemoryTokenStore();
         }
     }

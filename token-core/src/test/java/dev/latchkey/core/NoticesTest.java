@@ -82,8 +82,21 @@ class NoticesTest {
     }
 
     @Test
-    void latchkeyAuditSinkWhenNotifierWrapsItThenStillTheHostsSink() {
-        assertThat(f.latchkey.auditSink()).isSameAs(f.audit);
+    void latchkeyAuditLogWhenNotifierWrapsTheSinkThenStillTheHostsQueryableLog() {
+        dev.latchkey.spi.AuditLog log = new dev.latchkey.spi.AuditLog() {
+            @Override
+            public void record(dev.latchkey.spi.AuditEvent event) {
+            }
+
+            @Override
+            public dev.latchkey.spi.Page<dev.latchkey.spi.AuditEvent> query(dev.latchkey.spi.AuditQuery query) {
+                return new dev.latchkey.spi.Page<>(List.of(), 0, 1, 0);
+            }
+        };
+        try (Fixture queryable = Fixture.with(log, b -> { })) {
+            assertThat(queryable.latchkey.auditLog()).containsSame(log);
+        }
+        assertThat(f.latchkey.auditLog()).as("a write-only sink is no audit log").isEmpty();
     }
 
     @Test

@@ -39,6 +39,7 @@ class PackageRulesTest {
                         "dev.latchkey.core.memory..")
                 .and().doNotHaveFullyQualifiedName(Latchkey.class.getName())
                 .and().doNotHaveFullyQualifiedName(Latchkey.Builder.class.getName())
+                .and().doNotHaveSimpleName("LatchkeyAssembly")
                 .and().doNotHaveSimpleName("BackgroundWork")
                 .and().resideOutsideOfPackage("dev.latchkey.core.internal..")
                 .should().dependOnClassesThat().resideInAnyPackage(ENGINE_PARTS)

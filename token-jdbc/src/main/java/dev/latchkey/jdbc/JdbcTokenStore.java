@@ -8,6 +8,7 @@ import dev.latchkey.jdbc.internal.TextCodec;
 import dev.latchkey.jdbc.internal.TokenSql;
 import dev.latchkey.spi.AccessLevel;
 import dev.latchkey.spi.ChangeEvent;
+import dev.latchkey.spi.ChangeFeed;
 import dev.latchkey.spi.ConcurrentUpdateException;
 import dev.latchkey.spi.DuplicateTokenException;
 import dev.latchkey.spi.InsertConditions;
@@ -15,6 +16,7 @@ import dev.latchkey.spi.LastUse;
 import dev.latchkey.spi.LimitExceededException;
 import dev.latchkey.spi.NodeRegistry;
 import dev.latchkey.spi.Page;
+import dev.latchkey.spi.PolicyStore;
 import dev.latchkey.spi.Revocation;
 import dev.latchkey.spi.Scope;
 import dev.latchkey.spi.StoredPolicy;
@@ -59,8 +61,10 @@ import javax.sql.DataSource;
  * {@link dev.latchkey.spi.StoreUnavailableException} naming the operation; unique violations on insert become
  * {@link DuplicateTokenException}.
  *
- * <p>Also the {@link NodeRegistry} of the nodes sharing the database (table {@code <prefix>nodes}, schema V2):
- * engines write their heartbeats there and learn whether they are alone.
+ * <p>A store for several nodes, so it offers every optional capability of the contract: the {@link PolicyStore}
+ * (table {@code <prefix>policy}), the {@link ChangeFeed} every node follows (table {@code <prefix>changes}), and
+ * the {@link NodeRegistry} of the nodes sharing the database (table {@code <prefix>nodes}, schema V2): engines write
+ * their heartbeats there and learn whether they are alone.
  *
  * <p>Instants are stored as epoch milliseconds: sub-millisecond parts are truncated (the engine uses
  * millisecond instants, so its records round-trip exactly). Text limits (UTF-16 units): id 128, digest 255,
@@ -79,7 +83,7 @@ import javax.sql.DataSource;
  * their default isolation levels). Token writes are rare, so serialising them is cheap; reads and
  * {@link #recordLastUse} never take that lock.
  */
-public final class JdbcTokenStore implements TokenStore, NodeRegistry {
+public final class JdbcTokenStore implements TokenStore, PolicyStore, ChangeFeed, NodeRegistry {
 
     private static final int MAX_ID = 128;
     private static final int MAX_DIGEST = 255;

@@ -1,9 +1,9 @@
 package dev.latchkey.servlet;
 
+import dev.latchkey.core.internal.text.CommaList;
 import dev.latchkey.core.Latchkey;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
@@ -118,12 +118,6 @@ final class InitParams {
     }
 
     static List<String> split(String commaSeparated) {
-        List<String> out = new ArrayList<>();
-        for (String p : commaSeparated.split(",", -1)) {
-            if (!p.isBlank()) {
-                out.add(p.strip());
-            }
-        }
-        return out;
+        return CommaList.split(commaSeparated); // the engine's reading of a comma list, so both agree
     }
 }

@@ -1,5 +1,7 @@
 package dev.latchkey.servlet;
 
+import dev.latchkey.core.Latchkey;
+
 /**
  * The names under which Latchkey exchanges objects with the host: request attributes set by
  * {@link LatchkeyFilter}, and servlet-context attributes read by filters and servlets registered in
@@ -36,8 +38,8 @@ public final class LatchkeyAttributes {
      */
     public static final String USER_DIRECTORY = "dev.latchkey.UserDirectory";
 
-    /** The Basic user name that service tokens are sent with ({@value}). */
-    public static final String SERVICE_BASIC_USERNAME = "x-token-auth";
+    /** The Basic user name that service tokens are sent with ({@value}): {@link Latchkey#SERVICE_BASIC_USERNAME}. */
+    public static final String SERVICE_BASIC_USERNAME = Latchkey.SERVICE_BASIC_USERNAME;
 
     /** {@code getAuthType()} of a request authenticated by a Bearer token ({@value}). */
     public static final String AUTH_TYPE_BEARER = "Bearer";

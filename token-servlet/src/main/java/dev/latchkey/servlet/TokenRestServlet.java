@@ -152,8 +152,7 @@ public final class TokenRestServlet extends HttpServlet {
         TokenApi api() {
             ClientIpResolver r = ipResolver != null ? ipResolver : ClientIpResolver.peerAddressOnly();
             // by default the engine's own sink serves GET /admin/audit when it can be queried (e.g. JdbcAuditLog)
-            Optional<AuditLog> log = auditLog != null ? Optional.of(auditLog)
-                    : latchkey.auditSink() instanceof AuditLog engineLog ? Optional.of(engineLog) : Optional.empty();
+            Optional<AuditLog> log = auditLog != null ? Optional.of(auditLog) : latchkey.auditLog();
             return new TokenApi(latchkey, log, r::resolve,
                     clock != null ? clock : Clock.systemUTC(), maxBody != null ? maxBody : DEFAULT_MAX_BODY_BYTES);
         }

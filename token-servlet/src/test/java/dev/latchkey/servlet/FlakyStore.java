@@ -1,9 +1,11 @@
 package dev.latchkey.servlet;
 
 import dev.latchkey.spi.ChangeEvent;
+import dev.latchkey.spi.ChangeFeed;
 import dev.latchkey.spi.InsertConditions;
 import dev.latchkey.spi.LastUse;
 import dev.latchkey.spi.Page;
+import dev.latchkey.spi.PolicyStore;
 import dev.latchkey.spi.StoreUnavailableException;
 import dev.latchkey.spi.StoredPolicy;
 import dev.latchkey.spi.TokenQuery;
@@ -16,7 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /** A store that can be switched off: every call then throws {@link StoreUnavailableException}. */
-final class FlakyStore implements TokenStore {
+final class FlakyStore implements TokenStore, PolicyStore, ChangeFeed {
     private final TokenStore delegate;
     volatile boolean down;
     final java.util.concurrent.atomic.AtomicInteger lookups = new java.util.concurrent.atomic.AtomicInteger();
@@ -40,9 +42,9 @@ final class FlakyStore implements TokenStore {
     @Override public long countActive(String o, Instant a) { check(); return delegate.countActive(o, a); }
     @Override public void recordLastUse(Collection<LastUse> u) { check(); delegate.recordLastUse(u); }
     @Override public int purge(Instant b) { check(); return delegate.purge(b); }
-    @Override public Optional<StoredPolicy> loadPolicy() { check(); return delegate.loadPolicy(); }
-    @Override public StoredPolicy savePolicy(Map<String, String> s, long v) { check(); return delegate.savePolicy(s, v); }
-    @Override public List<ChangeEvent> changesSince(long a, int l) { check(); return delegate.changesSince(a, l); }
-    @Override public long latestChangeSequence() { check(); return delegate.latestChangeSequence(); }
-    @Override public int pruneChanges(Instant b) { check(); return delegate.pruneChanges(b); }
+    @Override public Optional<StoredPolicy> loadPolicy() { check(); return ((PolicyStore) delegate).loadPolicy(); }
+    @Override public StoredPolicy savePolicy(Map<String, String> s, long v) { check(); return ((PolicyStore) delegate).savePolicy(s, v); }
+    @Override public List<ChangeEvent> changesSince(long a, int l) { check(); return ((ChangeFeed) delegate).changesSince(a, l); }
+    @Override public long latestChangeSequence() { check(); return ((ChangeFeed) delegate).latestChangeSequence(); }
+    @Override public int pruneChanges(Instant b) { check(); return ((ChangeFeed) delegate).pruneChanges(b); }
 }

@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /**
  * One entry of a store's change feed: something that affects authentication changed. Nodes of a cluster
- * poll the feed ({@link TokenStore#changesSince(long, int)}) and drop what they cached for it.
+ * poll the feed ({@link ChangeFeed#changesSince(long, int)}) and drop what they cached for it.
  *
  * @param sequence strictly increasing across the whole store
  * @param type     what changed

@@ -93,18 +93,13 @@ public record TokenQuery(
                 throw new IllegalArgumentException(field + " is " + t.length() + " characters; at most "
                         + MAX_TEXT_LENGTH + " are accepted");
             }
-            for (int i = 0; i < t.length(); i++) {
-                char c = t.charAt(i);
-                if (Character.isHighSurrogate(c)) {
-                    if (i + 1 >= t.length() || !Character.isLowSurrogate(t.charAt(i + 1))) {
-                        throw new IllegalArgumentException(field + " contains an unpaired surrogate at index " + i);
-                    }
-                    i++;
-                } else if (Character.isLowSurrogate(c)) {
-                    throw new IllegalArgumentException(field + " contains an unpaired surrogate at index " + i);
-                } else if (c == 0) {
-                    throw new IllegalArgumentException(field + " contains a NUL character at index " + i);
-                }
+            int surrogate = WellFormedText.firstUnpairedSurrogate(t);
+            int nul = t.indexOf('\0');
+            if (surrogate >= 0 && (nul < 0 || surrogate < nul)) {
+                throw new IllegalArgumentException(field + " contains an unpaired surrogate at index " + surrogate);
+            }
+            if (nul >= 0) {
+                throw new IllegalArgumentException(field + " contains a NUL character at index " + nul);
             }
         }
     }

@@ -2,13 +2,26 @@ package dev.latchkey.spi;
 
 import java.time.Instant;
 import java.util.Collection;
-import java.util.List;
 import java.util.Optional;
 
 /**
- * Persistent storage of token records, the policy and a change feed. Implementations: the engine's
- * in-memory store (embedded use, tests) and {@code JdbcTokenStore}; integrators can write their own and
+ * Persistent storage of token records: the one store contract every integrator implements. Implementations: the
+ * engine's in-memory store (embedded use, tests) and {@code JdbcTokenStore}; integrators can write their own and
  * check it with {@code token-tck}'s {@code TokenStoreContract}.
+ *
+ * <h2>Layers</h2>
+ * This interface is the required core, enough for an engine that is the only one using its store. A store that
+ * several nodes share also implements the optional capabilities (the way Caffeine's {@code CacheLoader} has one
+ * required method and optional ones):
+ * <ul>
+ *   <li>{@link PolicyStore}: keeps the policy, so it survives restarts and every node applies the same one.
+ *       Without it the engine keeps the policy in memory, on this node only.</li>
+ *   <li>{@link ChangeFeed}: the ordered record of what changed, which nodes follow to drop stale cache entries.
+ *       The engine needs it (and {@link PolicyStore}) on a node that follows other nodes' changes, and refuses
+ *       to build without it, naming what is missing.</li>
+ *   <li>{@link NodeRegistry}, {@link NoticeLedger}: heartbeats of the nodes sharing the store; which notices
+ *       were sent.</li>
+ * </ul>
  *
  * <h2>Contract every implementation MUST meet</h2>
  * <ul>
@@ -20,9 +33,6 @@ import java.util.Optional;
  *   <li>Every failure of the backing storage (unreachable, timed out, I/O) surfaces as
  *       {@link StoreUnavailableException}; once the storage is back, calls succeed again without a
  *       restart.</li>
- *   <li>{@link #insert}, {@link #update} and {@link #rotate} of a token, and {@link #savePolicy}, append a
- *       {@link ChangeEvent} atomically with each record they change, with a sequence higher than every earlier
- *       one.</li>
  *   <li>Limits hold under concurrency: the {@link InsertConditions} of an insert or rotation are checked
  *       atomically with the write, against every write that committed before it (a lock, a unique constraint or
  *       a serialisable transaction; never a read followed by an unguarded write). When N threads race to insert
@@ -65,7 +75,7 @@ public interface TokenStore {
      * id and digest unchanged) if the stored version is {@code expectedVersion} and the stored record is not
      * revoked, then inserts {@code successor} if {@code conditions} hold with the predecessor already revoked.
      * Either both writes happen or neither does; of N concurrent rotations of one record exactly one succeeds.
-     * Appends one change event per record, the predecessor's first.
+     * A store that is a {@link ChangeFeed} appends one change event per record, the predecessor's first.
      *
      * @param revokedPredecessor the stored predecessor with its revocation set
      * @param expectedVersion    the predecessor's version as the caller read it
@@ -136,7 +146,7 @@ public interface TokenStore {
     /**
      * Records a batch of uses. For each token the stored last use becomes the latest of the stored one and
      * the batch's; it never moves backwards. Unknown token ids are ignored. Does not change versions and
-     * appends no change event.
+     * appends no {@link ChangeEvent}.
      *
      * @param uses the uses to record, in any order
      * @throws StoreUnavailableException if the storage failed
@@ -151,50 +161,4 @@ public interface TokenStore {
      * @return how many were removed
      */
     int purge(Instant before);
-
-    /**
-     * The stored policy, if one was saved.
-     *
-     * @return the policy, or empty
-     * @throws StoreUnavailableException if the storage failed
-     */
-    Optional<StoredPolicy> loadPolicy();
-
-    /**
-     * Saves the policy if the stored version is {@code expectedVersion} (0 when none is stored yet).
-     *
-     * @param settings        the complete settings to store
-     * @param expectedVersion the stored version as the caller read it
-     * @return the stored policy with its new version
-     * @throws ConcurrentUpdateException if somebody saved in between
-     */
-    StoredPolicy savePolicy(java.util.Map<String, String> settings, long expectedVersion);
-
-    /**
-     * Change events with a sequence greater than {@code afterSequence}, oldest first, at most {@code limit}.
-     * Must be one cheap indexed query.
-     *
-     * @param afterSequence the last sequence the caller has seen (0 for the start)
-     * @param limit         the most events to return
-     * @return the events, oldest first
-     * @throws StoreUnavailableException if the storage failed
-     */
-    List<ChangeEvent> changesSince(long afterSequence, int limit);
-
-    /**
-     * The highest sequence in the feed.
-     *
-     * @return that sequence, or 0 when the feed is empty
-     * @throws StoreUnavailableException if the storage failed
-     */
-    long latestChangeSequence();
-
-    /**
-     * Removes change events written before {@code before}, keeping at least the latest one so that
-     * {@link #latestChangeSequence()} never moves backwards.
-     *
-     * @param before the cut-off instant
-     * @return how many were removed
-     */
-    int pruneChanges(Instant before);
 }

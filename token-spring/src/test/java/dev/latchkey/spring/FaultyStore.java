@@ -41,8 +41,9 @@ public final class FaultyStore {
                 throw e.getCause();
             }
         };
+        // every capability the in-memory store offers (token records, policy store, change feed, node registry)
         this.store = (TokenStore) Proxy.newProxyInstance(TokenStore.class.getClassLoader(),
-                new Class<?>[] {TokenStore.class}, h);
+                InMemoryTokenStore.class.getInterfaces(), h);
     }
 
     /** The store to give the engine. */

@@ -1,6 +1,7 @@
 package dev.latchkey.tck;
 
 import dev.latchkey.spi.ChangeEvent;
+import dev.latchkey.spi.ChangeFeed;
 import dev.latchkey.spi.ConcurrentUpdateException;
 import dev.latchkey.spi.DuplicateTokenException;
 import dev.latchkey.spi.InsertConditions;
@@ -9,6 +10,7 @@ import dev.latchkey.spi.LimitExceededException;
 import dev.latchkey.spi.TokenKind;
 import dev.latchkey.spi.TokenState;
 import dev.latchkey.spi.Page;
+import dev.latchkey.spi.PolicyStore;
 import dev.latchkey.spi.StoredPolicy;
 import dev.latchkey.spi.TokenQuery;
 import dev.latchkey.spi.TokenRecord;
@@ -27,10 +29,10 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * The simplest correct store (one lock around maps), used only to check that the kit's expectations match the
- * written contract independently of any database.
+ * The simplest correct store (one lock around maps), with the policy store and the change feed, used only to check
+ * that the kits' expectations match the written contract independently of any database.
  */
-final class ReferenceTokenStore implements TokenStore {
+final class ReferenceTokenStore implements TokenStore, PolicyStore, ChangeFeed {
     private final Map<String, TokenRecord> byId = new LinkedHashMap<>();
     private final List<ChangeEvent> changes = new ArrayList<>();
     private long sequence;

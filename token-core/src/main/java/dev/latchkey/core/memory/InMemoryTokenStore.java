@@ -1,13 +1,16 @@
 package dev.latchkey.core.memory;
 
 import dev.latchkey.spi.ChangeEvent;
+import dev.latchkey.spi.ChangeFeed;
 import dev.latchkey.spi.ConcurrentUpdateException;
 import dev.latchkey.spi.DuplicateTokenException;
 import dev.latchkey.spi.InsertConditions;
 import dev.latchkey.spi.LastUse;
 import dev.latchkey.spi.LimitExceededException;
 import dev.latchkey.spi.NodeRegistry;
+import dev.latchkey.spi.NoticeLedger;
 import dev.latchkey.spi.Page;
+import dev.latchkey.spi.PolicyStore;
 import dev.latchkey.spi.StoredPolicy;
 import dev.latchkey.spi.TokenKind;
 import dev.latchkey.spi.TokenQuery;
@@ -18,35 +21,29 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentNavigableMap;
-import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.function.Function;
-import java.util.stream.Stream;
 
 /**
  * A thread-safe {@link TokenStore} in memory: the embedded default and the store for tests. Lookups by
  * digest and id are hash lookups; token-manager queries scan (fine for the sizes an in-memory store holds).
  * Nothing survives a restart. Every write (and the limit checks of {@link InsertConditions}) happens under one
- * small lock that only writers take, so limits hold under concurrency while readers never block.
+ * small lock that only writers take, so limits hold under concurrency while readers never block. It offers every
+ * optional capability (policy store, change feed, node registry, notice ledger) so tests can exercise them; the
+ * engine still treats it as a single-node store, since it lives in one process.
  *
  * @since 0.1
  */
-public final class InMemoryTokenStore implements TokenStore, NodeRegistry, dev.latchkey.spi.NoticeLedger {
+public final class InMemoryTokenStore implements TokenStore, PolicyStore, ChangeFeed, NodeRegistry, NoticeLedger {
     private final ConcurrentHashMap<String, TokenRecord> byId = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, String> idByDigest = new ConcurrentHashMap<>();
-    private final ConcurrentSkipListMap<Long, ChangeEvent> changes = new ConcurrentSkipListMap<>();
     private final Object writeLock = new Object();
-    private final Clock clock;
+    private final MemoryChangeFeed feed;
     private StoredPolicy policy;
-    private long sequence;
 
     /** A store that timestamps change events with the system clock. */
     public InMemoryTokenStore() {
@@ -55,14 +52,14 @@ public final class InMemoryTokenStore implements TokenStore, NodeRegistry, dev.l
 
     /** A store that timestamps change events with {@code clock}. */
     public InMemoryTokenStore(Clock clock) {
-        this.clock = Objects.requireNonNull(clock, "clock");
+        this.feed = new MemoryChangeFeed(Objects.requireNonNull(clock, "clock"));
     }
 
     @Override
     public void insert(TokenRecord record, InsertConditions conditions) {
         Objects.requireNonNull(record, "record");
         Objects.requireNonNull(conditions, "conditions");
-        requireNew(record, conditions);
+        MemoryChecks.requireNew(record, conditions);
         synchronized (writeLock) {
             checkUnique(record);
             checkConditions(record, conditions, null);
@@ -79,32 +76,21 @@ public final class InMemoryTokenStore implements TokenStore, NodeRegistry, dev.l
         if (revokedPredecessor.revocation().isEmpty()) {
             throw new IllegalArgumentException("the predecessor of a rotation must carry its revocation");
         }
-        requireNew(successor, conditions);
+        MemoryChecks.requireNew(successor, conditions);
         synchronized (writeLock) {
             TokenRecord current = byId.get(revokedPredecessor.id());
             if (current != null && current.revocation().isPresent()) {
                 throw new ConcurrentUpdateException("token " + current.id() + " is already revoked (rotated or revoked"
                         + " by somebody else first)");
             }
-            checkVersion(revokedPredecessor, current, expectedVersion);
+            MemoryChecks.checkVersion(revokedPredecessor, current, expectedVersion);
             checkUnique(successor);
             // the limit is judged with the predecessor revoked, as it will be once both writes are visible
             checkConditions(successor, conditions, current.id());
-            TokenRecord stored = revokedPredecessor.withLastUse(current.lastUse()).withVersion(expectedVersion + 1);
-            byId.put(stored.id(), stored);
-            appendTokenChange(stored);
+            TokenRecord stored = replaceKeepingLastUse(revokedPredecessor, expectedVersion + 1);
+            feed.appendToken(stored);
             put(successor);
             return stored;
-        }
-    }
-
-    private static void requireNew(TokenRecord record, InsertConditions conditions) {
-        if (record.version() != 0) {
-            throw new IllegalArgumentException("a new record must have version 0, was " + record.version());
-        }
-        if (conditions.uniqueActiveServiceName() && record.kind() != TokenKind.SERVICE) {
-            throw new IllegalArgumentException("uniqueActiveServiceName applies to service records only, "
-                    + record.id() + " is " + record.kind());
         }
     }
 
@@ -143,20 +129,7 @@ public final class InMemoryTokenStore implements TokenStore, NodeRegistry, dev.l
     private void put(TokenRecord record) {
         idByDigest.put(record.digest(), record.id());
         byId.put(record.id(), record);
-        appendTokenChange(record);
-    }
-
-    private static void checkVersion(TokenRecord updated, TokenRecord current, long expectedVersion) {
-        if (current == null) {
-            throw new ConcurrentUpdateException("token " + updated.id() + " does not exist");
-        }
-        if (current.version() != expectedVersion) {
-            throw new ConcurrentUpdateException("token " + updated.id() + " is at version " + current.version()
-                    + ", not " + expectedVersion + "; re-read it and try again");
-        }
-        if (!current.digest().equals(updated.digest())) {
-            throw new IllegalArgumentException("the digest of a token cannot change through an update");
-        }
+        feed.appendToken(record);
     }
 
     @Override
@@ -175,83 +148,29 @@ public final class InMemoryTokenStore implements TokenStore, NodeRegistry, dev.l
         Objects.requireNonNull(updated, "updated");
         synchronized (writeLock) {
             TokenRecord current = byId.get(updated.id());
-            checkVersion(updated, current, expectedVersion);
-            TokenRecord stored = updated.withLastUse(current.lastUse()).withVersion(expectedVersion + 1);
-            byId.put(stored.id(), stored);
-            appendTokenChange(stored);
+            MemoryChecks.checkVersion(updated, current, expectedVersion);
+            TokenRecord stored = replaceKeepingLastUse(updated, expectedVersion + 1);
+            feed.appendToken(stored);
             return stored;
         }
     }
 
-    private void appendTokenChange(TokenRecord r) {
-        long seq = ++sequence;
-        changes.put(seq, new ChangeEvent(seq, ChangeEvent.Type.TOKEN, Optional.of(r.id()), Optional.of(r.digest()),
-                clock.instant()));
+    /**
+     * Stores {@code next} with the stored last use, read and replaced in one atomic step of the map: a use recorded
+     * at the same moment ({@link #recordLastUse} takes no write lock) is never overwritten by an older one.
+     */
+    private TokenRecord replaceKeepingLastUse(TokenRecord next, long version) {
+        return byId.compute(next.id(), (id, stored) -> next.withLastUse(stored.lastUse()).withVersion(version));
     }
 
     @Override
     public Page<TokenRecord> query(TokenQuery q) {
         Objects.requireNonNull(q, "query");
-        List<TokenRecord> matching = byId.values().stream().filter(r -> matches(r, q)).sorted(order(q)).toList();
+        List<TokenRecord> matching = byId.values().stream().filter(r -> MemoryQueries.matches(r, q))
+                .sorted(MemoryQueries.order(q)).toList();
         long from = Math.min(q.offset(), matching.size());
         long to = Math.min(from + q.size(), matching.size());
         return new Page<>(matching.subList((int) from, (int) to), q.page(), q.size(), matching.size());
-    }
-
-    private static boolean matches(TokenRecord r, TokenQuery q) {
-        if (q.owner().isPresent() && !r.owner().equals(q.owner().get())) {
-            return false;
-        }
-        if (q.nameContains().isPresent()
-                && !r.name().toLowerCase(Locale.ROOT).contains(q.nameContains().get().toLowerCase(Locale.ROOT))) {
-            return false;
-        }
-        if (q.kind().isPresent() && r.kind() != q.kind().get()) {
-            return false;
-        }
-        if (q.state().isPresent() && r.state(q.asOf()) != q.state().get()) {
-            return false;
-        }
-        if (q.createdAfter().isPresent() && r.createdAt().isBefore(q.createdAfter().get())) {
-            return false;
-        }
-        if (q.createdBefore().isPresent() && !r.createdAt().isBefore(q.createdBefore().get())) {
-            return false;
-        }
-        if (q.expiresBefore().isPresent()
-                && (r.expiresAt().isEmpty() || !r.expiresAt().get().isBefore(q.expiresBefore().get()))) {
-            return false;
-        }
-        if (q.lastUsedBefore().isPresent()
-                && (r.lastUse().isEmpty() || !r.lastUse().get().at().isBefore(q.lastUsedBefore().get()))) {
-            return false;
-        }
-        return !q.neverUsed() || r.lastUse().isEmpty();
-    }
-
-    private static Comparator<TokenRecord> order(TokenQuery q) {
-        Comparator<TokenRecord> primary = switch (q.sort()) {
-            case CREATED_AT -> nullsLast(r -> Optional.of(r.createdAt()), q.descending());
-            case EXPIRES_AT -> nullsLast(TokenRecord::expiresAt, q.descending());
-            case LAST_USED_AT -> nullsLast(r -> r.lastUse().map(LastUse::at), q.descending());
-            case NAME -> nullsLast(r -> Optional.of(r.name()), q.descending());
-            case OWNER -> nullsLast(r -> Optional.of(r.owner()), q.descending());
-        };
-        return primary.thenComparing(TokenRecord::id);
-    }
-
-    private static <T extends Comparable<? super T>> Comparator<TokenRecord> nullsLast(
-            Function<TokenRecord, Optional<T>> key, boolean descending) {
-        Comparator<T> natural = Comparator.naturalOrder();
-        Comparator<T> dir = descending ? natural.reversed() : natural;
-        return (a, b) -> {
-            Optional<T> x = key.apply(a);
-            Optional<T> y = key.apply(b);
-            if (x.isEmpty() || y.isEmpty()) {
-                return Boolean.compare(x.isEmpty(), y.isEmpty());
-            }
-            return dir.compare(x.get(), y.get());
-        };
     }
 
     @Override
@@ -306,69 +225,41 @@ public final class InMemoryTokenStore implements TokenStore, NodeRegistry, dev.l
                         + "; re-read it and try again");
             }
             policy = new StoredPolicy(settings, current + 1);
-            long seq = ++sequence;
-            changes.put(seq, new ChangeEvent(seq, ChangeEvent.Type.POLICY, Optional.empty(), Optional.empty(),
-                    clock.instant()));
+            feed.appendPolicy();
             return policy;
         }
     }
 
     @Override
     public List<ChangeEvent> changesSince(long afterSequence, int limit) {
-        if (limit < 1) {
-            throw new IllegalArgumentException("limit must be >= 1, was " + limit);
-        }
-        ConcurrentNavigableMap<Long, ChangeEvent> tail = changes.tailMap(afterSequence, false);
-        try (Stream<ChangeEvent> s = tail.values().stream()) {
-            return s.limit(limit).toList();
-        }
+        return feed.since(afterSequence, limit);
     }
 
     @Override
     public long latestChangeSequence() {
-        Map.Entry<Long, ChangeEvent> last = changes.lastEntry();
-        return last == null ? 0 : last.getKey();
+        return feed.latest();
     }
 
     @Override
     public int pruneChanges(Instant before) {
-        int removed = 0;
         synchronized (writeLock) {
-            Long last = changes.isEmpty() ? null : changes.lastKey();
-            for (ChangeEvent e : new ArrayList<>(changes.values())) {
-                if (e.at().isBefore(before) && !Long.valueOf(e.sequence()).equals(last)) {
-                    changes.remove(e.sequence());
-                    removed++;
-                }
-            }
+            return feed.prune(before);
         }
-        return removed;
     }
-
-    private final ConcurrentHashMap<String, Instant> nodes = new ConcurrentHashMap<>();
 
     @Override
     public void heartbeat(String nodeId, Instant at) {
-        NodeRegistry.checkNodeId(nodeId);
-        Objects.requireNonNull(at, "at");
-        nodes.merge(nodeId, at, (old, now) -> now.isAfter(old) ? now : old);
+        nodes.heartbeat(nodeId, at);
     }
 
     @Override
     public Map<String, Instant> liveNodes(Instant since) {
-        Objects.requireNonNull(since, "since");
-        Map<String, Instant> live = new HashMap<>();
-        nodes.forEach((n, at) -> {
-            if (!at.isBefore(since)) {
-                live.put(n, at);
-            }
-        });
-        return Map.copyOf(live);
+        return nodes.liveNodes(since);
     }
 
     @Override
     public void leave(String nodeId) {
-        nodes.remove(NodeRegistry.checkNodeId(nodeId));
+        nodes.leave(nodeId);
     }
 
     @Override
@@ -379,6 +270,7 @@ public final class InMemoryTokenStore implements TokenStore, NodeRegistry, dev.l
     // ------------------------------------------------------------------ notice ledger (issue 14)
 
     private final InMemoryNoticeLedger notices = new InMemoryNoticeLedger();
+    private final MemoryNodeRegistry nodes = new MemoryNodeRegistry();
 
     @Override
     public boolean claim(String tokenId, String noticeKey, Instant at) {

@@ -1,5 +1,6 @@
 package dev.latchkey.core.scan;
 
+import dev.latchkey.core.internal.SetOnce;
 import dev.latchkey.core.TokenFormat;
 import dev.latchkey.spi.TokenKind;
 import java.io.IOException;
@@ -241,10 +242,7 @@ public final class TokenScanner {
          * @throws IllegalStateException if already set
          */
         public Builder idLookup(Function<String, Optional<String>> lookup) {
-            if (this.idLookup != null) {
-                throw new IllegalStateException("idLookup was already set");
-            }
-            this.idLookup = Objects.requireNonNull(lookup, "lookup");
+            this.idLookup = SetOnce.set(this.idLookup, lookup, "idLookup");
             return this;
         }
 

@@ -1,5 +1,7 @@
 package dev.latchkey.jdbc.internal;
 
+import dev.latchkey.spi.WellFormedText;
+
 /** Checks text before it reaches a column: length limits and characters no supported database can store. */
 public final class Text {
     private Text() {
@@ -19,16 +21,14 @@ public final class Text {
 
     /** Like {@link #check} without a length limit (for encoded lists and maps, whose NULs are escaped). */
     public static String checkCharacters(String field, String value) {
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c == 0) {
-                throw new IllegalArgumentException(field + " contains a NUL character at index " + i + "; it cannot be stored");
-            }
-            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                throw new IllegalArgumentException(field + " contains an unpaired surrogate at index " + i + "; it cannot be stored");
-            }
+        int nul = value.indexOf('\0');
+        int surrogate = WellFormedText.firstUnpairedSurrogate(value);
+        if (nul >= 0 && (surrogate < 0 || nul < surrogate)) {
+            throw new IllegalArgumentException(field + " contains a NUL character at index " + nul + "; it cannot be stored");
+        }
+        if (surrogate >= 0) {
+            throw new IllegalArgumentException(field + " contains an unpaired surrogate at index " + surrogate
+                    + "; it cannot be stored");
         }
         return value;
     }

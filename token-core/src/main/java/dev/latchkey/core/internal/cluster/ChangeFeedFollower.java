@@ -7,6 +7,7 @@ import dev.latchkey.core.internal.authn.CacheTrust;
 import dev.latchkey.core.internal.authn.TokenCache;
 import dev.latchkey.core.internal.policy.PolicyHolder;
 import dev.latchkey.spi.ChangeEvent;
+import dev.latchkey.spi.ChangeFeed;
 import java.time.Instant;
 import java.util.List;
 import java.util.TreeSet;
@@ -15,7 +16,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -35,9 +35,9 @@ import org.slf4j.LoggerFactory;
 public final class ChangeFeedFollower {
     private static final Logger LOG = LoggerFactory.getLogger(Authenticator.class);
     private static final int FEED_BATCH = 1000;
-    private static final Object WAKE = new Object();
 
     private final EngineSettings s;
+    private final ChangeFeed feed;
     private final ClusterOptions c;
     private final CacheTrust trust;
     private final TokenCache cache;
@@ -59,16 +59,17 @@ public final class ChangeFeedFollower {
     private boolean failing;
     private boolean lagging;
 
-    public ChangeFeedFollower(EngineSettings s, ClusterOptions c, CacheTrust trust, TokenCache cache, PolicyHolder policy) {
+    public ChangeFeedFollower(EngineSettings s, ChangeFeed feed, ClusterOptions c, CacheTrust trust, TokenCache cache,
+                              PolicyHolder policy) {
         this.s = s;
+        this.feed = feed;
         this.c = c;
         this.trust = trust;
         this.cache = cache;
         this.policy = policy;
-        this.feedCursor = s.store().latestChangeSequence();
-        long now = s.clock().millis();
-        trust.follow(c.stalenessBound().toMillis(), now);
-        this.lastPruneMillis = now;
+        this.feedCursor = feed.latestChangeSequence();
+        this.lastPruneMillis = s.clock().millis();
+        trust.follow(c.stalenessBound().toMillis(), lastPruneMillis);
     }
 
     /** Starts polling on a thread of its own, every poll interval and whenever {@link #wake()} is called. */
@@ -86,7 +87,7 @@ public final class ChangeFeedFollower {
 
     /** Asks for a poll now, or right after the one running; never blocks, never polls on the caller's thread. */
     public void wake() {
-        wakeUps.offer(WAKE);
+        wakeUps.offer(Boolean.TRUE);
     }
 
     public void close() {
@@ -225,7 +226,7 @@ public final class ChangeFeedFollower {
         boolean policyChanged = false;
         boolean caughtUp = false;
         for (int round = 0; round < 100 && !caughtUp; round++) {
-            List<ChangeEvent> events = s.store().changesSince(cursor, FEED_BATCH);
+            List<ChangeEvent> events = feed.changesSince(cursor, FEED_BATCH);
             synchronized (this) {
                 if (gen != generation) {
                     return;
@@ -255,7 +256,7 @@ public final class ChangeFeedFollower {
             }
         }
         if (prune) {
-            s.store().pruneChanges(Instant.ofEpochMilli(started).minus(c.changeRetention()));
+            feed.pruneChanges(Instant.ofEpochMilli(started).minus(c.changeRetention()));
         }
     }
 

@@ -5,6 +5,7 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Objects;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -43,6 +44,14 @@ public final class Digester {
     }
 
     public static Digester hmacSha256(String keyId, byte[] pepper) {
+        Objects.requireNonNull(keyId, "keyId");
+        Objects.requireNonNull(pepper, "pepper");
+        if (!keyId.matches("[A-Za-z0-9_-]{1,32}")) {
+            throw new IllegalArgumentException("keyId '" + keyId + "' must be 1-32 letters, digits, '_' or '-'");
+        }
+        if (pepper.length < 32) {
+            throw new IllegalArgumentException("the pepper is " + pepper.length + " bytes; use at least 32 random bytes");
+        }
         SecretKeySpec key = new SecretKeySpec(pepper.clone(), "HmacSHA256");
         try {
             Mac.getInstance("HmacSHA256").init(key);

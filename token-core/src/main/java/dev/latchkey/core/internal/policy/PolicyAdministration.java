@@ -74,7 +74,7 @@ public final class PolicyAdministration implements PolicyService {
             PolicyHolder.PolicyState state = policy.state();
             Policy next = state.policy().with(settings); // validates; throws naming the bad setting
             try {
-                StoredPolicy saved = s.store().savePolicy(next.toSettings(), state.version());
+                StoredPolicy saved = policy.save(next.toSettings(), state.version());
                 policy.changedLocally(PolicyHolder.compile(next, saved.version()));
                 Map<String, String> details = new LinkedHashMap<>();
                 settings.forEach((k, v) -> details.put(k, auditor.safeText(v)));
