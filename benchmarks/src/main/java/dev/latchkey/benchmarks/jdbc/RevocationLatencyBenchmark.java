@@ -55,7 +55,8 @@ import org.postgresql.ds.PGSimpleDataSource;
  *
  * <p>One JMH invocation is one revocation ({@link Mode#SingleShotTime}, one call per iteration, 200 measured
  * after 20 of warm-up): the per-invocation setup creates a token on A, waits until B's follower has read that
- * creation, has B read and cache the token (allowed), waits a random 0-600 ms and revokes it on A; the measured method then asks B every 0.1 ms until B refuses it, so the score is the time
+ * creation, has B read and cache the token (allowed), waits a random part of one poll interval (500 ms) and
+ * revokes it on A; the measured method then asks B every 0.1 ms until B refuses it, so the score is the time
  * from {@code revoke()} returning to the first refusal, to within about 0.2 ms (park resolution). JMH prints
  * p50/p90/p99/max over the 200. A refusal other than {@code REVOKED}, or an accept past the bound plus a second,
  * fails the run.
@@ -100,6 +101,7 @@ public class RevocationLatencyBenchmark {
     private IssuedToken current;
     private Credential currentCredential;
     private long boundNanos;
+    private long pollNanos;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
@@ -118,6 +120,7 @@ public class RevocationLatencyBenchmark {
         InMemoryUserDirectory directory = new InMemoryUserDirectory().add(USER, "developers");
         ClusterOptions cluster = ClusterOptions.defaults();
         boundNanos = cluster.stalenessBound().toNanos();
+        pollNanos = cluster.pollInterval().toNanos();
         a = node(poolA, directory, cluster, "bench-a");
         b = node(poolB, directory, cluster, "bench-b");
         if (wakeUp.equals("listen")) {
@@ -189,16 +192,16 @@ public class RevocationLatencyBenchmark {
     }
 
     /**
-     * A new token, read and cached by B, then, after a random pause of up to 600 ms, revoked on A: the measurement
-     * starts when revoke() returned.
+     * A new token, read and cached by B, then, after a random pause of up to one poll interval, revoked on A: the
+     * measurement starts when revoke() returned.
      * <ul>
      *   <li>B caches the token only after its follower has read the token's creation from the feed: that event
      *       also drops the digest from B's cache, and if it arrived between B's read and the revocation, B would
      *       read the store again on the next request and refuse at once, without the revocation having reached
      *       it.</li>
-     *   <li>The pause puts the revocation at a random point of B's poll cycle; without it each revocation would
-     *       follow the poll that ended the previous measurement by a few milliseconds, and the poll-only figures
-     *       would all be the worst case (one full poll interval).</li>
+     *   <li>The pause (uniform over one poll interval, counted from just after B's poll) puts the revocation at a
+     *       uniformly random point of B's poll cycle; without it each revocation would follow a poll by a few
+     *       milliseconds, and the poll-only figures would all be the worst case (one full poll interval).</li>
      * </ul>
      */
     @Setup(Level.Invocation)
@@ -218,7 +221,7 @@ public class RevocationLatencyBenchmark {
         if (!d.isAllowed()) {
             throw new IllegalStateException("B refuses a new token before the revocation: " + d);
         }
-        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(ThreadLocalRandom.current().nextLong(600)));
+        LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(pollNanos));
         a.tokens().revoke(Actor.user(USER), current.record().id(), "benchmark");
     }
 
