@@ -31,7 +31,9 @@ import java.util.regex.Pattern;
  *   <li>{@link #hang()}: new connections are accepted and never answered (a hung server or a black-holed path);</li>
  *   <li>{@link Link#freeze()} / {@link #freezeAll()}: an existing connection stops forwarding in both directions,
  *       holding what it read, until {@link Link#thaw()} (a stuck session);</li>
- *   <li>{@link #resetAll()}: every existing connection is reset (a failover, a restarted server).</li>
+ *   <li>{@link #resetAll()}: every existing connection is reset (a failover, a restarted server);</li>
+ *   <li>{@link #answerHeld()}: the connections held by {@link #hang()} are forwarded after all, with what they
+ *       sent meanwhile (a hung server that answers again).</li>
  * </ul>
  * Nothing else is dropped or changed. Threads are bounded: two per forwarded connection, at most
  * {@code maxConnections} connections (more are reset); {@link #close()} resets everything and stops every thread.
@@ -163,6 +165,19 @@ public final class FaultyTcpProxy implements AutoCloseable {
         links.forEach(Link::thaw);
     }
 
+    /**
+     * Forwards the connections {@link #hang()} holds, starting with what their clients sent while held (a hung
+     * server that answers again, rather than one that drops what was waiting); a client that gave up meanwhile
+     * finds its connection closed. New connections still follow the {@linkplain #mode() mode}.
+     */
+    public void answerHeld() {
+        for (Socket s : List.copyOf(held)) {
+            if (held.remove(s)) {
+                forward(s);
+            }
+        }
+    }
+
     /** Resets every open connection, forwarded or hung. */
     public void resetAll() {
         links.forEach(Link::reset);
@@ -217,14 +232,18 @@ public final class FaultyTcpProxy implements AutoCloseable {
                     resetAll();
                 }
             } else {
-                Link link = new Link(ids.incrementAndGet(), client);
-                links.add(link);
-                try {
-                    threads.execute(link::connectAndForward);
-                } catch (RejectedExecutionException e) {
-                    link.reset();
-                }
+                forward(client);
             }
+        }
+    }
+
+    private void forward(Socket client) {
+        Link link = new Link(ids.incrementAndGet(), client);
+        links.add(link);
+        try {
+            threads.execute(link::connectAndForward);
+        } catch (RejectedExecutionException e) {
+            link.reset();
         }
     }
 

@@ -124,6 +124,23 @@ class FaultyTcpProxyTest {
     }
 
     @Test
+    void answerHeldWhenConnectionsWereHungThenWhatTheySentIsForwardedAndTheyWork() throws Exception {
+        proxy.hang();
+        try (Socket s = connect()) {
+            s.getOutputStream().write("early".getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            assertThatThrownBy(() -> s.getInputStream().read()).isInstanceOf(SocketTimeoutException.class);
+            assertThat(echoConnections.get()).isZero();
+            proxy.pass();
+            proxy.answerHeld();
+            assertThat(new String(s.getInputStream().readNBytes(5), StandardCharsets.US_ASCII))
+                    .as("what was sent while held arrives first").isEqualTo("early");
+            assertThat(roundTrip(s, "late")).isEqualTo("late");
+            assertThat(echoConnections.get()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void resetAllWhenConnectionsOpenThenEachIsClosedAndNewOnesWork() throws IOException {
         try (Socket s = connect()) {
             assertThat(roundTrip(s, "x")).isEqualTo("x");

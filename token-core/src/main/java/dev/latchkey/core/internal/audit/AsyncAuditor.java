@@ -28,9 +28,14 @@ public final class AsyncAuditor {
     private final IntervalCounter dropped;
     private final IntervalCounter failures;
     private final AtomicLong written = new AtomicLong();
+    /**
+     * Events queued and not yet handed to the sink (written or failed). Counted up before an event enters the queue
+     * and down after its batch was handed over, so {@link #awaitIdle} cannot return while the drainer holds a
+     * batch it took from the queue but has not written yet.
+     */
+    private final AtomicLong unwritten = new AtomicLong();
     private final Thread drainer;
     private volatile boolean closed;
-    private volatile boolean writing;
 
     public AsyncAuditor(AuditSink sink, int capacity, IntervalCounter dropped, IntervalCounter failures) {
         this.sink = sink;
@@ -49,9 +54,11 @@ public final class AsyncAuditor {
             write(List.of(event));
             return true;
         }
+        unwritten.incrementAndGet();
         if (queue.offer(event)) {
             return true;
         }
+        unwritten.decrementAndGet();
         dropped.add(1, "the audit queue is full; the sink is slower than the refusals arrive");
         return false;
     }
@@ -64,17 +71,15 @@ public final class AsyncAuditor {
                 if (first == null) {
                     continue;
                 }
-                writing = true;
                 batch.add(first);
                 queue.drainTo(batch, BATCH - 1);
                 write(batch);
-                writing = false;
             } catch (InterruptedException e) {
                 if (closed) {
                     break;
                 }
             } finally {
-                writing = false;
+                unwritten.addAndGet(-batch.size());
                 batch.clear();
             }
         }
@@ -108,13 +113,14 @@ public final class AsyncAuditor {
         queue.drainTo(rest);
         if (!rest.isEmpty()) {
             write(rest);
+            unwritten.addAndGet(-rest.size());
         }
     }
 
     /** Waits until everything queued so far was handed to the sink (tests, and hosts flushing on demand). */
     public boolean awaitIdle(long waitMillis) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
-        while (!queue.isEmpty() || writing) {
+        while (unwritten.get() > 0) {
             if (System.nanoTime() > deadline) {
                 return false;
             }

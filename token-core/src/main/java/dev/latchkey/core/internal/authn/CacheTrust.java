@@ -24,7 +24,14 @@ public final class CacheTrust {
     private volatile long boundMillis; // negative: single node, always trusted
     private volatile long lastSyncMillis;
     private volatile boolean lost;
-    private volatile String lastFailure = "no poll has failed";
+    /**
+     * Why the feed could not be read since the last good poll. Reset by every good poll, so a later loss of trust
+     * never reports the cause of an earlier one: when a request notices the bound has passed before the stuck poll
+     * was given up, this is what the line says.
+     */
+    private static final String NO_FAILURE_YET = "no poll has failed since the last good one, and none has finished "
+            + "within the bound (the store is slow or not answering)";
+    private volatile String lastFailure = NO_FAILURE_YET;
     private volatile long lostSinceMillis;
     private final AtomicBoolean untrusted = new AtomicBoolean();
 
@@ -79,6 +86,7 @@ public final class CacheTrust {
         if (millis > lastSyncMillis) {
             lastSyncMillis = millis;
         }
+        lastFailure = NO_FAILURE_YET;
         if (untrusted.get() && clock.millis() - lastSyncMillis <= boundMillis && untrusted.compareAndSet(true, false)) {
             LOG.info("cache trust regained: the change feed was read again after {} ms without trust",
                     Math.max(0, clock.millis() - lostSinceMillis));

@@ -2,6 +2,7 @@ package dev.latchkey.core.internal.authn;
 
 import dev.latchkey.spi.StoreUnavailableException;
 import java.time.Duration;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -16,6 +17,11 @@ import java.util.function.Supplier;
  * Where the hot path's store reads run: a few threads of their own and a bounded queue, so a hanging store holds
  * at most those threads, and a request waits for its read at most {@code storeWait} before it is refused as
  * {@code STORE_UNAVAILABLE}. The request threads of the host are never the ones stuck in the store.
+ *
+ * <p>A read that fails (or is given up) completes its future with a {@link Failed}, which {@link #await} unwraps:
+ * the token cache keeps these futures in a Caffeine async cache, which logs every exceptionally completed load at
+ * WARNING with its stack trace, except cancellations. Without the wrapper a store that is down would write a
+ * stack trace per request (issue 18).
  */
 public final class StoreBulkhead {
     /** Store reads in flight at once; more wait in the queue. */
@@ -51,14 +57,27 @@ public final class StoreBulkhead {
                 try {
                     f.complete(read.get());
                 } catch (Throwable e) {
-                    f.completeExceptionally(e);
+                    f.completeExceptionally(new Failed(e));
                 }
             });
         } catch (RejectedExecutionException e) {
-            f.completeExceptionally(new StoreUnavailableException("too many store reads are waiting (" + QUEUE
-                    + "); the store is not keeping up", e));
+            f.completeExceptionally(new Failed(new StoreUnavailableException("too many store reads are waiting (" + QUEUE
+                    + "); the store is not keeping up", e)));
         }
         return f;
+    }
+
+    /**
+     * How a failed read completes its future: a cancellation (which Caffeine does not log) carrying the real
+     * failure as its cause.
+     */
+    static final class Failed extends CancellationException {
+        private static final long serialVersionUID = 1L;
+
+        Failed(Throwable cause) {
+            super(String.valueOf(cause));
+            initCause(cause);
+        }
     }
 
     /**
@@ -71,12 +90,12 @@ public final class StoreBulkhead {
         try {
             return f.get(waitNanos, TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            f.completeExceptionally(new StoreUnavailableException("the store did not answer within " + wait));
+            f.completeExceptionally(new Failed(new StoreUnavailableException("the store did not answer within " + wait)));
             throw new StoreUnavailableException("the store did not answer within " + wait + " (storeWait)");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StoreUnavailableException("interrupted while waiting for the store", e);
-        } catch (ExecutionException e) {
+        } catch (Failed | ExecutionException e) {
             Throwable c = e.getCause();
             if (c instanceof RuntimeException r) {
                 throw r;
