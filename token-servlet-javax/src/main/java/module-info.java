@@ -3,7 +3,8 @@
  * {@link dev.latchkey.servlet.LatchkeyFilter}, {@link dev.latchkey.servlet.TokenRestServlet},
  * {@link dev.latchkey.servlet.ProxyAuthServlet} and {@link dev.latchkey.servlet.IntrospectionServlet} as
  * {@code token-servlet}, in the same package, built from {@code token-servlet}'s sources by the Eclipse
- * Transformer ({@code jakarta.servlet} renamed to {@code javax.servlet}) and compiled against the Servlet 4.0 API.
+ * Transformer (the Jakarta Servlet packages renamed to {@code javax.servlet}) and compiled against the Servlet 4.0
+ * API.
  * Only {@code dev.latchkey.servlet} is exported; the servlet API is supplied by the container.
  */
 module dev.latchkey.servlet.javax {
