@@ -22,6 +22,7 @@ import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -41,11 +42,12 @@ import java.util.regex.Pattern;
  * @param trustedProxies           proxies whose forwarding header is believed (CIDRs)
  * @param clientIpHeader           the forwarding header read from trusted proxies
  * @param directoryCacheTtl        how long the engine caches directory answers
+ * @param introspectionClients     RFC 7662 callers of {@code /introspect}: client id to the SHA-256 (hex) of its secret
  */
 public record DemoConfig(Map<String, DemoUser> users, Set<String> projectWriteGroups, Set<String> projectAdminGroups,
                          Map<String, String> policySettings, List<String> passwordAuthDisabledPaths,
                          List<String> passwordAuthExemptUsers, List<String> trustedProxies, String clientIpHeader,
-                         Duration directoryCacheTtl) {
+                         Duration directoryCacheTtl, Map<String, String> introspectionClients) {
 
     /** The configuration file name inside the data directory. */
     public static final String FILE_NAME = "latchkey-demo.properties";
@@ -54,7 +56,8 @@ public record DemoConfig(Map<String, DemoUser> users, Set<String> projectWriteGr
     private static final Pattern GROUP_NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Set<String> HOST_KEYS = Set.of("host.projectWriteGroups", "host.projectAdminGroups",
             "latchkey.passwordAuthDisabledPaths", "latchkey.passwordAuthExemptUsers", "latchkey.trustedProxies",
-            "latchkey.clientIpHeader", "latchkey.directoryCacheTtl");
+            "latchkey.clientIpHeader", "latchkey.directoryCacheTtl", "latchkey.introspectionClients");
+    private static final Pattern INTROSPECTION_CLIENT = Pattern.compile("([^:,\\s]{1,128}):([0-9a-fA-F]{64})");
 
     /**
      * A demo user.
@@ -87,6 +90,7 @@ public record DemoConfig(Map<String, DemoUser> users, Set<String> projectWriteGr
         trustedProxies = List.copyOf(trustedProxies);
         Objects.requireNonNull(clientIpHeader, "clientIpHeader");
         Objects.requireNonNull(directoryCacheTtl, "directoryCacheTtl");
+        introspectionClients = Map.copyOf(introspectionClients);
     }
 
     /** The policy the file describes (Policy's defaults with the {@code policy.*} settings applied). */
@@ -222,10 +226,18 @@ public record DemoConfig(Map<String, DemoUser> users, Set<String> projectWriteGr
         if (ttl.isNegative()) {
             throw bad(source, "latchkey.directoryCacheTtl", "must not be negative");
         }
+        Map<String, String> introspection = new LinkedHashMap<>();
+        for (String entry : list(m.getOrDefault("latchkey.introspectionClients", ""))) {
+            Matcher c = INTROSPECTION_CLIENT.matcher(entry);
+            if (!c.matches() || introspection.put(c.group(1), c.group(2)) != null) {
+                throw bad(source, "latchkey.introspectionClients", "each entry is <client id>:<64 hex digits of the "
+                        + "SHA-256 of its secret>, each id once");
+            }
+        }
         return new DemoConfig(users,
                 groups(source, "host.projectWriteGroups", m.getOrDefault("host.projectWriteGroups", "")),
                 groups(source, "host.projectAdminGroups", m.getOrDefault("host.projectAdminGroups", "")),
-                policy, disabled, exempt, proxies, header, ttl);
+                policy, disabled, exempt, proxies, header, ttl, introspection);
     }
 
     private static Set<String> groups(String source, String key, String text) {
@@ -342,5 +354,10 @@ public record DemoConfig(Map<String, DemoUser> users, Set<String> projectWriteGr
             # How long directory answers (active, groups) are cached: a deactivated user's tokens stop
             # working within this time.
             latchkey.directoryCacheTtl=PT2S
+
+            # ---- Resource servers that may ask POST /introspect (RFC 7662) whether a token is active, with HTTP
+            # Basic <client id>:<secret>: comma-separated <client id>:<SHA-256 of the secret, 64 hex digits>
+            # (printf %s "$SECRET" | sha256sum). Empty: /introspect is not served.
+            latchkey.introspectionClients=
             """;
 }
