@@ -9,8 +9,8 @@
  */
 module dev.latchkey.servlet.javax {
     requires transitive dev.latchkey.core;
-    // javax.servlet-api 4.0.1 has no module descriptor: this is its automatic name, needed only to compile
-    requires static javax.servlet.api;
+    // the automatic module name of Jakarta EE 8's Servlet 4.0 API jar (javax.servlet packages); compile time only
+    requires static java.servlet;
     requires com.fasterxml.jackson.databind;
     requires org.slf4j;
 

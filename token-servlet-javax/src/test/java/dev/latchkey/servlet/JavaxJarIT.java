@@ -101,7 +101,7 @@ class JavaxJarIT {
             assertThat(module.name()).isEqualTo("dev.latchkey.servlet.javax");
             assertThat(module.exports()).extracting(ModuleDescriptor.Exports::source).containsExactly("dev.latchkey.servlet");
             assertThat(module.requires()).extracting(ModuleDescriptor.Requires::name)
-                    .contains("javax.servlet.api").doesNotContain("jakarta.servlet");
+                    .contains("java.servlet").doesNotContain("jakarta.servlet");
 
             Attributes main = file.getManifest().getMainAttributes();
             assertThat(main.getValue("Bundle-SymbolicName")).isEqualTo("dev.latchkey.servlet.javax");
