@@ -222,7 +222,8 @@ abstract class HttpSuite {
 
     @Test
     void clientIpWhenTrustedProxyForwardsThenTheClientAddressDecides() throws Exception {
-        start(Map.of("trustedProxies", "127.0.0.1/32", "clientIpHeader", "X-Forwarded-For"), Map.of());
+        Map<String, String> proxy = Map.of("trustedProxies", "127.0.0.1/32", "clientIpHeader", "X-Forwarded-For");
+        start(proxy, proxy);
         String limited = fx.tokenFrom("alice", AccessLevel.READ, List.of("203.0.113.0/24"));
         HttpResponse<String> r = get("/x", "Bearer " + limited, "X-Forwarded-For", "6.6.6.6, 203.0.113.10");
         assertThat(r.statusCode()).isEqualTo(200);
@@ -233,6 +234,15 @@ abstract class HttpSuite {
         // a hop the proxy could not have written makes the client unknown, never the proxy's address
         assertThat(get("/x", "Bearer " + fx.token("alice", AccessLevel.READ), "X-Forwarded-For",
                 "203.0.113.10, ;drop").body()).contains("clientIp=unknown");
+        // the REST servlet reads the same init-params: a token created through it is audited with the client's address
+        HttpResponse<String> created = fx.send("POST", uri(REST + "/tokens"), "{\"name\":\"via-proxy\",\"level\":\"READ\"}",
+                "Authorization", Fixture.basic("alice", "alice-pw"), "X-Forwarded-For", "203.0.113.7");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        fx.latchkey.flushAudit();
+        assertThat(fx.audit.events()).anySatisfy(e -> {
+            assertThat(e.type()).isEqualTo(AuditEventType.TOKEN_CREATED);
+            assertThat(e.clientIp()).contains("203.0.113.7");
+        });
     }
 
     @Test
