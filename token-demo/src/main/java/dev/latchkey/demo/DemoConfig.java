@@ -23,6 +23,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -46,12 +47,14 @@ import java.util.regex.Pattern;
  * @param expiryNotices            how long before expiry owners are told (empty: no expiry notices)
  * @param expiryNoticeInterval     how often the expiry-notice sweep runs
  * @param pushProtection           whether pushes containing an active API token are refused
+ * @param introspectionClients     RFC 7662 callers of {@code /introspect}: client id to the SHA-256 (hex) of its secret
  */
 public record DemoConfig(Map<String, DemoUser> users, Set<String> projectWriteGroups, Set<String> projectAdminGroups,
                          Map<String, String> policySettings, List<String> passwordAuthDisabledPaths,
                          List<String> passwordAuthExemptUsers, List<String> trustedProxies, String clientIpHeader,
                          Duration directoryCacheTtl, Optional<AttemptLimit> failedAttemptLimit,
-                         List<Duration> expiryNotices, Duration expiryNoticeInterval, boolean pushProtection) {
+                         List<Duration> expiryNotices, Duration expiryNoticeInterval, boolean pushProtection,
+                         Map<String, String> introspectionClients) {
 
     /** The configuration file name inside the data directory. */
     public static final String FILE_NAME = "latchkey-demo.properties";
@@ -61,7 +64,8 @@ public record DemoConfig(Map<String, DemoUser> users, Set<String> projectWriteGr
     private static final Set<String> HOST_KEYS = Set.of("host.projectWriteGroups", "host.projectAdminGroups",
             "latchkey.passwordAuthDisabledPaths", "latchkey.passwordAuthExemptUsers", "latchkey.trustedProxies",
             "latchkey.clientIpHeader", "latchkey.directoryCacheTtl", "latchkey.failedAttemptLimit",
-            "latchkey.expiryNotices", "latchkey.expiryNoticeInterval", "host.pushProtection");
+            "latchkey.expiryNotices", "latchkey.expiryNoticeInterval", "host.pushProtection",
+            "latchkey.introspectionClients");
 
     /**
      * The engine's failed-attempt limit: {@code failures} per {@code per} from one client address.
@@ -74,6 +78,7 @@ public record DemoConfig(Map<String, DemoUser> users, Set<String> projectWriteGr
             Objects.requireNonNull(per, "per");
         }
     }
+    private static final Pattern INTROSPECTION_CLIENT = Pattern.compile("([^:,\\s]{1,128}):([0-9a-fA-F]{64})");
 
     /**
      * A demo user.
@@ -109,6 +114,7 @@ public record DemoConfig(Map<String, DemoUser> users, Set<String> projectWriteGr
         Objects.requireNonNull(failedAttemptLimit, "failedAttemptLimit");
         expiryNotices = List.copyOf(expiryNotices);
         Objects.requireNonNull(expiryNoticeInterval, "expiryNoticeInterval");
+        introspectionClients = Map.copyOf(introspectionClients);
     }
 
     /** The policy the file describes (Policy's defaults with the {@code policy.*} settings applied). */
@@ -244,6 +250,14 @@ public record DemoConfig(Map<String, DemoUser> users, Set<String> projectWriteGr
         if (ttl.isNegative()) {
             throw bad(source, "latchkey.directoryCacheTtl", "must not be negative");
         }
+        Map<String, String> introspection = new LinkedHashMap<>();
+        for (String entry : list(m.getOrDefault("latchkey.introspectionClients", ""))) {
+            Matcher c = INTROSPECTION_CLIENT.matcher(entry);
+            if (!c.matches() || introspection.put(c.group(1), c.group(2)) != null) {
+                throw bad(source, "latchkey.introspectionClients", "each entry is <client id>:<64 hex digits of the "
+                        + "SHA-256 of its secret>, each id once");
+            }
+        }
         return new DemoConfig(users,
                 groups(source, "host.projectWriteGroups", m.getOrDefault("host.projectWriteGroups", "")),
                 groups(source, "host.projectAdminGroups", m.getOrDefault("host.projectAdminGroups", "")),
@@ -252,7 +266,8 @@ public record DemoConfig(Map<String, DemoUser> users, Set<String> projectWriteGr
                 expiryNotices(source, m.getOrDefault("latchkey.expiryNotices", "P60D,P30D,P7D")),
                 duration(source, "latchkey.expiryNoticeInterval", m.getOrDefault("latchkey.expiryNoticeInterval", "PT1H"),
                         Duration.ofSeconds(1)),
-                bool(source, "host.pushProtection", m.getOrDefault("host.pushProtection", "true")));
+                bool(source, "host.pushProtection", m.getOrDefault("host.pushProtection", "true")),
+                introspection);
     }
 
     /** {@code N/duration} (e.g. {@code 20/PT1M}), or {@code off}. */
@@ -435,5 +450,10 @@ public record DemoConfig(Map<String, DemoUser> users, Set<String> projectWriteGr
             latchkey.expiryNoticeInterval=PT1H
             # Refuse a git push that contains an active API token of this server (the token is revoked as leaked).
             host.pushProtection=true
+
+            # ---- Resource servers that may ask POST /introspect (RFC 7662) whether a token is active, with HTTP
+            # Basic <client id>:<secret>: comma-separated <client id>:<SHA-256 of the secret, 64 hex digits>
+            # (printf %s "$SECRET" | sha256sum). Empty: /introspect is not served.
+            latchkey.introspectionClients=
             """;
 }

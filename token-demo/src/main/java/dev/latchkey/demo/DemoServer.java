@@ -313,7 +313,7 @@ public final class DemoServer implements AutoCloseable {
         connector.setHost("127.0.0.1");
         connector.setPort(options.port());
         server.addConnector(connector);
-        server.setHandler(ctx);
+        server.setHandler(DemoEdge.around(ctx, latchkey, ipResolver, config, REALM)); // /authorize, /introspect
         server.setStopAtShutdown(false);
         jetty = server;
         server.start();
