@@ -184,8 +184,15 @@ class PgEngineFaultsTest {
         assertThat(median(new ArrayList<>(cachedUs))).as("median cached-token latency, us").isLessThan(5_000);
         assertThat(cachedUs).as("no cached request waited for the store").allSatisfy(us -> assertThat(us).isLessThan(WAIT_MS * 1000));
         assertThat(garbageUs).as("no store-free request waited for the store").allSatisfy(us -> assertThat(us).isLessThan(WAIT_MS * 1000));
-        assertThat(engineThreadsInDriver.size()).as("engine threads in the driver: %s", engineThreadsInDriver)
-                .isLessThanOrEqualTo(ENGINE_STORE_THREADS + 4);
+        // the engine's own threads in the driver are its bounded store threads and its poll/heartbeat; the driver's
+        // and the pool's helpers (pgjdbc's login threads, Hikari's connection adder) are counted apart: one login
+        // thread per connection attempt lives until the driver's connect/login timeout, so how many are alive at
+        // this instant depends on the pool's retry timing, not on the engine
+        long ownInDriver = engineThreadsInDriver.stream().filter(t -> t.startsWith("latchkey-")).count();
+        assertThat(ownInDriver).as("Latchkey's threads in the driver: %s", engineThreadsInDriver)
+                .isLessThanOrEqualTo(ENGINE_STORE_THREADS + 2);
+        assertThat(engineThreadsInDriver.size()).as("all threads in the driver or pool: %s", engineThreadsInDriver)
+                .isLessThanOrEqualTo(ENGINE_STORE_THREADS + 10);
 
         // the database answers again: what was frozen flows, what was held is answered
         proxy.pass();
