@@ -5,6 +5,7 @@ import dev.latchkey.core.Decision;
 import dev.latchkey.core.ForeignBearerRule;
 import dev.latchkey.core.Latchkey;
 import dev.latchkey.core.PasswordRefusal;
+import dev.latchkey.core.RefusalReason;
 import dev.latchkey.core.RequestFacts;
 import dev.latchkey.servlet.internal.AuthError;
 import dev.latchkey.servlet.internal.BufferedBodyRequest;
@@ -331,6 +332,28 @@ public final class LatchkeyFilter implements Filter {
     /** Caller text for a log line or audit event: this host's token shapes masked, bounded, escaped. */
     private static String safe(Settings s, String text) {
         return SafeText.forAudit(text, s.latchkey().tokenFormat());
+    }
+
+    /**
+     * Writes this filter's answer to a token refused for {@code reason}, exactly as {@link #doFilter} answers one:
+     * the status and code of Latchkey's one error vocabulary, the RFC 6750 challenges with this filter's realm,
+     * {@code Cache-Control: no-store}, {@code Retry-After} when due, and the JSON body. For an integration that
+     * refuses a token after this filter accepted it (the Spring filter, when the owner cannot be loaded), so that
+     * its answer cannot drift from the filter's.
+     *
+     * @param response the response, unless already committed
+     * @param reason   why the token is refused
+     * @throws IOException when the response cannot be written
+     */
+    public void refuse(HttpServletResponse response, RefusalReason reason) throws IOException {
+        Objects.requireNonNull(response, "response");
+        Objects.requireNonNull(reason, "reason");
+        Settings s = settings;
+        if (s == null) {
+            AuthError.notConfigured().write(response, "latchkey");
+            return;
+        }
+        AuthError.refused(reason).write(response, s.realm());
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.latchkey.spring;
 
 import dev.latchkey.core.ForeignBearerRule;
 import dev.latchkey.core.Latchkey;
+import dev.latchkey.core.RefusalReason;
 import dev.latchkey.core.TokenInfo;
 import dev.latchkey.core.TokenPrincipal;
 import dev.latchkey.servlet.LatchkeyAttributes;
@@ -13,7 +14,6 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Enumeration;
@@ -127,7 +127,7 @@ public final class LatchkeySecurityFilter extends OncePerRequestFilter {
             LOG.debug("token {} accepted by the engine but its owner could not be loaded: {}", token.id(),
                     e.toString());
             listener.refused(HttpServletResponse.SC_UNAUTHORIZED);
-            invalidToken(response);
+            latchkeyFilter.refuse(response, RefusalReason.OWNER_INACTIVE); // the filter's own answer, realm and all
             return;
         }
         listener.allowed(token);
@@ -154,14 +154,5 @@ public final class LatchkeySecurityFilter extends OncePerRequestFilter {
             authorities.add(new SimpleGrantedAuthority(g));
         }
         return new LatchkeyAuthentication(user, name, token, authorities);
-    }
-
-    private static void invalidToken(HttpServletResponse response) throws IOException {
-        response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
-        response.setHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
-        response.setHeader("Cache-Control", "no-store");
-        response.setContentType("application/json");
-        response.getOutputStream().write("{\"error\":\"invalid_token\",\"message\":\"the token is not valid\"}"
-                .getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -167,6 +167,38 @@ class LatchkeySecurityFilterTest {
     }
 
     @Test
+    void ownerWhenSpringCannotLoadThemThenTheFiltersOwnInvalidTokenAnswerWithRealm() throws Exception {
+        // the engine accepts the token (its directory knows alice); the host's UserDetailsService does not
+        UserDetailsServiceDirectory hostUsers = new UserDetailsServiceDirectory(new InMemoryUserDetailsManager(
+                User.withUsername("admin").password("{noop}x").roles("USER").build()));
+        LatchkeySecurityFilter springFilter = new LatchkeySecurityFilter(
+                LatchkeyFilter.builder(latchkey).realm("corp api").build(), Optional.of(hostUsers), latchkey,
+                counters, SecurityContextHolder.getContextHolderStrategy());
+        String t = token("alice", AccessLevel.READ);
+        MockHttpServletResponse refused = new MockHttpServletResponse();
+        springFilter.doFilter(request("GET", "/api/me", "Bearer " + t), refused, new MockFilterChain());
+
+        // what the Latchkey filter itself answers to a token it refuses, with the same realm
+        String broken = t.substring(0, t.length() - 1) + (t.endsWith("A") ? "B" : "A");
+        MockHttpServletResponse byFilter = new MockHttpServletResponse();
+        LatchkeyFilter.builder(latchkey).realm("corp api").build()
+                .doFilter(request("GET", "/api/me", "Bearer " + broken), byFilter, new MockFilterChain());
+
+        assertThat(refused.getStatus()).isEqualTo(401).isEqualTo(byFilter.getStatus());
+        assertThat(refused.getHeaders("WWW-Authenticate")).containsExactlyElementsOf(byFilter.getHeaders("WWW-Authenticate"));
+        assertThat(refused.getHeaders("WWW-Authenticate")).first().asString()
+                .startsWith("Bearer realm=\"corp api\", error=\"invalid_token\"");
+        assertThat(refused.getHeaders("WWW-Authenticate")).contains("Basic realm=\"corp api\", charset=\"UTF-8\"");
+        assertThat(refused.getHeader("Cache-Control")).isEqualTo("no-store");
+        assertThat(refused.getContentType()).isEqualTo(byFilter.getContentType());
+        assertThat(refused.getContentAsString()).isEqualTo(byFilter.getContentAsString())
+                .contains("\"error\":\"invalid_token\"").doesNotContain(t);
+        assertThat(SecurityContextHolder.getContext().getAuthentication()).isNull();
+        assertThat(counters.decisions(LatchkeyCounters.Outcome.INVALID_TOKEN)).isEqualTo(1);
+        assertThat(counters.decisions(LatchkeyCounters.Outcome.ALLOWED)).isZero();
+    }
+
+    @Test
     void noCredentialWhenPresentedThenPassedOnAndNoDecisionCounted() throws Exception {
         MockHttpServletResponse res = run(request("GET", "/"));
         assertThat(res.getStatus()).isEqualTo(200);

@@ -17,6 +17,8 @@ import dev.latchkey.jdbc.SchemaInstaller;
 import dev.latchkey.jdbc.SqlDialect;
 import dev.latchkey.spi.AccessLevel;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -63,7 +65,8 @@ import org.postgresql.ds.PGSimpleDataSource;
  *
  * <p>Needs PostgreSQL: {@code LATCHKEY_BENCH_POSTGRES_URL} (and optionally {@code LATCHKEY_BENCH_POSTGRES_USER}
  * / {@code _PASSWORD}), as {@link ColdPathBenchmark}; without it the trial fails at once with that message and
- * JMH goes on with the other benchmarks. Tables use the prefix {@code lkbench_rev_} and are recreated.
+ * JMH goes on with the other benchmarks. Tables use the prefix {@code lkbench_rev_}: what an earlier
+ * (perhaps crashed) run left is dropped at setup, and the trial's own tables at teardown.
  *
  * <p>Run: {@code LATCHKEY_BENCH_POSTGRES_URL=jdbc:postgresql://127.0.0.1:5432/test java -jar
  * benchmarks/target/benchmarks.jar RevocationLatencyBenchmark}.
@@ -182,13 +185,37 @@ public class RevocationLatencyBenchmark {
         return pool;
     }
 
+    /** Drops what an earlier trial left (a crashed one too), then installs the schema afresh. */
     private void recreateSchema(DataSource ds) throws SQLException {
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
-            for (String t : new String[] {"tokens", "changes", "change_seq", "policy", "audit", "nodes", "notices"}) {
-                s.execute("DROP TABLE IF EXISTS " + prefix + t);
+        dropTables(ds, prefix);
+        SchemaInstaller.install(ds, SqlDialect.POSTGRESQL, prefix);
+    }
+
+    /**
+     * Drops every table of the current schema whose name starts with {@code prefix} (exactly: {@code _} is no
+     * wildcard here), in one statement so that references between them do not matter; their sequences go with them.
+     * A lock held elsewhere fails the drop after ten seconds instead of hanging the run.
+     */
+    static void dropTables(DataSource ds, String prefix) throws SQLException {
+        List<String> tables = new ArrayList<>();
+        try (Connection c = ds.getConnection()) {
+            try (PreparedStatement q = c.prepareStatement("SELECT tablename FROM pg_tables "
+                    + "WHERE schemaname = current_schema() AND left(tablename, length(?)) = ? ORDER BY tablename")) {
+                q.setString(1, prefix);
+                q.setString(2, prefix);
+                try (ResultSet rs = q.executeQuery()) {
+                    while (rs.next()) {
+                        tables.add('"' + rs.getString(1).replace("\"", "\"\"") + '"');
+                    }
+                }
+            }
+            if (!tables.isEmpty()) {
+                try (Statement s = c.createStatement()) {
+                    s.execute("SET lock_timeout = '10s'");
+                    s.execute("DROP TABLE IF EXISTS " + String.join(", ", tables));
+                }
             }
         }
-        SchemaInstaller.install(ds, SqlDialect.POSTGRESQL, prefix);
     }
 
     /**
@@ -244,26 +271,33 @@ public class RevocationLatencyBenchmark {
         }
     }
 
+    /** Stops both nodes and drops the tables this trial made, so nothing is left in the database. */
     @TearDown(Level.Trial)
-    public void tearDown() throws InterruptedException {
+    public void tearDown() throws InterruptedException, SQLException {
         running = false;
         for (Thread t : loaders) {
             t.join(5_000);
         }
-        if (listener != null) {
-            listener.close();
-        }
-        if (b != null) {
-            b.close();
-        }
-        if (a != null) {
-            a.close();
-        }
-        if (poolA != null) {
-            poolA.dispose();
-        }
-        if (poolB != null) {
-            poolB.dispose();
+        try {
+            if (listener != null) {
+                listener.close();
+            }
+            if (b != null) {
+                b.close();
+            }
+            if (a != null) {
+                a.close();
+            }
+            if (poolA != null) {
+                dropTables(poolA, prefix);
+            }
+        } finally {
+            if (poolA != null) {
+                poolA.dispose();
+            }
+            if (poolB != null) {
+                poolB.dispose();
+            }
         }
     }
 

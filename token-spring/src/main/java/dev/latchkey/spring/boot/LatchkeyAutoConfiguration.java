@@ -204,6 +204,9 @@ public class LatchkeyAutoConfiguration {
         if (properties.getCluster().isEnabled()) {
             b.cluster(clusterOptions(properties.getCluster()));
         }
+        if (properties.isSingleNode()) {
+            b.singleNode(); // with latchkey.cluster.enabled=true the engine refuses to start, saying both were set
+        }
         return b.build();
     }
 

@@ -44,6 +44,14 @@ public class LatchkeyProperties {
      */
     private Duration directoryCacheTtl;
 
+    /**
+     * Declares this node the only one using its store, so it does not follow the store's change feed (the engine's
+     * {@code singleNode()}). Default false: a store other nodes can share (JDBC) is followed. A store with a node
+     * registry checks the declaration: another live node there makes this node follow the feed anyway, with a
+     * warning. Contradicts {@code latchkey.cluster.enabled=true} (the start fails).
+     */
+    private boolean singleNode;
+
     private final Password password = new Password();
     private final Store store = new Store();
     private final Cluster cluster = new Cluster();
@@ -111,6 +119,14 @@ public class LatchkeyProperties {
 
     public void setDirectoryCacheTtl(Duration directoryCacheTtl) {
         this.directoryCacheTtl = directoryCacheTtl;
+    }
+
+    public boolean isSingleNode() {
+        return singleNode;
+    }
+
+    public void setSingleNode(boolean singleNode) {
+        this.singleNode = singleNode;
     }
 
     public Password getPassword() {

@@ -3,6 +3,7 @@ package dev.latchkey.spring.boot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.latchkey.core.memory.InMemoryTokenStore;
+import dev.latchkey.core.ClusterState;
 import dev.latchkey.core.Latchkey;
 import dev.latchkey.servlet.LatchkeyFilter;
 import dev.latchkey.spi.AccessLevel;
@@ -107,6 +108,37 @@ class LatchkeyAutoConfigurationTest {
         runner.withBean("dataSource", javax.sql.DataSource.class, () -> h2)
                 .withPropertyValues("latchkey.store.type=memory")
                 .run(c -> assertThat(c.getBean(TokenStore.class)).isInstanceOf(InMemoryTokenStore.class));
+    }
+
+    @Test
+    void singleNodeWhenDeclaredThenAJdbcBackedEngineDoesNotFollowTheChangeFeed() {
+        org.h2.jdbcx.JdbcDataSource h2 = new org.h2.jdbcx.JdbcDataSource();
+        h2.setURL("jdbc:h2:mem:single-node-" + java.util.UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        // by default a store other nodes can share is followed
+        runner.withBean("dataSource", javax.sql.DataSource.class, () -> h2).run(c -> {
+            assertThat(c).hasNotFailed();
+            assertThat(c.getBean(TokenStore.class)).isInstanceOf(dev.latchkey.jdbc.JdbcTokenStore.class);
+            assertThat(c.getBean(Latchkey.class).clusterState().mode()).isEqualTo(ClusterState.Mode.FOLLOWING);
+        });
+        runner.withBean("dataSource", javax.sql.DataSource.class, () -> h2)
+                .withPropertyValues("latchkey.single-node=false")
+                .run(c -> assertThat(c.getBean(Latchkey.class).clusterState().mode())
+                        .isEqualTo(ClusterState.Mode.FOLLOWING));
+        runner.withBean("dataSource", javax.sql.DataSource.class, () -> h2)
+                .withPropertyValues("latchkey.single-node=true")
+                .run(c -> {
+                    assertThat(c).hasNotFailed();
+                    assertThat(c.getBean(LatchkeyProperties.class).isSingleNode()).isTrue();
+                    assertThat(c.getBean(Latchkey.class).clusterState().mode())
+                            .isEqualTo(ClusterState.Mode.SINGLE_NODE);
+                });
+    }
+
+    @Test
+    void singleNodeWhenAlsoClusterEnabledThenStartFailsNamingBoth() {
+        runner.withPropertyValues("latchkey.single-node=true", "latchkey.cluster.enabled=true").run(c ->
+                assertThat(c).getFailure().rootCause().hasMessageContaining("cluster(...)")
+                        .hasMessageContaining("singleNode()"));
     }
 
     @Test

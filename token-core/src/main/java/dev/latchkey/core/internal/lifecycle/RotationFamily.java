@@ -1,5 +1,8 @@
 package dev.latchkey.core.internal.lifecycle;
 
+import dev.latchkey.core.IssuedToken;
+import dev.latchkey.core.Policy;
+import dev.latchkey.core.TokenSecret;
 import dev.latchkey.core.internal.EngineSettings;
 import dev.latchkey.core.internal.audit.Auditor;
 import dev.latchkey.core.internal.authn.TokenCache;
@@ -7,9 +10,14 @@ import dev.latchkey.spi.AuditEvent;
 import dev.latchkey.spi.AuditEventType;
 import dev.latchkey.spi.AuditOutcome;
 import dev.latchkey.spi.ConcurrentUpdateException;
+import dev.latchkey.spi.DuplicateTokenException;
+import dev.latchkey.spi.InsertConditions;
+import dev.latchkey.spi.LimitExceededException;
 import dev.latchkey.spi.Revocation;
 import dev.latchkey.spi.TokenRecord;
 import dev.latchkey.spi.TokenState;
+import java.time.DateTimeException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashSet;
@@ -24,7 +32,8 @@ import java.util.Set;
  * when the successor really is that: same owner, kind and name, created at that very instant. So a reason a user
  * typed when revoking ("rotated to" someone else's id) never links to another token.
  *
- * <p>{@link #revokeSuccessors} is reuse detection's answer: a rotated-away secret came back, so every successor
+ * <p>{@link #rotate} is the one place that writes the link, for a rotation by a user and for a token's rotation of
+ * itself alike. {@link #revokeSuccessors} is reuse detection's answer: a rotated-away secret came back, so every successor
  * still active is revoked as leaked (audited, which tells the owner). Each revocation is a compare-and-set; a
  * successor that is rotated meanwhile is followed to its own successor, so a racing rotation cannot slip out.
  */
@@ -34,13 +43,67 @@ final class RotationFamily {
     private static final int MAX_GENERATIONS = 10_000;
 
     private final EngineSettings s;
+    private final TokenSpecs specs;
     private final TokenCache cache;
     private final Auditor auditor;
 
-    RotationFamily(EngineSettings s, TokenCache cache, Auditor auditor) {
+    RotationFamily(EngineSettings s, TokenSpecs specs, TokenCache cache, Auditor auditor) {
         this.s = s;
+        this.specs = specs;
         this.cache = cache;
         this.auditor = auditor;
+    }
+
+    /** A rotation's outcome: the old record as stored (revoked, linked) and the successor with its secret. */
+    record Rotated(TokenRecord revoked, IssuedToken successor) {
+    }
+
+    /**
+     * Replaces {@code old} (as read, at its version) by a successor in one atomic store step: of racing rotations
+     * exactly one revokes the old record. The successor keeps every restriction and its creator (a rotation by the
+     * owner must not turn restrictions a token manager set into restrictions the owner set, and may then widen)
+     * and the old lifetime, cut to the policy's maximum; the policy's limits apply as on create.
+     *
+     * @throws ConcurrentUpdateException another writer changed {@code old} since it was read
+     * @throws LimitExceededException the successor would break a policy limit
+     */
+    Rotated rotate(TokenRecord old, String actor, Policy p, Instant now) {
+        Optional<Instant> expiresAt = old.expiresAt().map(e -> plus(now, Duration.between(old.createdAt(), e)));
+        if (expiresAt.isPresent() && p.maxLifetime().isPresent()
+                && Duration.between(now, expiresAt.get()).compareTo(p.maxLifetime().get()) > 0) {
+            expiresAt = Optional.of(plus(now, p.maxLifetime().get()));
+        }
+        if (expiresAt.isEmpty() && p.expiryRequired()) {
+            expiresAt = p.defaultLifetime().or(p::maxLifetime).map(d -> plus(now, d));
+        }
+        InsertConditions limits = TokenSpecs.limits(p, old.kind(), now);
+        for (int collisions = 0; ; collisions++) {
+            TokenSecret secret = s.format().generate(old.kind());
+            TokenRecord successor = specs.newRecord(secret, old.kind(), old.name(), old.owner(), old.createdBy(),
+                    old.scope(), old.allowedCidrs(), now, expiresAt);
+            TokenRecord revoked = old.withRevocation(new Revocation(now, actor, ROTATED_TO + successor.id()));
+            TokenRecord stored;
+            try {
+                stored = s.store().rotate(revoked, old.version(), successor, limits);
+            } catch (DuplicateTokenException e) {
+                if (collisions >= 3) {
+                    throw e; // 178 random bits colliding four times means something else is wrong
+                }
+                continue;
+            }
+            cache.changedLocally(stored);
+            cache.changedLocally(successor);
+            return new Rotated(stored, new IssuedToken(successor, secret));
+        }
+    }
+
+    /** A lifetime carried over from a stored record: out of {@link Instant}'s range means the farthest instant. */
+    private static Instant plus(Instant now, Duration d) {
+        try {
+            return now.plus(d);
+        } catch (ArithmeticException | DateTimeException e) {
+            return Instant.MAX.truncatedTo(ChronoUnit.MILLIS);
+        }
     }
 
     /** The successor {@code r} was rotated to, when {@code r} was rotated away (checked as the class says). */

@@ -5,11 +5,8 @@ import dev.latchkey.core.Credential;
 import dev.latchkey.core.IssuedToken;
 import dev.latchkey.core.PermissionDeniedException;
 import dev.latchkey.core.Policy;
-import dev.latchkey.core.TokenFormat;
-import dev.latchkey.core.TokenSecret;
 import dev.latchkey.core.internal.EngineSettings;
 import dev.latchkey.core.internal.audit.Auditor;
-import dev.latchkey.core.internal.authn.TokenCache;
 import dev.latchkey.core.internal.policy.PolicyHolder;
 import dev.latchkey.core.internal.text.SafeText;
 import dev.latchkey.spi.AccessLevel;
@@ -18,15 +15,9 @@ import dev.latchkey.spi.AuditEventType;
 import dev.latchkey.spi.AuditOutcome;
 import dev.latchkey.spi.ConcurrentUpdateException;
 import dev.latchkey.spi.DirectoryUser;
-import dev.latchkey.spi.DuplicateTokenException;
-import dev.latchkey.spi.InsertConditions;
 import dev.latchkey.spi.LimitExceededException;
-import dev.latchkey.spi.Revocation;
 import dev.latchkey.spi.TokenKind;
 import dev.latchkey.spi.TokenRecord;
-import java.security.SecureRandom;
-import java.time.DateTimeException;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
@@ -44,23 +35,18 @@ import java.util.Optional;
  * calls with one secret exactly one succeeds.
  */
 final class SelfRotation {
-    private static final char[] ID_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz".toCharArray();
-
     private final EngineSettings s;
     private final PolicyHolder policy;
-    private final TokenCache cache;
     private final Auditor auditor;
     private final PresentedToken identity;
     private final RotationFamily family;
-    private final SecureRandom random = new SecureRandom();
 
-    SelfRotation(EngineSettings s, PolicyHolder policy, TokenCache cache, Auditor auditor) {
+    SelfRotation(EngineSettings s, PolicyHolder policy, RotationFamily family, Auditor auditor) {
         this.s = s;
         this.policy = policy;
-        this.cache = cache;
         this.auditor = auditor;
         this.identity = new PresentedToken(s, policy, auditor);
-        this.family = new RotationFamily(s, cache, auditor);
+        this.family = family;
     }
 
     IssuedToken rotate(Credential presented, String clientIp) {
@@ -101,77 +87,31 @@ final class SelfRotation {
     }
 
     private IssuedToken rotate(TokenRecord old, String actor, String clientIp, Policy p, Instant now) {
-        Optional<Instant> expiresAt = old.expiresAt().map(e -> plus(now, Duration.between(old.createdAt(), e)));
-        if (expiresAt.isPresent() && p.maxLifetime().isPresent()
-                && Duration.between(now, expiresAt.get()).compareTo(p.maxLifetime().get()) > 0) {
-            expiresAt = Optional.of(plus(now, p.maxLifetime().get()));
+        RotationFamily.Rotated done;
+        try {
+            done = family.rotate(old, actor, p, now);
+        } catch (ConcurrentUpdateException e) {
+            throw new ConflictException("token " + old.id() + " was rotated or changed by another request at the "
+                    + "same time; only one rotation of a secret succeeds");
+        } catch (LimitExceededException e) {
+            throw new ConflictException("the rotated token would break a policy limit (" + e.limit() + ")");
         }
-        if (expiresAt.isEmpty() && p.expiryRequired()) {
-            expiresAt = p.defaultLifetime().or(p::maxLifetime).map(d -> plus(now, d));
-        }
-        InsertConditions limits = InsertConditions.asOf(now);
-        if (p.maxTokensPerUser().isPresent()) {
-            limits = limits.withMaxActivePerOwner(p.maxTokensPerUser().getAsInt());
-        }
-        if (old.kind() == TokenKind.SERVICE) {
-            limits = limits.withUniqueActiveServiceName();
-        }
-        for (int collisions = 0; ; collisions++) {
-            TokenSecret secret = s.format().generate(old.kind());
-            String digest = s.digester().digest(secret.reveal());
-            TokenRecord successor = new TokenRecord(newId(), old.kind(), old.name(), old.owner(), old.createdBy(),
-                    old.scope(), old.allowedCidrs(), digest, s.digester().algorithmId(),
-                    TokenFormat.hint(secret.reveal()), now, expiresAt, Optional.empty(), Optional.empty(), 0);
-            TokenRecord revoked = old.withRevocation(new Revocation(now, actor,
-                    RotationFamily.ROTATED_TO + successor.id()));
-            TokenRecord stored;
-            try {
-                stored = s.store().rotate(revoked, old.version(), successor, limits);
-            } catch (DuplicateTokenException e) {
-                if (collisions >= 3) {
-                    throw e;
-                }
-                continue;
-            } catch (ConcurrentUpdateException e) {
-                throw new ConflictException("token " + old.id() + " was rotated or changed by another request at the "
-                        + "same time; only one rotation of a secret succeeds");
-            } catch (LimitExceededException e) {
-                throw new ConflictException("the rotated token would break a policy limit (" + e.limit() + ")");
-            }
-            cache.changedLocally(stored);
-            cache.changedLocally(successor);
-            Map<String, String> details = new LinkedHashMap<>();
-            details.put("newTokenId", successor.id());
-            details.put("rotatedBy", "the token itself");
-            details.put("createdBy", old.createdBy());
-            details.put("expiresAt", old.expiresAt().map(Instant::toString).orElse("never") + " -> "
-                    + successor.expiresAt().map(Instant::toString).orElse("never"));
-            auditor.audit(new AuditEvent(AuditEventType.TOKEN_ROTATED, now, actor, Optional.of(old.id()),
-                    Optional.of(old.owner()), Optional.of(clientIp), AuditOutcome.SUCCESS, Optional.empty(), details));
-            return new IssuedToken(successor, secret);
-        }
+        TokenRecord successor = done.successor().record();
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("newTokenId", successor.id());
+        details.put("rotatedBy", "the token itself");
+        details.put("createdBy", old.createdBy());
+        details.put("expiresAt", Modifications.change(old.expiresAt().map(Instant::toString).orElse("never"),
+                successor.expiresAt().map(Instant::toString).orElse("never")));
+        auditor.audit(new AuditEvent(AuditEventType.TOKEN_ROTATED, now, actor, Optional.of(old.id()),
+                Optional.of(old.owner()), Optional.of(clientIp), AuditOutcome.SUCCESS, Optional.empty(), details));
+        return done.successor();
     }
 
     private PermissionDeniedException denied(TokenRecord r, String clientIp, String why) {
         auditor.audit(new AuditEvent(AuditEventType.TOKEN_MANAGE_DENIED, now(), r.owner(), Optional.of(r.id()),
                 Optional.of(r.owner()), Optional.of(clientIp), AuditOutcome.FAILURE, Optional.of(why), Map.of()));
         return new PermissionDeniedException(why);
-    }
-
-    private static Instant plus(Instant now, Duration d) {
-        try {
-            return now.plus(d);
-        } catch (ArithmeticException | DateTimeException e) {
-            return Instant.MAX.truncatedTo(ChronoUnit.MILLIS);
-        }
-    }
-
-    private String newId() {
-        char[] id = new char[16];
-        for (int i = 0; i < id.length; i++) {
-            id[i] = ID_ALPHABET[random.nextInt(ID_ALPHABET.length)];
-        }
-        return new String(id);
     }
 
     private Instant now() {

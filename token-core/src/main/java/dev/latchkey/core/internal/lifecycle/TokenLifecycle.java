@@ -22,14 +22,12 @@ import dev.latchkey.spi.DuplicateTokenException;
 import dev.latchkey.spi.InsertConditions;
 import dev.latchkey.spi.LimitExceededException;
 import dev.latchkey.spi.Page;
-import dev.latchkey.spi.Revocation;
 import dev.latchkey.spi.Scope;
 import dev.latchkey.spi.TokenKind;
 import dev.latchkey.spi.TokenQuery;
 import dev.latchkey.spi.TokenRecord;
 import dev.latchkey.spi.TokenSort;
 import dev.latchkey.spi.TokenState;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,6 +49,7 @@ public final class TokenLifecycle implements TokenService {
     private final Permissions perm;
     private final TokenSpecs specs;
     private final Modifications mods;
+    private final RotationFamily family;
     private final SelfRotation self;
 
     public TokenLifecycle(EngineSettings s, PolicyHolder policy, TokenCache cache, Auditor auditor) {
@@ -60,7 +59,8 @@ public final class TokenLifecycle implements TokenService {
         this.perm = new Permissions(s, policy, auditor);
         this.specs = new TokenSpecs(s);
         this.mods = new Modifications(s, perm, specs, cache, auditor);
-        this.self = new SelfRotation(s, policy, cache, auditor);
+        this.family = new RotationFamily(s, specs, cache, auditor);
+        this.self = new SelfRotation(s, policy, family, auditor);
     }
 
     // ------------------------------------------------------------------ permission model
@@ -195,51 +195,27 @@ public final class TokenLifecycle implements TokenService {
         }
         Policy p = perm.policy();
         perm.requireMayCreateNow(actor, u, old, p);
-        Optional<Instant> expiresAt = old.expiresAt().map(e -> TokenSpecs.plus(now, Duration.between(old.createdAt(), e)));
-        if (expiresAt.isPresent() && p.maxLifetime().isPresent()
-                && Duration.between(now, expiresAt.get()).compareTo(p.maxLifetime().get()) > 0) {
-            expiresAt = Optional.of(TokenSpecs.plus(now, p.maxLifetime().get()));
-        }
-        if (expiresAt.isEmpty() && p.expiryRequired()) {
-            expiresAt = p.defaultLifetime().or(p::maxLifetime).map(d -> TokenSpecs.plus(now, d));
-        }
-        InsertConditions limits = TokenSpecs.limits(p, old.kind(), now);
-        for (int collisions = 0; ; collisions++) {
-            TokenSecret secret = s.format().generate(old.kind());
-            // the successor keeps every restriction and its creator: a rotation by the owner must not turn
-            // restrictions a token manager set into restrictions the owner set (and may then widen)
-            TokenRecord successor = specs.newRecord(secret, old.kind(), old.name(), old.owner(), old.createdBy(),
-                    old.scope(), old.allowedCidrs(), now, expiresAt);
-            TokenRecord revoked = old.withRevocation(new Revocation(now, actor.user(), "rotated to " + successor.id()));
-            TokenRecord stored;
-            try {
-                // one atomic step in the store: of N racing rotations exactly one revokes the old token
-                stored = s.store().rotate(revoked, old.version(), successor, limits);
-            } catch (DuplicateTokenException e) {
-                if (collisions >= 3) {
-                    throw e;
-                }
-                continue;
-            } catch (ConcurrentUpdateException e) {
-                // lost to another writer: a rotation or revocation shows as revoked on the next read (409 there);
-                // a mere rename is retried from the fresh record
-                if (lastAttempt) {
-                    throw new ConflictException("token " + id + " kept changing while it was being rotated; try again");
-                }
-                return Optional.empty();
-            } catch (LimitExceededException e) {
-                throw TokenSpecs.limitConflict(e, old.owner(), old.name(), limits);
+        RotationFamily.Rotated done;
+        try {
+            done = family.rotate(old, actor.user(), p, now);
+        } catch (ConcurrentUpdateException e) {
+            // lost to another writer: a rotation or revocation shows as revoked on the next read (409 there);
+            // a mere rename is retried from the fresh record
+            if (lastAttempt) {
+                throw new ConflictException("token " + id + " kept changing while it was being rotated; try again");
             }
-            cache.changedLocally(stored);
-            cache.changedLocally(successor);
-            Map<String, String> details = new LinkedHashMap<>();
-            details.put("newTokenId", successor.id());
-            details.put("rotatedBy", actor.user());
-            details.put("expiresAt", Modifications.change(old.expiresAt().map(Instant::toString).orElse("never"),
-                    successor.expiresAt().map(Instant::toString).orElse("never")));
-            perm.auditOk(AuditEventType.TOKEN_ROTATED, actor, stored, details);
-            return Optional.of(new IssuedToken(successor, secret));
+            return Optional.empty();
+        } catch (LimitExceededException e) {
+            throw TokenSpecs.limitConflict(e, old.owner(), old.name(), TokenSpecs.limits(p, old.kind(), now));
         }
+        TokenRecord successor = done.successor().record();
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("newTokenId", successor.id());
+        details.put("rotatedBy", actor.user());
+        details.put("expiresAt", Modifications.change(old.expiresAt().map(Instant::toString).orElse("never"),
+                successor.expiresAt().map(Instant::toString).orElse("never")));
+        perm.auditOk(AuditEventType.TOKEN_ROTATED, actor, done.revoked(), details);
+        return Optional.of(done.successor());
     }
 
     @Override
