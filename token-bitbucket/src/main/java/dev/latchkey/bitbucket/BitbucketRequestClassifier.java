@@ -48,7 +48,13 @@ import java.util.Optional;
  * (it runs on every request).
  */
 public final class BitbucketRequestClassifier implements RequestClassifier {
+    /**
+     * The domain of project-level grants; its resources are project keys ({@code KEY}).
+     */
     public static final String PROJECT = "project";
+    /**
+     * The domain of repository-level grants; its resources are {@code KEY/slug}.
+     */
     public static final String REPOSITORY = "repository";
     /** System administration: granted only by a scope that names this domain explicitly. */
     public static final String SYSTEM = "system";
@@ -104,7 +110,11 @@ public final class BitbucketRequestClassifier implements RequestClassifier {
 
     private final EndpointTrie endpoints = EndpointTrie.load();
 
-    /** How many documented (method, endpoint) pairs this classifier knows. */
+    /**
+     * How many documented (method, endpoint) pairs this classifier knows.
+     *
+     * @return the number of documented endpoint and method pairs
+     */
     public int knownEndpoints() {
         return endpoints.size();
     }

@@ -59,7 +59,9 @@ public final class ConsoleServlet extends HttpServlet {
     public static final String VERSION = version();
     private static final String SHELL = new String(read("shell.html"), StandardCharsets.UTF_8);
 
+    /** Where the token REST API is mounted, relative to the context path; from the builder or an init parameter. */
     private String apiPath;
+    /** The host's sign-in page, relative to the context path; empty when there is none. */
     private String loginUrl;
 
     /** For {@code web.xml}: reads the init parameters {@code apiPath} (required) and {@code loginUrl}. */
@@ -71,7 +73,11 @@ public final class ConsoleServlet extends HttpServlet {
         this.loginUrl = b.loginUrl;
     }
 
-    /** Starts a builder. */
+    /**
+     * Starts a builder.
+     *
+     * @return a builder with no option set
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -87,6 +93,8 @@ public final class ConsoleServlet extends HttpServlet {
         /**
          * Where the token REST API is mounted, relative to the context path, e.g. {@code /rest/latchkey/1.0}.
          *
+         * @param path the API's path, e.g. {@code /rest/latchkey/1.0}
+         * @return this builder
          * @throws IllegalArgumentException when it does not start with {@code /} or holds characters other than
          *                                  letters, digits and {@code /._-}
          * @throws IllegalStateException    when set twice
@@ -103,6 +111,8 @@ public final class ConsoleServlet extends HttpServlet {
          * The host's sign-in page, relative to the context path, e.g. {@code /login}; the pages link to it (with
          * {@code ?next=} the page) when the REST API answers 401. Without it, the pages only say to sign in.
          *
+         * @param path the sign-in page's path, e.g. {@code /login}
+         * @return this builder
          * @throws IllegalArgumentException like {@link #apiPath(String)}
          * @throws IllegalStateException    when set twice
          */
@@ -117,6 +127,7 @@ public final class ConsoleServlet extends HttpServlet {
         /**
          * Builds the servlet.
          *
+         * @return the servlet, to be mounted by the host
          * @throws IllegalStateException when {@link #apiPath(String)} was not set
          */
         public ConsoleServlet build() {

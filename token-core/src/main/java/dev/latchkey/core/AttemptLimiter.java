@@ -21,6 +21,8 @@ public interface AttemptLimiter {
      * not, the refused attempt is counted in the aggregated audit and the periodic summary, and the time until
      * the next attempt is admitted is returned (at least one second).
      *
+     * @param clientIp the client address, or empty when unknown
+     * @return empty when the attempt may proceed; otherwise how long the client should wait
      * @throws NullPointerException if {@code clientIp} is null
      */
     Optional<Duration> admit(String clientIp);
@@ -28,6 +30,7 @@ public interface AttemptLimiter {
     /**
      * Counts one failed attempt from {@code clientIp}.
      *
+     * @param clientIp the client address, or empty when unknown
      * @throws NullPointerException if {@code clientIp} is null
      */
     void failed(String clientIp);

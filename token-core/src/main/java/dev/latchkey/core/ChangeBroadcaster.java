@@ -11,7 +11,12 @@ package dev.latchkey.core;
  * @since 0.1
  */
 public interface ChangeBroadcaster {
-    /** A token with this digest (not secret) changed here. */
+    /**
+     * A token with this digest (not secret) changed here.
+     *
+     * @param digest the changed token's digest (the store key, not the secret), for the other nodes' {@link
+     *               Latchkey#onClusterTokenChange}
+     */
     void tokenChanged(String digest);
 
     /** The policy changed here. */

@@ -18,6 +18,15 @@ import java.util.Objects;
  * @since 0.1
  */
 public record ClusterOptions(Duration stalenessBound, Duration pollInterval, Duration changeRetention) {
+    /**
+     * Checks that the options keep the staleness bound.
+     *
+     * @param stalenessBound  the most time a change may take to apply here, at least 100 ms
+     * @param pollInterval    how often to poll the feed, at least 10 ms and at most half the bound
+     * @param changeRetention how long change events are kept, at least ten bounds
+     * @throws NullPointerException if an option is null
+     * @throws ValidationException  naming the option that breaks its rule
+     */
     public ClusterOptions {
         Objects.requireNonNull(stalenessBound, "stalenessBound");
         Objects.requireNonNull(pollInterval, "pollInterval");
@@ -40,12 +49,23 @@ public record ClusterOptions(Duration stalenessBound, Duration pollInterval, Dur
         }
     }
 
-    /** Bound 2 s, poll every 500 ms, keep events for an hour. */
+    /**
+     * Bound 2 s, poll every 500 ms, keep events for an hour.
+     *
+     * @return the default options
+     */
     public static ClusterOptions defaults() {
         return new ClusterOptions(Duration.ofSeconds(2), Duration.ofMillis(500), Duration.ofHours(1));
     }
 
-    /** A bound with the poll interval at a quarter of it and the default retention. */
+    /**
+     * A bound with the poll interval at a quarter of it and the default retention.
+     *
+     * @param bound the staleness bound, at least 100 ms
+     * @return options with that bound, polling every quarter bound, keeping events for an hour or ten bounds if longer
+     * @throws NullPointerException if {@code bound} is null
+     * @throws ValidationException  if {@code bound} is below 100 ms
+     */
     public static ClusterOptions withBound(Duration bound) {
         Duration retention = Duration.ofHours(1);
         if (retention.compareTo(bound.multipliedBy(10)) < 0) {

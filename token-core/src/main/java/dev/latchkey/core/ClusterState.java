@@ -19,6 +19,17 @@ import java.util.Objects;
  */
 public record ClusterState(String nodeName, Mode mode, boolean trusted, Duration lag, Duration bound,
                            List<String> liveNodes) {
+    /**
+     * Checks the fields and keeps an immutable copy of {@code liveNodes}.
+     *
+     * @param nodeName  this node's name
+     * @param mode      whether this node follows the change feed, and why
+     * @param trusted   whether the caches are trusted now
+     * @param lag       time since the change feed was last read completely
+     * @param bound     the staleness bound in force
+     * @param liveNodes the nodes that sent a heartbeat recently
+     * @throws NullPointerException if a field, or an entry of {@code liveNodes}, is null
+     */
     public ClusterState {
         Objects.requireNonNull(nodeName, "nodeName");
         Objects.requireNonNull(mode, "mode");

@@ -11,6 +11,11 @@ import dev.latchkey.spi.LatchkeyException;
 public class ConflictException extends LatchkeyException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Creates the exception.
+     *
+     * @param message what conflicted, for the caller (it holds no secret)
+     */
     public ConflictException(String message) {
         super(message);
     }

@@ -18,22 +18,43 @@ public final class Credential {
         this.basicUsername = basicUsername;
     }
 
-    /** A token sent as {@code Authorization: Bearer <token>}. */
+    /**
+     * A token sent as {@code Authorization: Bearer <token>}.
+     *
+     * @param token the token text after {@code Bearer }
+     * @return the credential
+     * @throws NullPointerException if {@code token} is null
+     */
     public static Credential bearer(String token) {
         return new Credential(token, Optional.empty());
     }
 
-    /** A token sent as the password of {@code Authorization: Basic}, with the user name that came with it. */
+    /**
+     * A token sent as the password of {@code Authorization: Basic}, with the user name that came with it.
+     *
+     * @param username the Basic user name
+     * @param token    the Basic password
+     * @return the credential
+     * @throws NullPointerException if an argument is null
+     */
     public static Credential basic(String username, String token) {
         return new Credential(token, Optional.of(Objects.requireNonNull(username, "username")));
     }
 
-    /** The presented token text (a secret; may be garbage). */
+    /**
+     * The presented token text (a secret; may be garbage).
+     *
+     * @return the token text, exactly as presented
+     */
     public String token() {
         return token;
     }
 
-    /** The Basic user name, when the token came as a Basic password. */
+    /**
+     * The Basic user name, when the token came as a Basic password.
+     *
+     * @return the Basic user name, or empty for a Bearer token
+     */
     public Optional<String> basicUsername() {
         return basicUsername;
     }

@@ -11,7 +11,11 @@ import java.util.Optional;
  */
 public sealed interface Decision {
 
-    /** Whether the request is allowed. */
+    /**
+     * Whether the request is allowed.
+     *
+     * @return true for {@link Allowed}, false for {@link Refused}
+     */
     boolean isAllowed();
 
     /**
@@ -21,6 +25,13 @@ public sealed interface Decision {
      * @param token     the token's non-secret facts
      */
     record Allowed(TokenPrincipal principal, TokenInfo token) implements Decision {
+        /**
+         * Checks the fields.
+         *
+         * @param principal who the request acts as
+         * @param token     the token's non-secret facts
+         * @throws NullPointerException if a field is null
+         */
         public Allowed {
             Objects.requireNonNull(principal, "principal");
             Objects.requireNonNull(token, "token");
@@ -41,13 +52,26 @@ public sealed interface Decision {
      *                   at least one); empty otherwise
      */
     record Refused(RefusalReason reason, Optional<String> tokenId, Optional<Duration> retryAfter) implements Decision {
+        /**
+         * Checks the fields.
+         *
+         * @param reason     why
+         * @param tokenId    the token's public id when it was identified
+         * @param retryAfter how long a rate-limited client should wait
+         * @throws NullPointerException if a field is null
+         */
         public Refused {
             Objects.requireNonNull(reason, "reason");
             Objects.requireNonNull(tokenId, "tokenId");
             Objects.requireNonNull(retryAfter, "retryAfter");
         }
 
-        /** A refusal with no wait. */
+        /**
+         * A refusal with no wait.
+         *
+         * @param reason  why
+         * @param tokenId the token's public id when it was identified
+         */
         public Refused(RefusalReason reason, Optional<String> tokenId) {
             this(reason, tokenId, Optional.empty());
         }

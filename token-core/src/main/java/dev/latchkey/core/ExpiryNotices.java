@@ -52,7 +52,13 @@ public final class ExpiryNotices {
         this.thresholds = List.copyOf(t);
     }
 
-    /** A new builder over {@code store} (which must be a {@link NoticeLedger} unless one is given). */
+    /**
+     * A new builder over {@code store} (which must be a {@link NoticeLedger} unless one is given).
+     *
+     * @param store the store whose active tokens are swept
+     * @return a builder with the default ledger, notifier, clock and thresholds
+     * @throws NullPointerException if {@code store} is null
+     */
     public static Builder builder(TokenStore store) {
         return new Builder(Objects.requireNonNull(store, "store"));
     }
@@ -113,7 +119,16 @@ public final class ExpiryNotices {
         }
     }
 
-    /** Runs {@link #runOnce()} every {@code every} on {@code executor}; failures are logged and retried next time. */
+    /**
+     * Runs {@link #runOnce()} every {@code every} on {@code executor}; failures are logged and retried next time.
+     *
+     * @param executor the executor that runs the sweeps; the caller owns and shuts it down
+     * @param every    the pause from the end of one sweep to the start of the next, at least 1 s; the first
+     *                 sweep runs at once
+     * @return the scheduled task; cancel it to stop sweeping
+     * @throws NullPointerException     if an argument is null
+     * @throws IllegalArgumentException if {@code every} is shorter than 1 s
+     */
     public ScheduledFuture<?> schedule(ScheduledExecutorService executor, Duration every) {
         Objects.requireNonNull(executor, "executor");
         Objects.requireNonNull(every, "every");
@@ -141,19 +156,40 @@ public final class ExpiryNotices {
             this.store = store;
         }
 
-        /** Where claims are recorded. Default: the store, when it is a {@link NoticeLedger}. */
+        /**
+         * Where claims are recorded. Default: the store, when it is a {@link NoticeLedger}.
+         *
+         * @param ledger the ledger that makes each notice go out once
+         * @return this builder
+         * @throws NullPointerException  if {@code ledger} is null
+         * @throws IllegalStateException if already set
+         */
         public Builder ledger(NoticeLedger ledger) {
             this.ledger = SetOnce.set(this.ledger, ledger, "ledger");
             return this;
         }
 
-        /** Who sends the notices. Default: {@link Slf4jNotifier}. */
+        /**
+         * Who sends the notices. Default: {@link Slf4jNotifier}.
+         *
+         * @param notifier the notifier for token owners
+         * @return this builder
+         * @throws NullPointerException  if {@code notifier} is null
+         * @throws IllegalStateException if already set
+         */
         public Builder notifier(Notifier notifier) {
             this.notifier = SetOnce.set(this.notifier, notifier, "notifier");
             return this;
         }
 
-        /** The clock. Default: the system UTC clock. */
+        /**
+         * The clock. Default: the system UTC clock.
+         *
+         * @param clock the clock that says what "now" is
+         * @return this builder
+         * @throws NullPointerException  if {@code clock} is null
+         * @throws IllegalStateException if already set
+         */
         public Builder clock(Clock clock) {
             this.clock = SetOnce.set(this.clock, clock, "clock");
             return this;
@@ -162,7 +198,11 @@ public final class ExpiryNotices {
         /**
          * How long before expiry owners are told. Default 60, 30 and 7 days.
          *
+         * @param thresholds the times before expiry at which owners are told, each positive, none repeated
+         * @return this builder
          * @throws IllegalArgumentException if empty, or a threshold is not positive, or one repeats
+         * @throws NullPointerException  if {@code thresholds} or one of them is null
+         * @throws IllegalStateException if already set
          */
         public Builder thresholds(List<Duration> thresholds) {
             SetOnce.check(this.thresholds, "thresholds");
@@ -185,6 +225,7 @@ public final class ExpiryNotices {
         /**
          * The sweep.
          *
+         * @return the sweep, not yet scheduled
          * @throws IllegalStateException if no ledger was set and the store is not a {@link NoticeLedger}
          */
         public ExpiryNotices build() {

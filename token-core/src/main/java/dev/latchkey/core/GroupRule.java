@@ -15,6 +15,14 @@ import java.util.TreeSet;
  * @since 0.1
  */
 public record GroupRule(boolean all, Set<String> groups) {
+    /**
+     * Checks the group names and keeps an immutable copy of them.
+     *
+     * @param all    whether every (active) user holds it
+     * @param groups groups whose members hold it
+     * @throws NullPointerException     if {@code groups} or a group name is null
+     * @throws IllegalArgumentException if a group name is blank or {@code *}
+     */
     public GroupRule {
         groups = Set.copyOf(new TreeSet<>(Objects.requireNonNull(groups, "groups")));
         for (String g : groups) {
@@ -24,19 +32,42 @@ public record GroupRule(boolean all, Set<String> groups) {
         }
     }
 
+    /**
+     * A rule every active user satisfies.
+     *
+     * @return the rule for everyone
+     */
     public static GroupRule everyone() {
         return new GroupRule(true, Set.of());
     }
 
+    /**
+     * A rule no user satisfies.
+     *
+     * @return the rule for nobody
+     */
     public static GroupRule nobody() {
         return new GroupRule(false, Set.of());
     }
 
+    /**
+     * A rule that members of any of {@code groups} satisfy.
+     *
+     * @param groups the group names; none blank or {@code *}
+     * @return the rule; with no group it admits nobody
+     * @throws NullPointerException     if a group name is null
+     * @throws IllegalArgumentException if a group name is blank, {@code *} or given twice
+     */
     public static GroupRule groups(String... groups) {
         return new GroupRule(false, Set.of(groups));
     }
 
-    /** Whether a member of {@code userGroups} holds the capability. */
+    /**
+     * Whether a member of {@code userGroups} holds the capability.
+     *
+     * @param userGroups the groups the user is a member of
+     * @return true if the rule is everyone, or the user is in one of its groups
+     */
     public boolean admits(Collection<String> userGroups) {
         if (all) {
             return true;
@@ -49,7 +80,11 @@ public record GroupRule(boolean all, Set<String> groups) {
         return false;
     }
 
-    /** {@code *} for everyone, empty for nobody, else the groups separated by commas. */
+    /**
+     * {@code *} for everyone, empty for nobody, else the groups separated by commas.
+     *
+     * @return the rule as text
+     */
     public String toText() {
         return all ? "*" : String.join(",", groups);
     }
@@ -57,6 +92,9 @@ public record GroupRule(boolean all, Set<String> groups) {
     /**
      * Parses {@link #toText()}'s form.
      *
+     * @param setting the setting's name, for the error message
+     * @param text    {@code *}, an empty text, or group names separated by commas
+     * @return the rule the text describes
      * @throws ValidationException naming {@code setting} if the text is not valid
      */
     public static GroupRule parse(String setting, String text) {

@@ -12,6 +12,13 @@ import java.util.Objects;
  * @since 0.1
  */
 public record IssuedToken(TokenRecord record, TokenSecret secret) {
+    /**
+     * Checks the fields.
+     *
+     * @param record the stored record
+     * @param secret the plaintext
+     * @throws NullPointerException if a field is null
+     */
     public IssuedToken {
         Objects.requireNonNull(record, "record");
         Objects.requireNonNull(secret, "secret");

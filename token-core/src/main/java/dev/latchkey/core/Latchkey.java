@@ -108,22 +108,38 @@ public final class Latchkey implements AutoCloseable {
         follower = f;
     }
 
-    /** A new builder. */
+    /**
+     * A new builder.
+     *
+     * @return a builder with no option set
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The hot path: decides on requests presenting a token. */
+    /**
+     * The hot path: decides on requests presenting a token.
+     *
+     * @return this engine's authenticator
+     */
     public Authenticator authenticator() {
         return authenticator;
     }
 
-    /** The token lifecycle. */
+    /**
+     * The token lifecycle.
+     *
+     * @return the service that creates, lists, rotates and revokes this engine's tokens
+     */
     public TokenService tokens() {
         return lifecycle;
     }
 
-    /** The policy. */
+    /**
+     * The policy.
+     *
+     * @return the service that reads and changes this engine's policy
+     */
     public PolicyService policy() {
         return policyAdmin;
     }
@@ -132,6 +148,8 @@ public final class Latchkey implements AutoCloseable {
      * The audit log this engine writes to, when the host's sink can also be queried (an
      * {@link dev.latchkey.spi.AuditLog} such as {@code JdbcAuditLog}): what a token API shows as the audit trail.
      * Empty for a write-only sink. Adapters record events through {@link #refusalAuditSink()}, not here.
+     *
+     * @return the host's sink as an {@link dev.latchkey.spi.AuditLog}, or empty when it cannot be queried
      */
     public Optional<dev.latchkey.spi.AuditLog> auditLog() {
         AuditSink sink = settings.audit();
@@ -142,6 +160,8 @@ public final class Latchkey implements AutoCloseable {
     /**
      * The user directory this engine decides permissions from, for adapters that decide on credentials of their
      * own (a password's user and groups) against the same users, without being wired twice.
+     *
+     * @return the directory the engine was built with
      */
     public UserDirectory directory() {
         return settings.directory();
@@ -150,12 +170,19 @@ public final class Latchkey implements AutoCloseable {
     /**
      * The token format in use (prefixes, checksum), for hosts that recognise tokens themselves: the leak scanner
      * ({@code TokenScanner.of(latchkey.tokenFormat())}), a filter telling a token from a password, log masking.
+     *
+     * @return the format the engine was built with (the default one unless the host set its own)
      */
     public TokenFormat tokenFormat() {
         return settings.format();
     }
 
-    /** Host cluster hook: another node reported that the token with this digest changed. */
+    /**
+     * Host cluster hook: another node reported that the token with this digest changed.
+     *
+     * @param digest the changed token's digest, as the reporting node's {@link ChangeBroadcaster} sent it
+     * @throws NullPointerException if {@code digest} is null
+     */
     public void onClusterTokenChange(String digest) {
         cache.invalidate(Objects.requireNonNull(digest, "digest"));
     }
@@ -178,7 +205,11 @@ public final class Latchkey implements AutoCloseable {
         }
     }
 
-    /** This node's view of its cluster now: mode, cache trust, feed lag, live nodes. Cheap; for health and metrics. */
+    /**
+     * This node's view of its cluster now: mode, cache trust, feed lag, live nodes. Cheap; for health and metrics.
+     *
+     * @return a snapshot of this node's cluster state
+     */
     public ClusterState clusterState() {
         ChangeFeedFollower f = follower;
         ClusterState.Mode mode = f == null ? ClusterState.Mode.SINGLE_NODE
@@ -193,6 +224,8 @@ public final class Latchkey implements AutoCloseable {
     /**
      * The failed-attempt limit per client address, for adapters that refuse credentials of their own (the
      * engine applies it to tokens itself). A no-op limiter when the host turned the limit off.
+     *
+     * @return the engine's limiter, shared with the token path
      */
     public AttemptLimiter attemptLimiter() {
         return auditor.attemptLimiter();
@@ -202,17 +235,27 @@ public final class Latchkey implements AutoCloseable {
      * Where an adapter records its refusals (e.g. a refused password): the engine's audit sink behind the same
      * bounded queue as token refusals, so recording never blocks or fails the request. A full queue drops the
      * event and counts it ({@link #refusalStats()}).
+     *
+     * @return a sink that queues events for the engine's audit sink and never blocks or throws
      */
     public AuditSink refusalAuditSink() {
         return auditor::auditRefusal;
     }
 
-    /** Counters of the token cache (hits, misses) and of the store reads it makes (count, time), for metrics. */
+    /**
+     * Counters of the token cache (hits, misses) and of the store reads it makes (count, time), for metrics.
+     *
+     * @return the cache's counters since the engine started
+     */
     public LatchkeyStats stats() {
         return cache.stats();
     }
 
-    /** Counters of the refusal path (refusals, rate limiting, the audit queue), for metrics. */
+    /**
+     * Counters of the refusal path (refusals, rate limiting, the audit queue), for metrics.
+     *
+     * @return the refusal path's counters since the engine started
+     */
     public RefusalStats refusalStats() {
         return auditor.refusalStats();
     }
@@ -286,25 +329,53 @@ public final class Latchkey implements AutoCloseable {
         private Builder() {
         }
 
-        /** Where tokens are stored. Required. What the store must offer beyond {@link TokenStore}: {@link #build()}. */
+        /**
+         * Where tokens are stored. Required. What the store must offer beyond {@link TokenStore}: {@link #build()}.
+         *
+         * @param store the token store
+         * @return this builder
+         * @throws NullPointerException  if {@code store} is null
+         * @throws IllegalStateException if already set
+         */
         public Builder store(TokenStore store) {
             this.store = SetOnce.set(this.store, store, "store");
             return this;
         }
 
-        /** The host's user directory. Required. */
+        /**
+         * The host's user directory. Required.
+         *
+         * @param directory the directory that says whether a user is active and which groups it is in
+         * @return this builder
+         * @throws NullPointerException  if {@code directory} is null
+         * @throws IllegalStateException if already set
+         */
         public Builder directory(UserDirectory directory) {
             this.directory = SetOnce.set(this.directory, directory, "directory");
             return this;
         }
 
-        /** Where audit events go. Default: {@link Slf4jAuditSink}. */
+        /**
+         * Where audit events go. Default: {@link Slf4jAuditSink}.
+         *
+         * @param auditSink the sink for audit events
+         * @return this builder
+         * @throws NullPointerException  if {@code auditSink} is null
+         * @throws IllegalStateException if already set
+         */
         public Builder auditSink(AuditSink auditSink) {
             this.auditSink = SetOnce.set(this.auditSink, auditSink, "auditSink");
             return this;
         }
 
-        /** The clock for expiry, creation and last-use times. Default: the system UTC clock. */
+        /**
+         * The clock for expiry, creation and last-use times. Default: the system UTC clock.
+         *
+         * @param clock the clock to read the time from
+         * @return this builder
+         * @throws NullPointerException  if {@code clock} is null
+         * @throws IllegalStateException if already set
+         */
         public Builder clock(Clock clock) {
             this.clock = SetOnce.set(this.clock, clock, "clock");
             return this;
@@ -313,19 +384,38 @@ public final class Latchkey implements AutoCloseable {
         /**
          * The policy to save when the store has none yet. Default: {@link Policy#defaults()}. A policy already
          * in the store wins (it is shared by every node and changed through {@link PolicyService}).
+         *
+         * @param policy the policy to start with
+         * @return this builder
+         * @throws NullPointerException  if {@code policy} is null
+         * @throws IllegalStateException if already set
          */
         public Builder initialPolicy(Policy policy) {
             this.policy = SetOnce.set(this.policy, policy, "initialPolicy");
             return this;
         }
 
-        /** Decides what a request needs. Default: {@link GitAwareMethodClassifier}. */
+        /**
+         * Decides what a request needs. Default: {@link GitAwareMethodClassifier}.
+         *
+         * @param classifier the classifier that tells what a request needs
+         * @return this builder
+         * @throws NullPointerException  if {@code classifier} is null
+         * @throws IllegalStateException if already set
+         */
         public Builder classifier(RequestClassifier classifier) {
             this.classifier = SetOnce.set(this.classifier, classifier, "classifier");
             return this;
         }
 
-        /** Token prefixes. Default: {@link TokenFormat#defaults()}. */
+        /**
+         * Token prefixes. Default: {@link TokenFormat#defaults()}.
+         *
+         * @param format the token format
+         * @return this builder
+         * @throws NullPointerException  if {@code format} is null
+         * @throws IllegalStateException if already set
+         */
         public Builder tokenFormat(TokenFormat format) {
             this.format = SetOnce.set(this.format, format, "tokenFormat");
             return this;
@@ -335,6 +425,12 @@ public final class Latchkey implements AutoCloseable {
          * Keys token digests with a server-side secret (HMAC-SHA-256 instead of SHA-256), so a stolen database
          * alone cannot be used to test guesses. The key id is stored with each digest. The pepper must be at
          * least 32 bytes. Changing it later makes existing tokens unknown.
+         *
+         * @param keyId the key id stored with each digest: 1-32 letters, digits, {@code _} or {@code -}
+         * @param pepper the secret key, at least 32 random bytes
+         * @return this builder
+         * @throws IllegalArgumentException if {@code keyId} or {@code pepper} breaks these rules
+         * @throws IllegalStateException    if already set
          */
         public Builder pepper(String keyId, byte[] pepper) {
             SetOnce.checkSecret(this.digester, "pepper");
@@ -347,7 +443,10 @@ public final class Latchkey implements AutoCloseable {
          * {@link ClusterOptions#defaults()} for a store that several nodes can share (see {@link #build()}), unless
          * {@link #singleNode()}.
          *
+         * @param options how to follow the store's change feed
+         * @return this builder
          * @throws IllegalStateException if already set
+         * @throws NullPointerException if {@code options} is null
          */
         public Builder cluster(ClusterOptions options) {
             this.cluster = SetOnce.set(this.cluster, options, "cluster");
@@ -360,6 +459,7 @@ public final class Latchkey implements AutoCloseable {
          * shows up in it, the engine warns at once and every few minutes and follows the feed anyway
          * ({@link ClusterState.Mode#FOLLOWING_DESPITE_SINGLE_NODE}).
          *
+         * @return this builder
          * @throws IllegalStateException if already set
          */
         public Builder singleNode() {
@@ -374,8 +474,11 @@ public final class Latchkey implements AutoCloseable {
          * Such reads run on a few threads of the engine's own ({@value StoreBulkhead#THREADS}), so a hanging store
          * never holds the host's request threads longer than this. Default 2 s.
          *
+         * @param wait the longest wait for a store read
+         * @return this builder
          * @throws IllegalArgumentException outside 10 ms..60 s
          * @throws IllegalStateException    if already set
+         * @throws NullPointerException if {@code wait} is null
          */
         public Builder storeWait(Duration wait) {
             SetOnce.check(this.storeWait, "storeWait");
@@ -388,8 +491,11 @@ public final class Latchkey implements AutoCloseable {
          * This node's name in the store's node registry and in log lines. Default: the host name, the process id
          * and a random suffix.
          *
+         * @param name the node name
+         * @return this builder
          * @throws IllegalArgumentException if not 1-64 characters from {@code [A-Za-z0-9._:-]}
          * @throws IllegalStateException    if already set
+         * @throws NullPointerException if {@code name} is null
          */
         public Builder nodeName(String name) {
             SetOnce.check(this.nodeName, "nodeName");
@@ -401,8 +507,11 @@ public final class Latchkey implements AutoCloseable {
          * How often this node writes its heartbeat to a store that keeps a node registry; a node is gone after
          * three missed heartbeats. Default 10 s.
          *
+         * @param interval the time between two heartbeats
+         * @return this builder
          * @throws IllegalArgumentException outside 100 ms..5 min
          * @throws IllegalStateException    if already set
+         * @throws NullPointerException if {@code interval} is null
          */
         public Builder heartbeatInterval(Duration interval) {
             SetOnce.check(this.heartbeatInterval, "heartbeatInterval");
@@ -411,7 +520,14 @@ public final class Latchkey implements AutoCloseable {
             return this;
         }
 
-        /** Immediate cluster-wide invalidation through the host's messaging. Needs a node that follows the feed. */
+        /**
+         * Immediate cluster-wide invalidation through the host's messaging. Needs a node that follows the feed.
+         *
+         * @param broadcaster the host's messaging, told of every change this node makes
+         * @return this builder
+         * @throws NullPointerException  if {@code broadcaster} is null
+         * @throws IllegalStateException if already set
+         */
         public Builder changeBroadcaster(ChangeBroadcaster broadcaster) {
             this.broadcaster = SetOnce.set(this.broadcaster, broadcaster, "changeBroadcaster");
             return this;
@@ -420,6 +536,12 @@ public final class Latchkey implements AutoCloseable {
         /**
          * How long directory answers (active, groups) are cached. Default 2 s; with {@link #cluster} never
          * longer than the staleness bound.
+         *
+         * @param ttl how long a directory answer is reused; zero turns the cache off
+         * @return this builder
+         * @throws NullPointerException     if {@code ttl} is null
+         * @throws IllegalArgumentException if {@code ttl} is negative
+         * @throws IllegalStateException    if already set
          */
         public Builder directoryCacheTtl(Duration ttl) {
             SetOnce.check(this.directoryCacheTtl, "directoryCacheTtl");
@@ -431,7 +553,15 @@ public final class Latchkey implements AutoCloseable {
             return this;
         }
 
-        /** How often last-use records are written. Default 5 s. */
+        /**
+         * How often last-use records are written. Default 5 s.
+         *
+         * @param interval the time between two writes of last-use records
+         * @return this builder
+         * @throws NullPointerException     if {@code interval} is null
+         * @throws IllegalArgumentException if {@code interval} is shorter than 10 ms
+         * @throws IllegalStateException    if already set
+         */
         public Builder lastUseFlushInterval(Duration interval) {
             SetOnce.check(this.lastUseFlushInterval, "lastUseFlushInterval");
             Objects.requireNonNull(interval, "interval");
@@ -442,7 +572,14 @@ public final class Latchkey implements AutoCloseable {
             return this;
         }
 
-        /** The most token records cached. Default 100,000. */
+        /**
+         * The most token records cached. Default 100,000.
+         *
+         * @param size the most records in the token cache
+         * @return this builder
+         * @throws IllegalArgumentException if {@code size} is less than 1
+         * @throws IllegalStateException    if already set
+         */
         public Builder cacheMaximumSize(long size) {
             SetOnce.check(this.cacheMaximumSize, "cacheMaximumSize");
             this.cacheMaximumSize = SetOnce.within("cacheMaximumSize", size, 1, Long.MAX_VALUE, ">= 1");
@@ -452,6 +589,10 @@ public final class Latchkey implements AutoCloseable {
         /**
          * Whether a personal token sent as a Basic password needs the owner's name as the Basic user name.
          * Default true. Service tokens always need {@link #SERVICE_BASIC_USERNAME} ({@code x-token-auth}).
+         *
+         * @param mustMatch true to require the owner's name as the Basic user name of a personal token
+         * @return this builder
+         * @throws IllegalStateException if already set
          */
         public Builder basicUsernameMustMatch(boolean mustMatch) {
             SetOnce.check(this.basicUsernameMustMatch, "basicUsernameMustMatch");
@@ -469,8 +610,12 @@ public final class Latchkey implements AutoCloseable {
          * malformed, revoked, expired, wrong user, IP, owner), not {@code insufficient_scope} and not storage
          * failures. Default: 20 per minute.
          *
+         * @param failures the failures an address may make before it is refused (the bucket's size)
+         * @param per the time over which the bucket refills completely
+         * @return this builder
          * @throws IllegalArgumentException if {@code failures} is not 1..1,000,000 or {@code per} not 1 s..1 day
          * @throws IllegalStateException    if this or {@link #noFailedAttemptLimit()} was already set
+         * @throws NullPointerException if {@code per} is null
          */
         public Builder failedAttemptLimit(int failures, Duration per) {
             SetOnce.check(this.failedAttemptLimit, "failedAttemptLimit");
@@ -485,6 +630,7 @@ public final class Latchkey implements AutoCloseable {
          * Turns the failed-attempt limit off (e.g. behind a gateway that limits already). Guessing then costs an
          * attacker nothing but requests.
          *
+         * @return this builder
          * @throws IllegalStateException if this or {@link #failedAttemptLimit} was already set
          */
         public Builder noFailedAttemptLimit() {
@@ -499,8 +645,11 @@ public final class Latchkey implements AutoCloseable {
          * {@code windowStart}, {@code windowEnd}); also the interval of the INFO summary of refusals and of the
          * reports of audit trouble. Default 60 s.
          *
+         * @param window the aggregation window
+         * @return this builder
          * @throws IllegalArgumentException outside 1 s..1 h
          * @throws IllegalStateException    if already set
+         * @throws NullPointerException if {@code window} is null
          */
         public Builder refusalWindow(Duration window) {
             SetOnce.check(this.refusalWindow, "refusalWindow");
@@ -512,6 +661,8 @@ public final class Latchkey implements AutoCloseable {
          * How many refusal events may wait for the audit sink. A full queue drops further events and counts them
          * ({@link Latchkey#refusalStats()}, a WARN per window) rather than slow requests down. Default 10,000.
          *
+         * @param capacity the most refusal events waiting for the sink
+         * @return this builder
          * @throws IllegalArgumentException outside 16..10,000,000
          * @throws IllegalStateException    if already set
          */
@@ -525,7 +676,10 @@ public final class Latchkey implements AutoCloseable {
          * Who tells token owners about tokens created on their behalf, revoked by someone else or revoked as
          * leaked (issue 14; expiry notices come from {@link ExpiryNotices}). Default: {@link Slf4jNotifier}.
          *
+         * @param notifier the notifier for token owners
+         * @return this builder
          * @throws IllegalStateException if already set
+         * @throws NullPointerException if {@code notifier} is null
          */
         public Builder notifier(dev.latchkey.spi.Notifier notifier) {
             this.notifier = SetOnce.set(this.notifier, notifier, "notifier");
@@ -541,6 +695,7 @@ public final class Latchkey implements AutoCloseable {
          * with a {@link NodeRegistry} may start following later. Such a node needs the store to be a
          * {@link dev.latchkey.spi.ChangeFeed} and a {@link dev.latchkey.spi.PolicyStore}.
          *
+         * @return the engine, ready to use; close it when the host stops
          * @throws IllegalStateException if the store or directory is missing, if options contradict, or if the
          *                               engine may follow other nodes' changes and the store lacks one of those
          *                               capabilities (the message names it and says why it is needed)

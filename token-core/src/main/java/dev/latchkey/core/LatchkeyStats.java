@@ -26,6 +26,11 @@ public record LatchkeyStats(long cacheHits, long cacheMisses, long storeReads, l
     /**
      * Checks the components.
      *
+     * @param cacheHits         token lookups answered from the cache
+     * @param cacheMisses       token lookups that waited for a store read
+     * @param storeReads        store reads made for token lookups that finished
+     * @param storeReadFailures those of {@code storeReads} that failed
+     * @param storeReadTime     the time {@code storeReads} took in total
      * @throws NullPointerException if {@code storeReadTime} is null
      */
     public LatchkeyStats {

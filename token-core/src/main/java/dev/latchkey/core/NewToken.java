@@ -31,6 +31,21 @@ public record NewToken(String name, TokenKind kind, Optional<String> owner, Acce
                        Map<String, AccessLevel> domainLevels, Set<String> resources,
                        Optional<Instant> expiresAt, Optional<Duration> lifetime, List<String> allowedCidrs) {
 
+    /**
+     * Checks the fields and keeps immutable copies of the collections.
+     *
+     * @param name         a name for people
+     * @param kind         personal or service
+     * @param owner        the owner to create it for; empty means the actor
+     * @param level        the access level
+     * @param domainLevels per-domain levels
+     * @param resources    resources the token is limited to
+     * @param expiresAt    an explicit expiry
+     * @param lifetime     a lifetime from now
+     * @param allowedCidrs CIDR ranges it may be used from
+     * @throws NullPointerException if a field, or an entry of a collection, is null
+     * @throws ValidationException  if both {@code expiresAt} and {@code lifetime} are given
+     */
     public NewToken {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(kind, "kind");
@@ -47,7 +62,14 @@ public record NewToken(String name, TokenKind kind, Optional<String> owner, Acce
         }
     }
 
-    /** A builder for a personal token named {@code name} with {@code level}. */
+    /**
+     * A builder for a personal token named {@code name} with {@code level}.
+     *
+     * @param name  the token's name
+     * @param level the token's access level
+     * @return a builder for a personal token, with no restriction set
+     * @throws NullPointerException if an argument is null
+     */
     public static Builder builder(String name, AccessLevel level) {
         return new Builder(name, level);
     }
@@ -69,20 +91,77 @@ public record NewToken(String name, TokenKind kind, Optional<String> owner, Acce
             this.level = Objects.requireNonNull(level, "level");
         }
 
-        /** Make a service token bound to {@code resource}. */
+        /**
+         * Make a service token bound to {@code resource}.
+         *
+         * @param resource the one resource the service token acts on
+         * @return this builder
+         * @throws NullPointerException if {@code resource} is null
+         */
         public Builder service(String resource) {
             this.kind = TokenKind.SERVICE;
             this.resources = Set.of(Objects.requireNonNull(resource, "resource"));
             return this;
         }
 
+        /**
+         * Creates the token on behalf of {@code v} (token managers only).
+         *
+         * @param v the owner's user name
+         * @return this builder
+         * @throws NullPointerException if {@code v} is null
+         */
         public Builder owner(String v) { this.owner = Optional.of(Objects.requireNonNull(v, "owner")); return this; }
+
+        /**
+         * Per-domain levels, each at most the token's level. Default: none.
+         *
+         * @param v the level for each domain (e.g. {@code project}, {@code repository})
+         * @return this builder
+         */
         public Builder domainLevels(Map<String, AccessLevel> v) { this.domainLevels = v; return this; }
+
+        /**
+         * The resources the token is limited to; a service token has exactly one. Default: none.
+         *
+         * @param v the resource names
+         * @return this builder
+         */
         public Builder resources(Set<String> v) { this.resources = v; return this; }
+
+        /**
+         * An explicit expiry; not together with {@link #lifetime}.
+         *
+         * @param v when the token expires
+         * @return this builder
+         * @throws NullPointerException if {@code v} is null
+         */
         public Builder expiresAt(Instant v) { this.expiresAt = Optional.of(Objects.requireNonNull(v, "expiresAt")); return this; }
+
+        /**
+         * A lifetime from creation; not together with {@link #expiresAt}.
+         *
+         * @param v how long the token lives
+         * @return this builder
+         * @throws NullPointerException if {@code v} is null
+         */
         public Builder lifetime(Duration v) { this.lifetime = Optional.of(Objects.requireNonNull(v, "lifetime")); return this; }
+
+        /**
+         * The CIDR ranges the token may be used from. Default: none.
+         *
+         * @param v the ranges or single addresses
+         * @return this builder
+         */
         public Builder allowedCidrs(List<String> v) { this.allowedCidrs = v; return this; }
 
+        /**
+         * The request, not yet validated against the permission model and the policy.
+         *
+         * @return the new token's description
+         * @throws NullPointerException if a collection given to the builder is null
+         * @throws ValidationException  if both an expiry and a lifetime were given
+         */
         public NewToken build() {
             return new NewToken(name, kind, owner, level, domainLevels, resources, expiresAt, lifetime, allowedCidrs);
         }

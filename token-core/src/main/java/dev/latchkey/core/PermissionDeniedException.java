@@ -18,6 +18,11 @@ public class PermissionDeniedException extends LatchkeyException {
     public static final String TOKENS_MAY_NOT_MANAGE_TOKENS = "tokens may not be used to manage tokens or the "
             + "policy (policy tokensMayManageTokens=false); sign in with your own credentials";
 
+    /**
+     * Creates the exception.
+     *
+     * @param message which rule refused the actor; holds no secret
+     */
     public PermissionDeniedException(String message) {
         super(message);
     }

@@ -58,6 +58,26 @@ public record Policy(
     /** The key in {@link #levelGrants()} that applies to everyone. */
     public static final String EVERYONE = "*";
 
+    /**
+     * Checks that the fields form a consistent policy, and keeps immutable, canonical copies of the collections.
+     *
+     * @param defaultLifetime       lifetime of a token created without an expiry
+     * @param maxLifetime           the longest lifetime a token may have
+     * @param expiryRequired        whether every token must expire
+     * @param maxTokensPerUser      the most active tokens one owner may have
+     * @param globalAllowedCidrs    ranges every token must be used from
+     * @param tokensMayManageTokens whether a request authenticated by a token may create, change or revoke tokens
+     * @param useTokens             who may authenticate with tokens
+     * @param createTokens          who may create tokens for themselves
+     * @param manageTokens          token managers
+     * @param administerPolicy      who may change this policy
+     * @param levelGrants           the highest level each group may give its tokens
+     * @param selfRotation          the kinds of token that may rotate themselves
+     * @throws NullPointerException if a field, or a level in {@code levelGrants}, is null
+     * @throws ValidationException  naming the field if a lifetime is not positive, the default lifetime is longer than
+     *                              the maximum, expiry is required with no lifetime set, {@code maxTokensPerUser} is
+     *                              below 1, a range is invalid or a group name in {@code levelGrants} is blank
+     */
     public Policy {
         Objects.requireNonNull(defaultLifetime, "defaultLifetime");
         Objects.requireNonNull(maxLifetime, "maxLifetime");
@@ -103,6 +123,8 @@ public record Policy(
      * The secure defaults: everyone may use and create tokens up to WRITE; tokens expire after 90 days by
      * default and at most after 365; at most 100 active tokens per user; nobody manages other users' tokens
      * or administers the policy until the host grants it; tokens cannot manage tokens and cannot rotate themselves.
+     *
+     * @return the default policy
      */
     public static Policy defaults() {
         return new Policy(Optional.of(Duration.ofDays(90)), Optional.of(Duration.ofDays(365)), true,
@@ -110,7 +132,12 @@ public record Policy(
                 GroupRule.nobody(), GroupRule.nobody(), Map.of(EVERYONE, AccessLevel.WRITE), Set.of());
     }
 
-    /** The highest level a member of {@code groups} may give a token, if any. */
+    /**
+     * The highest level a member of {@code groups} may give a token, if any.
+     *
+     * @param groups the user's groups
+     * @return the highest level granted to everyone or to one of the groups; empty when none is
+     */
     public Optional<AccessLevel> maxLevelFor(Collection<String> groups) {
         AccessLevel best = levelGrants.get(EVERYONE);
         for (String g : groups) {
@@ -124,7 +151,11 @@ public record Policy(
 
     // ---- flat settings form (what the store keeps and the REST API shows) ----
 
-    /** The settings names and values, as stored; the inverse of {@link #fromSettings(Map)}. */
+    /**
+     * The settings names and values, as stored; the inverse of {@link #fromSettings(Map)}.
+     *
+     * @return every setting by name, in a fixed order; an unset value is an empty text
+     */
     public Map<String, String> toSettings() {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("defaultLifetime", defaultLifetime.map(Duration::toString).orElse(""));
@@ -153,6 +184,8 @@ public record Policy(
      * Parses the flat settings form. Missing settings take the value from {@link #defaults()}; unknown ones
      * are an error (a typo must not be silently ignored).
      *
+     * @param settings setting names mapped to values in the form {@link #toSettings()} writes
+     * @return the policy
      * @throws ValidationException naming the first bad setting
      */
     public static Policy fromSettings(Map<String, String> settings) {
@@ -162,6 +195,8 @@ public record Policy(
     /**
      * A copy with the given settings replaced (same names and forms as {@link #toSettings()}).
      *
+     * @param settings setting names mapped to new values in the form {@link #toSettings()} writes
+     * @return a new policy with those settings changed; this one is unchanged
      * @throws ValidationException naming the first bad or unknown setting
      */
     public Policy with(Map<String, String> settings) {

@@ -35,12 +35,20 @@ public enum RefusalReason {
      */
     RATE_LIMITED;
 
-    /** Whether a client should see {@code insufficient_scope} (403) rather than {@code invalid_token}. */
+    /**
+     * Whether a client should see {@code insufficient_scope} (403) rather than {@code invalid_token}.
+     *
+     * @return true only for {@link #INSUFFICIENT_SCOPE}
+     */
     public boolean isInsufficientScope() {
         return this == INSUFFICIENT_SCOPE;
     }
 
-    /** Whether the refusal is the failed-attempt limit (429) rather than a verdict on the token. */
+    /**
+     * Whether the refusal is the failed-attempt limit (429) rather than a verdict on the token.
+     *
+     * @return true only for {@link #RATE_LIMITED}
+     */
     public boolean isRateLimited() {
         return this == RATE_LIMITED;
     }
@@ -49,12 +57,18 @@ public enum RefusalReason {
      * Whether the refusal counts as a failed attempt of the client for the failed-attempt limit. Scope refusals
      * do not (only a holder of a genuine token can cause them, and a client probing what its token may do is not
      * guessing), nor do our own failures (storage, internal errors), nor the limit itself.
+     *
+     * @return true unless the reason is a scope refusal, a failure of ours or the limit itself
      */
     public boolean isFailedAttempt() {
         return this != INSUFFICIENT_SCOPE && !isUnavailable() && this != RATE_LIMITED;
     }
 
-    /** Whether the refusal is a temporary failure of storage (503) rather than a verdict on the token. */
+    /**
+     * Whether the refusal is a temporary failure of storage (503) rather than a verdict on the token.
+     *
+     * @return true for {@link #STORE_UNAVAILABLE} and {@link #INTERNAL_ERROR}
+     */
     public boolean isUnavailable() {
         return this == STORE_UNAVAILABLE || this == INTERNAL_ERROR;
     }

@@ -30,6 +30,16 @@ public record RequestFacts(String method, String path, String query, String clie
     public static final String UNKNOWN_CLIENT_IP = "unknown";
     private static final Supplier<Optional<byte[]>> NO_BODY = Optional::empty;
 
+    /**
+     * Checks that no field is null.
+     *
+     * @param method   the HTTP method as sent
+     * @param path     the decoded, normalised path the host routes on
+     * @param query    the raw query string, or empty
+     * @param clientIp the client IP, or {@link #UNKNOWN_CLIENT_IP}
+     * @param body     supplies the buffered request body, if any
+     * @throws NullPointerException if a field is null
+     */
     public RequestFacts {
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(path, "path");
@@ -38,22 +48,48 @@ public record RequestFacts(String method, String path, String query, String clie
         Objects.requireNonNull(body, "body");
     }
 
-    /** Facts without a body. */
+    /**
+     * Facts without a body.
+     *
+     * @param method   the HTTP method as sent
+     * @param path     the decoded, normalised path the host routes on
+     * @param query    the raw query string, or empty
+     * @param clientIp the client IP, or {@link #UNKNOWN_CLIENT_IP}
+     * @throws NullPointerException if an argument is null
+     */
     public RequestFacts(String method, String path, String query, String clientIp) {
         this(method, path, query, clientIp, NO_BODY);
     }
 
-    /** Whether the host knew the client address ({@link #clientIp()} is not {@link #UNKNOWN_CLIENT_IP}). */
+    /**
+     * Whether the host knew the client address ({@link #clientIp()} is not {@link #UNKNOWN_CLIENT_IP}).
+     *
+     * @return true if the host knew the client address
+     */
     public boolean clientIpKnown() {
         return !UNKNOWN_CLIENT_IP.equals(clientIp);
     }
 
-    /** Facts with no query string. */
+    /**
+     * Facts with no query string.
+     *
+     * @param method   the HTTP method as sent
+     * @param path     the decoded, normalised path the host routes on
+     * @param clientIp the client IP, or {@link #UNKNOWN_CLIENT_IP}
+     * @return facts with an empty query and no body
+     * @throws NullPointerException if an argument is null
+     */
     public static RequestFacts of(String method, String path, String clientIp) {
         return new RequestFacts(method, path, "", clientIp);
     }
 
-    /** These facts with {@code body} as the body supplier. */
+    /**
+     * These facts with {@code body} as the body supplier.
+     *
+     * @param body supplies the request body the host buffered, or empty when there is none
+     * @return a copy of these facts with the body supplier
+     * @throws NullPointerException if {@code body} is null
+     */
     public RequestFacts withBody(Supplier<Optional<byte[]>> body) {
         return new RequestFacts(method, path, query, clientIp, body);
     }

@@ -19,6 +19,15 @@ import java.util.Set;
  */
 public record TokenChanges(Optional<String> name, Optional<AccessLevel> level, Optional<Set<String>> resources,
                            Optional<List<String>> allowedCidrs) {
+    /**
+     * Checks the fields and keeps immutable copies of the collections.
+     *
+     * @param name         new name
+     * @param level        new level
+     * @param resources    new resource limits
+     * @param allowedCidrs new CIDR ranges
+     * @throws NullPointerException if a field, or an entry of a collection, is null
+     */
     public TokenChanges {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(level, "level");
@@ -28,13 +37,48 @@ public record TokenChanges(Optional<String> name, Optional<AccessLevel> level, O
         allowedCidrs = allowedCidrs.map(List::copyOf);
     }
 
-    /** No changes; use the {@code with} methods. */
+    /**
+     * No changes; use the {@code with} methods.
+     *
+     * @return changes that change nothing
+     */
     public static TokenChanges none() {
         return new TokenChanges(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
     }
 
+    /**
+     * A copy that also sets a new name.
+     *
+     * @param v the new name
+     * @return the changes with this one added, or replacing an earlier change of that field
+     * @throws NullPointerException if {@code v} is null
+     */
     public TokenChanges withName(String v) { return new TokenChanges(Optional.of(v), level, resources, allowedCidrs); }
+
+    /**
+     * A copy that also sets a new access level.
+     *
+     * @param v the new level
+     * @return the changes with this one added, or replacing an earlier change of that field
+     * @throws NullPointerException if {@code v} is null
+     */
     public TokenChanges withLevel(AccessLevel v) { return new TokenChanges(name, Optional.of(v), resources, allowedCidrs); }
+
+    /**
+     * A copy that also sets new resource limits.
+     *
+     * @param v the new resource names
+     * @return the changes with this one added, or replacing an earlier change of that field
+     * @throws NullPointerException if {@code v} is null
+     */
     public TokenChanges withResources(Set<String> v) { return new TokenChanges(name, level, Optional.of(v), allowedCidrs); }
+
+    /**
+     * A copy that also sets new CIDR ranges.
+     *
+     * @param v the new ranges or single addresses
+     * @return the changes with this one added, or replacing an earlier change of that field
+     * @throws NullPointerException if {@code v} is null
+     */
     public TokenChanges withAllowedCidrs(List<String> v) { return new TokenChanges(name, level, resources, Optional.of(v)); }
 }

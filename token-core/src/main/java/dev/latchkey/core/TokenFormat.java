@@ -64,7 +64,11 @@ public final class TokenFormat {
         return prefix;
     }
 
-    /** The default format: {@code lkp_...} for personal tokens and {@code lks_...} for service tokens. */
+    /**
+     * The default format: {@code lkp_...} for personal tokens and {@code lks_...} for service tokens.
+     *
+     * @return the format with prefixes {@code lkp} and {@code lks}
+     */
     public static TokenFormat defaults() {
         return of("lkp", "lks");
     }
@@ -72,6 +76,9 @@ public final class TokenFormat {
     /**
      * A format with the given prefixes.
      *
+     * @param personalPrefix the prefix of personal tokens, without the underscore
+     * @param servicePrefix  the prefix of service tokens, without the underscore
+     * @return the format
      * @throws IllegalArgumentException if a prefix is not 2-12 lower-case letters/digits starting with a
      *                                  letter, or both are equal
      */
@@ -79,15 +86,30 @@ public final class TokenFormat {
         return new TokenFormat(personalPrefix, servicePrefix);
     }
 
+    /**
+     * The prefix of personal tokens, without the underscore that follows it in a token.
+     *
+     * @return the personal prefix, e.g. {@code lkp}
+     */
     public String personalPrefix() {
         return personalPrefix;
     }
 
+    /**
+     * The prefix of service tokens, without the underscore that follows it in a token.
+     *
+     * @return the service prefix, e.g. {@code lks}
+     */
     public String servicePrefix() {
         return servicePrefix;
     }
 
-    /** A new random token of {@code kind}. */
+    /**
+     * A new random token of {@code kind}.
+     *
+     * @param kind personal or service, which picks the prefix
+     * @return the new token; its text is a secret
+     */
     public TokenSecret generate(TokenKind kind) {
         String prefix = kind == TokenKind.PERSONAL ? personalPrefix : servicePrefix;
         StringBuilder b = new StringBuilder(prefix.length() + 1 + RANDOM_LENGTH + CHECKSUM_LENGTH);
@@ -104,6 +126,9 @@ public final class TokenFormat {
     /**
      * The kind of token {@code text} is, if it has this format's shape: a known prefix, the exact length, the
      * base62 alphabet and a matching checksum. Pure computation; never touches storage.
+     *
+     * @param text any text, e.g. a presented credential; may be null
+     * @return the token's kind, or empty when {@code text} is null or not shaped like a token of this format
      */
     public Optional<TokenKind> parse(String text) {
         if (text == null) {
@@ -145,7 +170,12 @@ public final class TokenFormat {
         return actual == expected ? Optional.of(kind) : Optional.empty();
     }
 
-    /** A short non-secret hint: the prefix and the last four characters (part of the checksum). */
+    /**
+     * A short non-secret hint: the prefix and the last four characters (part of the checksum).
+     *
+     * @param token a token's text, with an underscore after its prefix and at least four characters after that
+     * @return the prefix, the underscore, an ellipsis and the last four characters
+     */
     public static String hint(String token) {
         int us = token.indexOf('_');
         return token.substring(0, us + 1) + "…" + token.substring(token.length() - 4);

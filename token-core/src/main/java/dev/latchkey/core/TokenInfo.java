@@ -22,6 +22,17 @@ import java.util.Optional;
  */
 public record TokenInfo(String id, TokenKind kind, String name, String owner, Scope effectiveScope,
                         Optional<Instant> expiresAt) {
+    /**
+     * Checks the fields.
+     *
+     * @param id             public id
+     * @param kind           personal or service
+     * @param name           token name
+     * @param owner          owner (or service principal name)
+     * @param effectiveScope the scope in force for this request
+     * @param expiresAt      expiry, if any
+     * @throws NullPointerException if a field is null
+     */
     public TokenInfo {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(kind, "kind");

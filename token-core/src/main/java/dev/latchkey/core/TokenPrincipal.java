@@ -14,6 +14,13 @@ import java.util.Objects;
  * @since 0.1
  */
 public record TokenPrincipal(String name, TokenKind kind) implements Principal {
+    /**
+     * Checks the fields.
+     *
+     * @param name the principal name the host sees
+     * @param kind personal or service
+     * @throws NullPointerException if a field is null
+     */
     public TokenPrincipal {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(kind, "kind");

@@ -25,7 +25,11 @@ public final class TokenRefusedException extends LatchkeyException {
         this.refusal = refusal;
     }
 
-    /** The refusal, as the authenticator decided it. */
+    /**
+     * The refusal, as the authenticator decided it.
+     *
+     * @return the refusal, with its reason and, when known, the token id
+     */
     public Decision.Refused refusal() {
         return refusal;
     }

@@ -16,7 +16,11 @@ public final class TokenSecret {
         this.value = Objects.requireNonNull(value, "value");
     }
 
-    /** The plaintext. Never log it, store it, put it in a URL or an exception message. */
+    /**
+     * The plaintext. Never log it, store it, put it in a URL or an exception message.
+     *
+     * @return the token text
+     */
     public String reveal() {
         return value;
     }

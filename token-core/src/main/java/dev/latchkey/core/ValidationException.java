@@ -11,14 +11,27 @@ import java.util.Objects;
  */
 public class ValidationException extends LatchkeyException {
     private static final long serialVersionUID = 1L;
+
+    /** The name of the offending field or setting. */
     private final String field;
 
+    /**
+     * Creates the exception; its message is {@code field: message}.
+     *
+     * @param field   the name of the offending field or setting
+     * @param message what is wrong with it and, where it helps, how to fix it; holds no secret
+     * @throws NullPointerException if {@code field} is null
+     */
     public ValidationException(String field, String message) {
         super(field + ": " + message);
         this.field = Objects.requireNonNull(field, "field");
     }
 
-    /** The name of the offending field or setting. */
+    /**
+     * The name of the offending field or setting.
+     *
+     * @return the field or setting name
+     */
     public String field() {
         return field;
     }

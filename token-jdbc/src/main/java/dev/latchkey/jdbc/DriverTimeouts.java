@@ -39,6 +39,8 @@ public final class DriverTimeouts {
      *
      * @param connectTimeout the most time to open a connection (positive)
      * @param socketTimeout  the most time any read may wait (positive; above the longest statement time-out)
+     * @param jdbcUrl the JDBC URL to extend
+     * @return the URL with the time-out parameters added in the driver's own syntax
      * @throws IllegalArgumentException if the URL is not a PostgreSQL, MariaDB or H2 URL, already sets one of these
      *                                  parameters, or a time-out is not positive or too long
      */

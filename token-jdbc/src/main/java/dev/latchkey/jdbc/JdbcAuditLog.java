@@ -240,6 +240,8 @@ public final class JdbcAuditLog implements AuditLog {
          * A hung or frozen connection fails the call with {@link dev.latchkey.spi.StoreUnavailableException} after
          * at most this time plus half a second, as in {@link JdbcTokenStore.Builder#hotPathTimeout}.
          *
+         * @param hotPathTimeout the longest a {@code record} call may wait for the database
+         * @return this builder
          * @throws IllegalArgumentException if not positive or too long
          * @throws IllegalStateException    if already set
          */

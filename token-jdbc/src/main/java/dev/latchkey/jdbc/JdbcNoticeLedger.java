@@ -41,7 +41,12 @@ public final class JdbcNoticeLedger implements NoticeLedger {
     /**
      * A ledger in {@code dataSource} with the tables of {@code tablePrefix} (the same prefix as the store's).
      *
+     * @param dataSource  the database
+     * @param dialect     the database's SQL dialect
+     * @param tablePrefix the prefix of the tables, as the store uses it
+     * @return the ledger; call {@link #installSchema()} unless the table exists
      * @throws IllegalArgumentException if the prefix is not {@code [A-Za-z][A-Za-z0-9_]{0,30}}
+     * @throws NullPointerException if an argument is null
      */
     public static JdbcNoticeLedger of(DataSource dataSource, SqlDialect dialect, String tablePrefix) {
         Objects.requireNonNull(dataSource, "dataSource");
@@ -49,7 +54,14 @@ public final class JdbcNoticeLedger implements NoticeLedger {
         return new JdbcNoticeLedger(dataSource, dialect, TablePrefix.check(tablePrefix), Duration.ofSeconds(5));
     }
 
-    /** A ledger over the same database and tables as {@code store}. */
+    /**
+     * A ledger over the same database and tables as {@code store}.
+     *
+     * @param dataSource the database the store uses
+     * @param store      the store whose dialect and table prefix the ledger uses
+     * @return the ledger
+     * @throws NullPointerException if {@code store} is null
+     */
     public static JdbcNoticeLedger of(DataSource dataSource, JdbcTokenStore store) {
         Objects.requireNonNull(store, "store");
         return of(dataSource, store.dialect(), store.tablePrefix());
@@ -58,6 +70,7 @@ public final class JdbcNoticeLedger implements NoticeLedger {
     /**
      * Creates {@code <prefix>notices} if it is absent (idempotent; safe on every start of every node).
      *
+     * @return this ledger
      * @throws StoreUnavailableException if the database failed or refused
      */
     public JdbcNoticeLedger installSchema() {

@@ -802,6 +802,8 @@ public final class JdbcTokenStore implements TokenStore, PolicyStore, ChangeFeed
          * time-out, lowered for the call, ends a read on a silent socket. Getting a connection is bounded by the
          * pool's or the driver's own settings (see the README's token-jdbc section).
          *
+         * @param hotPathTimeout the longest one of those reads may wait for the database
+         * @return this builder
          * @throws IllegalArgumentException if not positive, or longer than about 24 days
          * @throws IllegalStateException    if the time-out was already set
          */

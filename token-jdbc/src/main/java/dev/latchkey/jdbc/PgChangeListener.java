@@ -83,6 +83,10 @@ public final class PgChangeListener implements AutoCloseable {
     /**
      * A builder for a listener that calls {@code onChange} when a change commits.
      *
+     * @param dataSource where connections for {@code LISTEN} come from; the listener holds one open
+     * @param onChange   called on the listener's thread for every notification, and once after every connection
+     *                   is opened
+     * @return a builder with the defaults
      * @throws NullPointerException  if an argument is null
      * @throws IllegalStateException if the PostgreSQL JDBC driver is not on the class path
      */
@@ -98,22 +102,38 @@ public final class PgChangeListener implements AutoCloseable {
         return new Builder(Objects.requireNonNull(dataSource, "dataSource"), Objects.requireNonNull(onChange, "onChange"));
     }
 
-    /** The channel listened on ({@code latchkey_changes} for the default prefix). */
+    /**
+     * The channel listened on ({@code latchkey_changes} for the default prefix).
+     *
+     * @return the channel name
+     */
     public String channel() {
         return channel;
     }
 
-    /** True while a connection is open and {@code LISTEN}ing. */
+    /**
+     * True while a connection is open and {@code LISTEN}ing.
+     *
+     * @return true while listening
+     */
     public boolean isListening() {
         return listening;
     }
 
-    /** How many connections were opened successfully (1 while the first holds; more after reconnections). */
+    /**
+     * How many connections were opened successfully (1 while the first holds; more after reconnections).
+     *
+     * @return the number of connections opened
+     */
     public long connectionCount() {
         return connections.get();
     }
 
-    /** How many notifications arrived on the channel. */
+    /**
+     * How many notifications arrived on the channel.
+     *
+     * @return the number of notifications received
+     */
     public long notificationCount() {
         return notifications.get();
     }
@@ -296,6 +316,8 @@ public final class PgChangeListener implements AutoCloseable {
         /**
          * The table prefix of the store whose changes to hear (default {@code latchkey_}).
          *
+         * @param tablePrefix the store's table prefix
+         * @return this builder
          * @throws IllegalArgumentException if not a valid prefix
          * @throws IllegalStateException    if already set
          */
@@ -313,6 +335,8 @@ public final class PgChangeListener implements AutoCloseable {
          * How long to wait for a notification before checking that the connection still answers (default 1 s,
          * 10 ms to 1 min). A frozen connection is noticed after at most this plus the check time-out.
          *
+         * @param heartbeat the longest wait for a notification before the connection is checked
+         * @return this builder
          * @throws IllegalArgumentException if out of range
          * @throws IllegalStateException    if already set
          */
@@ -329,6 +353,8 @@ public final class PgChangeListener implements AutoCloseable {
         /**
          * The most the connection check may take (default 2 s, 100 ms to 1 min).
          *
+         * @param checkTimeout the longest a connection check may take
+         * @return this builder
          * @throws IllegalArgumentException if out of range
          * @throws IllegalStateException    if already set
          */
@@ -346,6 +372,9 @@ public final class PgChangeListener implements AutoCloseable {
          * The pause before reconnecting: {@code min} after the first failure, doubling to {@code max} (defaults
          * 100 ms and 5 s).
          *
+         * @param min the first pause
+         * @param max the longest pause
+         * @return this builder
          * @throws IllegalArgumentException if {@code min} is under 10 ms, {@code max} over 10 min, or min > max
          * @throws IllegalStateException    if already set
          */
@@ -364,7 +393,11 @@ public final class PgChangeListener implements AutoCloseable {
             return this;
         }
 
-        /** Builds the listener and starts its thread (it connects in the background). */
+        /**
+         * Builds the listener and starts its thread (it connects in the background).
+         *
+         * @return the started listener; close it to stop
+         */
         public PgChangeListener start() {
             PgChangeListener listener = new PgChangeListener(this);
             listener.thread.start();

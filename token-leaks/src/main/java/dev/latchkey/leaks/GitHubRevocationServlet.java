@@ -50,7 +50,13 @@ public final class GitHubRevocationServlet extends HttpServlet {
                 1 << 20);
     }
 
-    /** A new builder for the endpoint of {@code latchkey}. */
+    /**
+     * A new builder for the endpoint of {@code latchkey}.
+     *
+     * @param latchkey the engine whose tokens are revoked
+     * @return a builder with no key
+     * @throws NullPointerException if {@code latchkey} is null
+     */
     public static Builder builder(Latchkey latchkey) {
         return new Builder(Objects.requireNonNull(latchkey, "latchkey"));
     }
@@ -124,7 +130,11 @@ public final class GitHubRevocationServlet extends HttpServlet {
         /**
          * A GitHub public key (an EC P-256 key) and its identifier.
          *
+         * @param keyId the key's identifier, as GitHub sends it with each report
+         * @param key   the EC P-256 public key that verifies the reports' signatures
+         * @return this builder
          * @throws IllegalArgumentException if the key is not an EC key or the id is blank or repeats
+         * @throws NullPointerException if an argument is null
          */
         public Builder publicKey(String keyId, PublicKey key) {
             Objects.requireNonNull(keyId, "keyId");
@@ -144,7 +154,11 @@ public final class GitHubRevocationServlet extends HttpServlet {
         /**
          * A GitHub public key in PEM ({@code -----BEGIN PUBLIC KEY-----}), as the meta API lists it.
          *
+         * @param keyId the key's identifier, as GitHub sends it with each report
+         * @param pem   the key in PEM
+         * @return this builder
          * @throws IllegalArgumentException if the text is not a PEM EC public key
+         * @throws NullPointerException if an argument is null
          */
         public Builder publicKeyPem(String keyId, String pem) {
             Objects.requireNonNull(pem, "pem");
@@ -158,7 +172,14 @@ public final class GitHubRevocationServlet extends HttpServlet {
             }
         }
 
-        /** The clock for audit times. Default: the system UTC clock. */
+        /**
+         * The clock for audit times. Default: the system UTC clock.
+         *
+         * @param clock the clock for audit times
+         * @return this builder
+         * @throws NullPointerException  if {@code clock} is null
+         * @throws IllegalStateException if already set
+         */
         public Builder clock(Clock clock) {
             if (this.clock != null) {
                 throw new IllegalStateException("clock was already set");
@@ -170,6 +191,7 @@ public final class GitHubRevocationServlet extends HttpServlet {
         /**
          * The servlet.
          *
+         * @return the endpoint, to be mounted by the host
          * @throws IllegalStateException if no key was added
          */
         public GitHubRevocationServlet build() {

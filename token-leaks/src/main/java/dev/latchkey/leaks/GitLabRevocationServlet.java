@@ -37,7 +37,13 @@ public final class GitLabRevocationServlet extends HttpServlet {
         this.support = new ReportSupport(b.latchkey, b.clock != null ? b.clock : Clock.systemUTC(), "gitlab", 1 << 20);
     }
 
-    /** A new builder for the endpoint of {@code latchkey}. */
+    /**
+     * A new builder for the endpoint of {@code latchkey}.
+     *
+     * @param latchkey the engine whose tokens are revoked
+     * @return a builder with no shared secret
+     * @throws NullPointerException if {@code latchkey} is null
+     */
     public static Builder builder(Latchkey latchkey) {
         return new Builder(Objects.requireNonNull(latchkey, "latchkey"));
     }
@@ -123,7 +129,11 @@ public final class GitLabRevocationServlet extends HttpServlet {
         /**
          * The secret GitLab sends (its {@code token_revocation_token} setting): at least 32 characters.
          *
+         * @param secret the shared secret
+         * @return this builder
          * @throws IllegalArgumentException if shorter
+         * @throws NullPointerException  if {@code secret} is null
+         * @throws IllegalStateException if already set
          */
         public Builder sharedSecret(String secret) {
             if (this.secret != null) {
@@ -138,7 +148,16 @@ public final class GitLabRevocationServlet extends HttpServlet {
             return this;
         }
 
-        /** The type names listed by {@code revocable_token_types}. Default: latchkey_personal_token, latchkey_service_token. */
+        /**
+         * The type names listed by {@code revocable_token_types}. Default: latchkey_personal_token,
+         * latchkey_service_token.
+         *
+         * @param types the type names GitLab may send
+         * @return this builder
+         * @throws NullPointerException     if {@code types} is null
+         * @throws IllegalArgumentException if {@code types} is empty or holds a null or blank name
+         * @throws IllegalStateException    if already set
+         */
         public Builder tokenTypes(List<String> types) {
             if (this.types != null) {
                 throw new IllegalStateException("tokenTypes was already set");
@@ -151,7 +170,14 @@ public final class GitLabRevocationServlet extends HttpServlet {
             return this;
         }
 
-        /** The clock for audit times. Default: the system UTC clock. */
+        /**
+         * The clock for audit times. Default: the system UTC clock.
+         *
+         * @param clock the clock for audit times
+         * @return this builder
+         * @throws NullPointerException  if {@code clock} is null
+         * @throws IllegalStateException if already set
+         */
         public Builder clock(Clock clock) {
             if (this.clock != null) {
                 throw new IllegalStateException("clock was already set");
@@ -163,6 +189,7 @@ public final class GitLabRevocationServlet extends HttpServlet {
         /**
          * The servlet.
          *
+         * @return the endpoint, to be mounted by the host
          * @throws IllegalStateException if no shared secret was set
          */
         public GitLabRevocationServlet build() {

@@ -55,12 +55,20 @@ public final class ClientIpResolver {
         this.headerName = headerName;
     }
 
-    /** Uses the peer address only; forwarding headers are never read. */
+    /**
+     * Uses the peer address only; forwarding headers are never read.
+     *
+     * @return the shared resolver that answers with the peer address
+     */
     public static ClientIpResolver peerAddressOnly() {
         return PEER_ONLY;
     }
 
-    /** A new builder. */
+    /**
+     * A new builder.
+     *
+     * @return a builder with no trusted proxy and no header
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -68,6 +76,11 @@ public final class ClientIpResolver {
     /**
      * The client IP of {@code request}, as described above, or {@link RequestFacts#UNKNOWN_CLIENT_IP}; never
      * null.
+     *
+     * @param request the request whose client address is wanted
+     * @return the client address in canonical form, or {@link RequestFacts#UNKNOWN_CLIENT_IP}; when the peer address is
+     *         not an IP address, that text as the server gave it (empty for none)
+     * @throws NullPointerException if {@code request} is null
      */
     public String resolve(HttpServletRequest request) {
         Objects.requireNonNull(request, "request");
@@ -88,6 +101,11 @@ public final class ClientIpResolver {
      * The client address for a request whose peer is {@code peer} and whose forwarding header lines are
      * {@code headerLines} (in the order received). The servlet-free core of {@link #resolve}; exposed for
      * hosts that are not servlet applications.
+     *
+     * @param peerAddress the address of the directly connected peer, as the server reports it; may be null
+     * @param headerLines the lines of the configured forwarding header, in the order received; read only when the peer
+     *                    is a trusted proxy
+     * @return the client address, resolved as {@link #resolve(HttpServletRequest)} does
      */
     public String resolve(String peerAddress, List<String> headerLines) {
         String peer = IpText.parseHost(peerAddress);
@@ -152,16 +170,28 @@ public final class ClientIpResolver {
         /**
          * The proxies (CIDR blocks or single addresses) whose forwarding header is believed. Default: none.
          *
+         * @param cidrs the trusted proxies' addresses or CIDR blocks
+         * @return this builder
          * @throws dev.latchkey.core.ValidationException naming {@code trustedProxies} if an entry is not an address
          *                                               or CIDR block (host bits set below the prefix included)
          * @throws IllegalStateException    if already set
+         * @throws NullPointerException if {@code cidrs} or an entry is null
          */
         public Builder trustedProxies(String... cidrs) {
             Objects.requireNonNull(cidrs, "cidrs");
             return trustedProxies(List.of(cidrs));
         }
 
-        /** As {@link #trustedProxies(String...)}. */
+        /**
+         * As {@link #trustedProxies(String...)}.
+         *
+         * @param cidrs the trusted proxies' addresses or CIDR blocks
+         * @return this builder
+         * @throws NullPointerException     if {@code cidrs} or an entry is null
+         * @throws dev.latchkey.core.ValidationException naming {@code trustedProxies} if an entry is not an address or
+         *                                               CIDR block
+         * @throws IllegalStateException    if already set
+         */
         public Builder trustedProxies(List<String> cidrs) {
             if (trusted != null) {
                 throw new IllegalStateException("trustedProxies was already set");
@@ -176,7 +206,10 @@ public final class ClientIpResolver {
         /**
          * The forwarding header to read from trusted proxies. Default {@link ForwardedHeader#X_FORWARDED_FOR}.
          *
+         * @param header the header the trusted proxies set
+         * @return this builder
          * @throws IllegalStateException if a header was already set
+         * @throws NullPointerException if {@code header} is null
          */
         public Builder header(ForwardedHeader header) {
             if (syntax != null) {
@@ -191,8 +224,11 @@ public final class ClientIpResolver {
          * A custom forwarding header with {@code X-Forwarded-For} syntax (e.g. {@code X-Client-IP},
          * {@code CF-Connecting-IP}). The well-known names map to their own syntax.
          *
+         * @param name the header's name
+         * @return this builder
          * @throws IllegalArgumentException if {@code name} is not a valid header name
          * @throws IllegalStateException    if a header was already set
+         * @throws NullPointerException if {@code name} is null
          */
         public Builder customHeader(String name) {
             Objects.requireNonNull(name, "name");
@@ -224,6 +260,7 @@ public final class ClientIpResolver {
         /**
          * Builds the resolver (immutable and thread-safe).
          *
+         * @return the resolver
          * @throws IllegalStateException if a header was set without trusted proxies (it would never be read)
          */
         public ClientIpResolver build() {

@@ -18,7 +18,11 @@ public enum ForwardedHeader {
         this.headerName = headerName;
     }
 
-    /** The HTTP header name. */
+    /**
+     * The HTTP header name.
+     *
+     * @return the header's name as sent, e.g. {@code X-Forwarded-For}
+     */
     public String headerName() {
         return headerName;
     }

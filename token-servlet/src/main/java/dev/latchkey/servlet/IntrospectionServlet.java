@@ -44,7 +44,13 @@ public final class IntrospectionServlet extends HttpServlet {
         this.ipResolver = b.ipResolver != null ? b.ipResolver : ClientIpResolver.peerAddressOnly();
     }
 
-    /** A builder for an endpoint answering from {@code latchkey}. */
+    /**
+     * A builder for an endpoint answering from {@code latchkey}.
+     *
+     * @param latchkey the engine whose tokens are introspected
+     * @return a builder with no client
+     * @throws NullPointerException if {@code latchkey} is null
+     */
     public static Builder builder(Latchkey latchkey) {
         return new Builder(latchkey);
     }
@@ -124,8 +130,12 @@ public final class IntrospectionServlet extends HttpServlet {
          * A resource server allowed to introspect: its client id and the SHA-256 digest of its secret (64 hex
          * digits, e.g. {@code printf %s "$SECRET" | sha256sum}), so the secret itself is not in the configuration.
          *
+         * @param clientId        the resource server's client id, 1-128 characters without {@code :}
+         * @param secretSha256Hex the SHA-256 digest of its client secret, in hex
+         * @return this builder
          * @throws IllegalArgumentException if the id is blank or has ':', or the digest is not 64 hex digits
          * @throws IllegalStateException    if the id was already added
+         * @throws NullPointerException if an argument is null
          */
         public Builder client(String clientId, String secretSha256Hex) {
             Objects.requireNonNull(clientId, "clientId");
@@ -141,14 +151,28 @@ public final class IntrospectionServlet extends HttpServlet {
             return this;
         }
 
-        /** How the caller's address (for the failed-attempt limit) is found. Default: the peer address. */
+        /**
+         * How the caller's address (for the failed-attempt limit) is found. Default: the peer address.
+         *
+         * @param resolver the resolver for the caller's address
+         * @return this builder
+         * @throws NullPointerException  if {@code resolver} is null
+         * @throws IllegalStateException if already set
+         */
         public Builder clientIpResolver(ClientIpResolver resolver) {
             BuilderOptions.once(ipResolver, "clientIpResolver");
             this.ipResolver = Objects.requireNonNull(resolver, "resolver");
             return this;
         }
 
-        /** The clock for audit timestamps. Default: the system UTC clock. */
+        /**
+         * The clock for audit timestamps. Default: the system UTC clock.
+         *
+         * @param clock the clock for audit timestamps
+         * @return this builder
+         * @throws NullPointerException  if {@code clock} is null
+         * @throws IllegalStateException if already set
+         */
         public Builder clock(Clock clock) {
             BuilderOptions.once(this.clock, "clock");
             this.clock = Objects.requireNonNull(clock, "clock");
@@ -158,6 +182,7 @@ public final class IntrospectionServlet extends HttpServlet {
         /**
          * Builds the endpoint (immutable and thread-safe).
          *
+         * @return the endpoint, to be mounted by the host
          * @throws IllegalStateException if no client was added (nobody could call it)
          */
         public IntrospectionServlet build() {

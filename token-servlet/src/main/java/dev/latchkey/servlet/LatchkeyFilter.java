@@ -99,7 +99,12 @@ public final class LatchkeyFilter implements Filter {
         this.settings = settings;
     }
 
-    /** A builder for a filter using {@code latchkey}. */
+    /**
+     * A builder for a filter using {@code latchkey}.
+     *
+     * @param latchkey the engine that decides on tokens
+     * @return a builder with the defaults
+     */
     public static Builder builder(Latchkey latchkey) {
         return new Builder(latchkey);
     }
@@ -396,7 +401,12 @@ public final class LatchkeyFilter implements Filter {
         }
 
 
-        /** How the client IP is found. Default: {@link ClientIpResolver#peerAddressOnly()}. */
+        /**
+         * How the client IP is found. Default: {@link ClientIpResolver#peerAddressOnly()}.
+         *
+         * @param resolver the resolver for the client's address
+         * @return this builder
+         */
         public Builder clientIpResolver(ClientIpResolver resolver) {
             BuilderOptions.once(ipResolver, "clientIpResolver");
             this.ipResolver = Objects.requireNonNull(resolver, "resolver");
@@ -410,6 +420,8 @@ public final class LatchkeyFilter implements Filter {
          * {@code PASSWORD_AUTH_DISABLED}; break-glass exemptions do not apply here); every Bearer credential is
          * Latchkey's here, so a foreign one is refused as {@code invalid_token}. Default: none.
          *
+         * @param pathPatterns the servlet URL patterns that need a token
+         * @return this builder
          * @throws IllegalArgumentException if a pattern is not a servlet URL pattern
          */
         public Builder requireTokenFor(String... pathPatterns) {
@@ -423,6 +435,8 @@ public final class LatchkeyFilter implements Filter {
          * this host's tokens is refused with 401 {@code invalid_token} instead of passing to the host. Use it when the
          * host has no Bearer authentication of its own. Default: foreign Bearer credentials pass untouched (see
          * {@link ForeignBearerRule}).
+         *
+         * @return this builder
          */
         public Builder claimAllBearerTokens() {
             BuilderOptions.once(claimAllBearer, "claimAllBearerTokens");
@@ -435,6 +449,8 @@ public final class LatchkeyFilter implements Filter {
          * {@code /rest/*}, {@code /exact}, {@code *.json}, {@code /*}): a Basic credential whose password is not a
          * token gets 401 {@code token_required}, audited as {@code PASSWORD_AUTH_REFUSED}. Default: none.
          *
+         * @param pathPatterns the servlet URL patterns where passwords are refused
+         * @return this builder
          * @throws IllegalArgumentException if a pattern is not a servlet URL pattern
          */
         public Builder disablePasswordAuthFor(String... pathPatterns) {
@@ -443,7 +459,12 @@ public final class LatchkeyFilter implements Filter {
             return this;
         }
 
-        /** Users who may still use their password where it is disabled (break-glass administrators). */
+        /**
+         * Users who may still use their password where it is disabled (break-glass administrators).
+         *
+         * @param users the exempt user names
+         * @return this builder
+         */
         public Builder passwordAuthExemptUsers(String... users) {
             BuilderOptions.once(exemptUsers, "passwordAuthExemptUsers");
             this.exemptUsers = Set.of(users);
@@ -453,6 +474,9 @@ public final class LatchkeyFilter implements Filter {
         /**
          * Members of these groups may still use their password where it is disabled (looked up in
          * {@link #userDirectory(UserDirectory)}, by default the engine's directory).
+         *
+         * @param groups the exempt groups
+         * @return this builder
          */
         public Builder passwordAuthExemptGroups(String... groups) {
             BuilderOptions.once(exemptGroups, "passwordAuthExemptGroups");
@@ -463,6 +487,9 @@ public final class LatchkeyFilter implements Filter {
         /**
          * The user directory for {@link #passwordAuthExemptGroups} and for {@code isUserInRole} on requests a token
          * authenticated (the owner's groups). Default: the engine's ({@code Latchkey.directory()}).
+         *
+         * @param directory the directory to look users' groups up in
+         * @return this builder
          */
         public Builder userDirectory(UserDirectory directory) {
             BuilderOptions.once(this.directory, "userDirectory");
@@ -475,6 +502,9 @@ public final class LatchkeyFilter implements Filter {
          * these servlet URL patterns: from outside it they get 403 {@code address_not_allowed}, audited as
          * {@code PASSWORD_AUTH_REFUSED}. Exempt users are not exempt from this. Off by default (an empty allowlist
          * also means no limit).
+         *
+         * @param pathPatterns the servlet URL patterns where password requests must come from the allowlist
+         * @return this builder
          */
         public Builder applyGlobalAllowlistToPasswordAuth(String... pathPatterns) {
             BuilderOptions.once(passwordAllowlist, "applyGlobalAllowlistToPasswordAuth");
@@ -486,6 +516,9 @@ public final class LatchkeyFilter implements Filter {
          * Where refused password requests are audited. Default: the engine's refusal queue
          * ({@code Latchkey.refusalAuditSink()}): the same audit log as everything else, written off the request
          * thread.
+         *
+         * @param sink the sink for refused password requests
+         * @return this builder
          */
         public Builder auditSink(AuditSink sink) {
             BuilderOptions.once(audit, "auditSink");
@@ -493,14 +526,24 @@ public final class LatchkeyFilter implements Filter {
             return this;
         }
 
-        /** The clock for audit timestamps. Default: the system UTC clock. */
+        /**
+         * The clock for audit timestamps. Default: the system UTC clock.
+         *
+         * @param clock the clock for audit timestamps
+         * @return this builder
+         */
         public Builder clock(Clock clock) {
             BuilderOptions.once(this.clock, "clock");
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 
-        /** The realm in {@code WWW-Authenticate} challenges. Default {@code latchkey}. */
+        /**
+         * The realm in {@code WWW-Authenticate} challenges. Default {@code latchkey}.
+         *
+         * @param realm the realm, 1-64 printable ASCII characters without {@code "} or {@code \}
+         * @return this builder
+         */
         public Builder realm(String realm) {
             BuilderOptions.once(this.realm, "realm");
             this.realm = AuthError.checkRealm(realm);
@@ -511,6 +554,8 @@ public final class LatchkeyFilter implements Filter {
          * The longest Bearer or Basic {@code Authorization} header accepted; longer ones get 400. Default
          * {@value LatchkeyFilter#DEFAULT_MAX_AUTHORIZATION_HEADER_LENGTH} characters.
          *
+         * @param chars the longest header, in characters
+         * @return this builder
          * @throws IllegalArgumentException outside 256..65536
          */
         public Builder maxAuthorizationHeaderLength(int chars) {
@@ -526,6 +571,8 @@ public final class LatchkeyFilter implements Filter {
          * Accept a token in the {@code access_token} query parameter. Dangerous, so off by default: URLs end up
          * in access logs, proxies and browser history. When off, a query parameter holding one of this host's
          * tokens is refused with 400 (so the leak is noticed); other values are left to the host.
+         *
+         * @return this builder
          */
         public Builder allowTokensInQueryString() {
             BuilderOptions.once(allowQuery, "allowTokensInQueryString");
@@ -559,6 +606,7 @@ public final class LatchkeyFilter implements Filter {
         /**
          * Builds the filter (immutable and thread-safe).
          *
+         * @return the filter, to be registered by the host
          * @throws IllegalStateException if exemptions are set without disabled paths (the user directory always
          *                               exists: the engine's unless {@link #userDirectory} set another)
          */

@@ -34,6 +34,9 @@ public final class ProxyAuthServlet extends HttpServlet {
 
     private final transient ProxyAuthorizer authorizer;
     private final transient ClientIpResolver ipResolver;
+    /**
+     * The realm named in {@code WWW-Authenticate} challenges.
+     */
     private final String realm;
 
     private ProxyAuthServlet(Builder b) {
@@ -44,7 +47,13 @@ public final class ProxyAuthServlet extends HttpServlet {
         this.realm = b.realm != null ? b.realm : "latchkey";
     }
 
-    /** A builder for an endpoint deciding with {@code latchkey}. */
+    /**
+     * A builder for an endpoint deciding with {@code latchkey}.
+     *
+     * @param latchkey the engine that decides
+     * @return a builder with the default resolver and realm
+     * @throws NullPointerException if {@code latchkey} is null
+     */
     public static Builder builder(Latchkey latchkey) {
         return new Builder(latchkey);
     }
@@ -84,6 +93,11 @@ public final class ProxyAuthServlet extends HttpServlet {
         /**
          * How the client address is found: trust the proxy and read the header it sets (nginx:
          * {@code proxy_set_header X-Real-IP $remote_addr}). Default: the peer address only (the proxy's).
+         *
+         * @param resolver the resolver for the client's address
+         * @return this builder
+         * @throws NullPointerException  if {@code resolver} is null
+         * @throws IllegalStateException if already set
          */
         public Builder clientIpResolver(ClientIpResolver resolver) {
             BuilderOptions.once(ipResolver, "clientIpResolver");
@@ -91,14 +105,26 @@ public final class ProxyAuthServlet extends HttpServlet {
             return this;
         }
 
-        /** The realm in {@code WWW-Authenticate} challenges. Default {@code latchkey}. */
+        /**
+         * The realm in {@code WWW-Authenticate} challenges. Default {@code latchkey}.
+         *
+         * @param realm the realm, 1-64 printable ASCII characters without {@code "} or {@code \}
+         * @return this builder
+         * @throws NullPointerException     if {@code realm} is null
+         * @throws IllegalArgumentException if {@code realm} breaks that rule
+         * @throws IllegalStateException    if already set
+         */
         public Builder realm(String realm) {
             BuilderOptions.once(this.realm, "realm");
             this.realm = AuthError.checkRealm(realm);
             return this;
         }
 
-        /** Builds the endpoint (immutable and thread-safe). */
+        /**
+         * Builds the endpoint (immutable and thread-safe).
+         *
+         * @return the endpoint, to be mounted by the host
+         */
         public ProxyAuthServlet build() {
             return new ProxyAuthServlet(this);
         }

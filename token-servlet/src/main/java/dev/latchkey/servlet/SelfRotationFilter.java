@@ -40,6 +40,11 @@ public final class SelfRotationFilter implements Filter {
     /**
      * A filter for {@code latchkey}, finding client addresses (for the token's CIDRs, the policy's allowlist and the
      * failed-attempt limit) with {@code clientIpResolver}, as the Latchkey filter does.
+     *
+     * @param latchkey         the engine that rotates the token
+     * @param clientIpResolver the resolver for the client's address
+     * @return the filter
+     * @throws NullPointerException if an argument is null
      */
     public static SelfRotationFilter create(Latchkey latchkey, ClientIpResolver clientIpResolver) {
         Objects.requireNonNull(latchkey, "latchkey");

@@ -56,7 +56,13 @@ public final class TokenRestServlet extends HttpServlet {
         this.api = api;
     }
 
-    /** A builder for a servlet using {@code latchkey}. */
+    /**
+     * A builder for a servlet using {@code latchkey}.
+     *
+     * @param latchkey the engine whose tokens and policy the API manages
+     * @return a builder with the defaults
+     * @throws NullPointerException if {@code latchkey} is null
+     */
     public static Builder builder(Latchkey latchkey) {
         return new Builder(latchkey);
     }
@@ -111,6 +117,11 @@ public final class TokenRestServlet extends HttpServlet {
         /**
          * The queryable audit log behind {@code GET /admin/audit}. Default: the engine's audit sink when it is an
          * {@link AuditLog}; without one that endpoint answers 501.
+         *
+         * @param log the audit log to query
+         * @return this builder
+         * @throws NullPointerException  if {@code log} is null
+         * @throws IllegalStateException if already set
          */
         public Builder auditLog(AuditLog log) {
             BuilderOptions.once(auditLog, "auditLog");
@@ -121,6 +132,11 @@ public final class TokenRestServlet extends HttpServlet {
         /**
          * How the client IP is found for the audit log when the request did not pass {@link LatchkeyFilter}
          * (which otherwise supplies it). Default: the peer address.
+         *
+         * @param resolver the resolver for the client's address
+         * @return this builder
+         * @throws NullPointerException  if {@code resolver} is null
+         * @throws IllegalStateException if already set
          */
         public Builder clientIpResolver(ClientIpResolver resolver) {
             BuilderOptions.once(ipResolver, "clientIpResolver");
@@ -128,7 +144,14 @@ public final class TokenRestServlet extends HttpServlet {
             return this;
         }
 
-        /** The clock for token states and query reference times. Default: the system UTC clock. */
+        /**
+         * The clock for token states and query reference times. Default: the system UTC clock.
+         *
+         * @param clock the clock that says what "now" is
+         * @return this builder
+         * @throws NullPointerException  if {@code clock} is null
+         * @throws IllegalStateException if already set
+         */
         public Builder clock(Clock clock) {
             BuilderOptions.once(this.clock, "clock");
             this.clock = Objects.requireNonNull(clock, "clock");
@@ -138,7 +161,10 @@ public final class TokenRestServlet extends HttpServlet {
         /**
          * The largest request body accepted (413 above it). Default {@value TokenRestServlet#DEFAULT_MAX_BODY_BYTES}.
          *
+         * @param bytes the largest body, in bytes
+         * @return this builder
          * @throws IllegalArgumentException outside 1 KiB..16 MiB
+         * @throws IllegalStateException if already set
          */
         public Builder maxBodyBytes(int bytes) {
             BuilderOptions.once(maxBody, "maxBodyBytes");
@@ -157,7 +183,11 @@ public final class TokenRestServlet extends HttpServlet {
                     clock != null ? clock : Clock.systemUTC(), maxBody != null ? maxBody : DEFAULT_MAX_BODY_BYTES);
         }
 
-        /** Builds the servlet (immutable and thread-safe). */
+        /**
+         * Builds the servlet (immutable and thread-safe).
+         *
+         * @return the servlet, to be mounted by the host
+         */
         public TokenRestServlet build() {
             return new TokenRestServlet(api());
         }

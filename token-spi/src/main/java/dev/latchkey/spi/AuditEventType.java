@@ -26,6 +26,11 @@ public enum AuditEventType {
     POLICY_CHANGE_DENIED,
     /** A request presenting a token was refused; the reason says why. */
     AUTHENTICATION_REFUSED,
+    /**
+     * A request presenting a password (HTTP Basic) was refused without checking the password, because the path
+     * requires a token or password authentication is off; the actor is {@code anonymous} and the claimed user
+     * name is in the details.
+     */
     PASSWORD_AUTH_REFUSED,
     /** A token manager looked a token up by its value (issue 14). */
     TOKEN_IDENTIFIED,

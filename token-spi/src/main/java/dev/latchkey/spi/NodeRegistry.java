@@ -22,19 +22,42 @@ import java.util.Map;
  */
 public interface NodeRegistry {
 
-    /** Records that node {@code nodeId} was alive at {@code at}. */
+    /**
+     * Records that node {@code nodeId} was alive at {@code at}; a stored heartbeat later than {@code at} is kept.
+     *
+     * @param nodeId the beating node's id (see {@link #checkNodeId})
+     * @param at     when the node was alive
+     * @throws IllegalArgumentException  if {@code nodeId} breaks the contract's rules
+     * @throws StoreUnavailableException if the storage failed
+     */
     void heartbeat(String nodeId, Instant at);
 
-    /** Every node whose last heartbeat is at or after {@code since}, with that heartbeat. */
+    /**
+     * Lists the nodes that are still alive.
+     *
+     * @param since the oldest heartbeat that still counts as alive
+     * @return every node whose last heartbeat is at or after {@code since}, mapped to that heartbeat; empty if
+     *         none is
+     * @throws StoreUnavailableException if the storage failed
+     */
     Map<String, Instant> liveNodes(Instant since);
 
-    /** Removes the node (it is shutting down). */
+    /**
+     * Removes the node's entry because it is shutting down; a node never seen, or one that left already, is
+     * not an error.
+     *
+     * @param nodeId the leaving node's id
+     * @throws IllegalArgumentException  if {@code nodeId} breaks the contract's rules
+     * @throws StoreUnavailableException if the storage failed
+     */
     void leave(String nodeId);
 
     /**
      * Checks a node id against the contract's rules.
      *
-     * @throws IllegalArgumentException naming {@code nodeId} if it is empty, longer than 64 characters or
+     * @param nodeId the id to check
+     * @return {@code nodeId} itself, when it is valid
+     * @throws IllegalArgumentException naming {@code nodeId} if it is null, empty, longer than 64 characters or
      *                                  holds a character outside {@code [A-Za-z0-9._:-]}
      */
     static String checkNodeId(String nodeId) {

@@ -19,6 +19,17 @@ import java.util.TreeMap;
  */
 public record Notice(NoticeKind kind, Instant at, String owner, String tokenId, String actor,
                      Map<String, String> details) {
+    /**
+     * Checks the fields and keeps an immutable copy of {@code details}.
+     *
+     * @param kind    what happened
+     * @param at      when
+     * @param owner   the owner to tell
+     * @param tokenId the token concerned
+     * @param actor   who did it
+     * @param details further non-secret facts
+     * @throws NullPointerException if any field, or a key or value in {@code details}, is null
+     */
     public Notice {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(at, "at");

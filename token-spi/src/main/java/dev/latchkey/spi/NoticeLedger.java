@@ -21,6 +21,9 @@ public interface NoticeLedger {
      * Claims the right to send notice {@code noticeKey} (e.g. {@code expiring-60d@1767225600000}) about
      * {@code tokenId}.
      *
+     * @param tokenId   the token the notice is about
+     * @param noticeKey which notice, unique per token (the kind and what it refers to)
+     * @param at        when the claim is made, kept as the claim's time
      * @return true if this caller won and must send it; false if it was claimed before
      * @throws IllegalArgumentException  if {@code tokenId} or {@code noticeKey} is blank or longer than 128
      * @throws StoreUnavailableException if the storage failed

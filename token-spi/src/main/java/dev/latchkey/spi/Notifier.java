@@ -14,6 +14,11 @@ package dev.latchkey.spi;
  */
 @FunctionalInterface
 public interface Notifier {
-    /** Delivers {@code notice} to its owner. */
+    /**
+     * Delivers {@code notice} to its owner.
+     *
+     * @param notice the message; holds no token secret
+     * @throws RuntimeException if delivery failed; the engine logs it and the reported change stands
+     */
     void send(Notice notice);
 }

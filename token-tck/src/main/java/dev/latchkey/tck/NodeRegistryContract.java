@@ -28,10 +28,18 @@ public abstract class NodeRegistryContract {
 
     private NodeRegistry registry;
 
-    /** A new, empty registry. Called once before every test. */
+    /**
+     * Creates the registry under test. Called once before every test.
+     *
+     * @return a new registry holding no node
+     */
     protected abstract NodeRegistry createRegistry();
 
-    /** The registry under test. */
+    /**
+     * Gives a subclass's own tests the registry the current test runs against.
+     *
+     * @return the registry {@link #createRegistry()} made for the current test
+     */
     protected final NodeRegistry registry() {
         return registry;
     }

@@ -23,10 +23,20 @@ import org.junit.jupiter.api.Test;
 public abstract class NoticeLedgerContract {
     private static final Instant AT = Instant.parse("2026-01-01T00:00:00Z");
 
-    /** A ledger over (possibly shared) storage. */
+    /**
+     * Creates a ledger under test; called at least once per test. Its storage may be shared with earlier
+     * tests, because every test uses fresh token ids.
+     *
+     * @return a ledger over the storage under test
+     */
     protected abstract NoticeLedger createLedger();
 
-    /** Another ledger over the same storage as the last {@link #createLedger()}; by default that one again. */
+    /**
+     * Opens a second ledger over the same storage as {@link #createLedger()}, standing for a second node or a
+     * restart. Override it when {@code createLedger()} returns a fresh, empty storage each time.
+     *
+     * @return another ledger over the same storage; by default the result of another {@code createLedger()} call
+     */
     protected NoticeLedger reopenLedger() {
         return createLedger();
     }

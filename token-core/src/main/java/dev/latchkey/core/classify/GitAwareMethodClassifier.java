@@ -22,6 +22,11 @@ public final class GitAwareMethodClassifier implements RequestClassifier {
     /**
      * The level by method and git smart-HTTP endpoint; {@link UnclassifiableRequestException} if the
      * {@code service} parameter is ambiguous.
+     *
+     * @param method the HTTP method as sent
+     * @param path   the request path
+     * @param query  the raw query string, read only for {@code service} on {@code /info/refs}
+     * @return {@code READ} for safe methods and Git fetches, {@code WRITE} for anything else
      */
     public static AccessLevel levelFor(String method, String path, String query) {
         if (path.endsWith("/info/refs")) {
@@ -40,7 +45,12 @@ public final class GitAwareMethodClassifier implements RequestClassifier {
         return safe(method) ? AccessLevel.READ : AccessLevel.WRITE;
     }
 
-    /** Whether {@code method} is exactly {@code GET}, {@code HEAD} or {@code OPTIONS} (any other spelling is not safe). */
+    /**
+     * Whether {@code method} is exactly {@code GET}, {@code HEAD} or {@code OPTIONS} (any other spelling is not safe).
+     *
+     * @param method the HTTP method as sent
+     * @return true only for {@code GET}, {@code HEAD} and {@code OPTIONS}, spelled exactly so
+     */
     public static boolean safe(String method) {
         return method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS");
     }

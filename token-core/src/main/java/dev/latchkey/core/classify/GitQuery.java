@@ -17,6 +17,8 @@ public final class GitQuery {
     /**
      * The decoded {@code service} value, or null if there is none.
      *
+     * @param query the raw query string; may be null or empty
+     * @return the decoded value, or null when the query has no {@code service} parameter
      * @throws UnclassifiableRequestException if {@code service} occurs more than once or the query is malformed
      */
     public static String service(String query) {

@@ -11,7 +11,13 @@ public final class PathCheck {
     private PathCheck() {
     }
 
-    /** Throws {@link UnclassifiableRequestException} unless {@code path} is absolute, normalised and unambiguous. */
+    /**
+     * Throws {@link UnclassifiableRequestException} unless {@code path} is absolute, normalised and unambiguous.
+     *
+     * @param path the request path
+     * @throws UnclassifiableRequestException if the path is empty or relative, has an empty, {@code .} or {@code ..}
+     *                                        segment, or holds a control character, {@code ;}, {@code \} or {@code %}
+     */
     public static void requireNormalised(String path) {
         int n = path.length();
         if (n == 0 || path.charAt(0) != '/') {
@@ -35,13 +41,27 @@ public final class PathCheck {
         }
     }
 
-    /** Whether {@code s[from, to)} is a project key: an optional {@code ~}, then 1-128 of [A-Za-z0-9_-]. */
+    /**
+     * Whether {@code s[from, to)} is a project key: an optional {@code ~}, then 1-128 of [A-Za-z0-9_-].
+     *
+     * @param s    the text
+     * @param from the first index
+     * @param to   the index after the last
+     * @return true if the characters form a project key
+     */
     public static boolean isKey(String s, int from, int to) {
         int start = from < to && s.charAt(from) == '~' ? from + 1 : from;
         return run(s, start, to, false);
     }
 
-    /** Whether {@code s[from, to)} is a repository slug: 1-128 of [A-Za-z0-9._-]. */
+    /**
+     * Whether {@code s[from, to)} is a repository slug: 1-128 of [A-Za-z0-9._-].
+     *
+     * @param s    the text
+     * @param from the first index
+     * @param to   the index after the last
+     * @return true if the characters form a repository slug
+     */
     public static boolean isSlug(String s, int from, int to) {
         return run(s, from, to, true);
     }

@@ -18,6 +18,16 @@ import java.util.Optional;
  */
 public record Requirement(AccessLevel level, Optional<String> domain, Optional<String> resource,
                           boolean explicitDomain) {
+    /**
+     * Checks the fields.
+     *
+     * @param level          the access level needed
+     * @param domain         the resource domain whose level applies, if any
+     * @param resource       the resource the request acts on, if any
+     * @param explicitDomain whether only an explicit grant of {@code domain} counts
+     * @throws NullPointerException     if a field is null
+     * @throws IllegalArgumentException if {@code explicitDomain} is set without a domain
+     */
     public Requirement {
         Objects.requireNonNull(level, "level");
         Objects.requireNonNull(domain, "domain");
@@ -27,17 +37,38 @@ public record Requirement(AccessLevel level, Optional<String> domain, Optional<S
         }
     }
 
-    /** A requirement whose domain, if any, may be granted by the token's overall level. */
+    /**
+     * A requirement whose domain, if any, may be granted by the token's overall level.
+     *
+     * @param level    the access level needed
+     * @param domain   the resource domain whose level applies, if any
+     * @param resource the resource the request acts on, if any
+     * @throws NullPointerException if an argument is null
+     */
     public Requirement(AccessLevel level, Optional<String> domain, Optional<String> resource) {
         this(level, domain, resource, false);
     }
 
-    /** A requirement of {@code level} on no particular resource. */
+    /**
+     * A requirement of {@code level} on no particular resource.
+     *
+     * @param level the access level needed
+     * @return the requirement
+     * @throws NullPointerException if {@code level} is null
+     */
     public static Requirement of(AccessLevel level) {
         return new Requirement(level, Optional.empty(), Optional.empty());
     }
 
-    /** A requirement of {@code level} on {@code resource} in {@code domain}. */
+    /**
+     * A requirement of {@code level} on {@code resource} in {@code domain}.
+     *
+     * @param level    the access level needed
+     * @param domain   the resource domain, e.g. {@code project}
+     * @param resource the resource, e.g. {@code PROJ/repo}
+     * @return the requirement
+     * @throws NullPointerException if an argument is null
+     */
     public static Requirement on(AccessLevel level, String domain, String resource) {
         return new Requirement(level, Optional.of(domain), Optional.of(resource));
     }
@@ -45,6 +76,11 @@ public record Requirement(AccessLevel level, Optional<String> domain, Optional<S
     /**
      * A requirement of {@code level} in {@code domain} on no particular resource that only a scope listing
      * {@code domain} explicitly can satisfy.
+     *
+     * @param level  the access level needed
+     * @param domain the domain a token's scope must list, e.g. system administration
+     * @return the requirement
+     * @throws NullPointerException if an argument is null
      */
     public static Requirement explicit(AccessLevel level, String domain) {
         return new Requirement(level, Optional.of(domain), Optional.empty(), true);

@@ -10,6 +10,11 @@ import dev.latchkey.spi.LatchkeyException;
 public class UnclassifiableRequestException extends LatchkeyException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Creates the exception.
+     *
+     * @param message what makes the request ambiguous; holds no secret
+     */
     public UnclassifiableRequestException(String message) {
         super(message);
     }

@@ -50,7 +50,12 @@ public final class InMemoryTokenStore implements TokenStore, PolicyStore, Change
         this(Clock.systemUTC());
     }
 
-    /** A store that timestamps change events with {@code clock}. */
+    /**
+     * A store that timestamps change events with {@code clock}.
+     *
+     * @param clock the clock that timestamps change events
+     * @throws NullPointerException if {@code clock} is null
+     */
     public InMemoryTokenStore(Clock clock) {
         this.feed = new MemoryChangeFeed(Objects.requireNonNull(clock, "clock"));
     }

@@ -22,28 +22,52 @@ public final class InMemoryUserDirectory implements UserDirectory {
         return Optional.ofNullable(users.get(Objects.requireNonNull(name, "name")));
     }
 
-    /** Adds or replaces a user. */
+    /**
+     * Adds or replaces a user.
+     *
+     * @param user the user, keyed by its name
+     * @return this directory
+     */
     public InMemoryUserDirectory put(DirectoryUser user) {
         users.put(user.name(), user);
         return this;
     }
 
-    /** Adds or replaces an active user with the given groups. */
+    /**
+     * Adds or replaces an active user with the given groups.
+     *
+     * @param name   the user name, also used as the display name
+     * @param groups the user's groups
+     * @return this directory
+     */
     public InMemoryUserDirectory add(String name, String... groups) {
         return put(new DirectoryUser(name, name, "", true, Set.of(groups)));
     }
 
-    /** Marks a user inactive (their tokens stop working). */
+    /**
+     * Marks a user inactive (their tokens stop working).
+     *
+     * @param name the user name; an unknown name changes nothing
+     */
     public void deactivate(String name) {
         users.computeIfPresent(name, (n, u) -> new DirectoryUser(u.name(), u.displayName(), u.email(), false, u.groups()));
     }
 
-    /** Replaces a user's groups. */
+    /**
+     * Replaces a user's groups.
+     *
+     * @param name   the user name; an unknown name changes nothing
+     * @param groups the user's new groups
+     */
     public void setGroups(String name, Set<String> groups) {
         users.computeIfPresent(name, (n, u) -> new DirectoryUser(u.name(), u.displayName(), u.email(), u.active(), groups));
     }
 
-    /** Removes a user. */
+    /**
+     * Removes a user.
+     *
+     * @param name the user name; an unknown name changes nothing
+     */
     public void remove(String name) {
         users.remove(name);
     }

@@ -31,37 +31,65 @@ public final class Finding {
         this.hint = token.substring(0, us + 1) + "…" + token.substring(token.length() - 4);
     }
 
-    /** Offset of the token's first character from the start of the input (chars, or bytes for byte input). */
+    /**
+     * Offset of the token's first character from the start of the input (chars, or bytes for byte input).
+     *
+     * @return the zero-based offset
+     */
     public long offset() {
         return offset;
     }
 
-    /** 1-based line of the token's first character (lines end at {@code '\n'}). */
+    /**
+     * 1-based line of the token's first character (lines end at {@code '\n'}).
+     *
+     * @return the line number, from 1
+     */
     public long line() {
         return line;
     }
 
-    /** 1-based column of the token's first character (chars, or bytes for byte input). */
+    /**
+     * 1-based column of the token's first character (chars, or bytes for byte input).
+     *
+     * @return the column number, from 1
+     */
     public long column() {
         return column;
     }
 
-    /** Length of the token text. */
+    /**
+     * Length of the token text.
+     *
+     * @return the number of characters in the token
+     */
     public int length() {
         return token.length();
     }
 
-    /** Personal or service, from the prefix. */
+    /**
+     * Personal or service, from the prefix.
+     *
+     * @return the token's kind
+     */
     public TokenKind kind() {
         return kind;
     }
 
-    /** The token's non-secret hint ({@code lkp_…x3Zq}), as the token manager shows it. */
+    /**
+     * The token's non-secret hint ({@code lkp_…x3Zq}), as the token manager shows it.
+     *
+     * @return the hint, safe to log and show
+     */
     public String hint() {
         return hint;
     }
 
-    /** The token's public id, when the scanner's lookup knew the token. */
+    /**
+     * The token's public id, when the scanner's lookup knew the token.
+     *
+     * @return the public id, or empty when the token is unknown or no lookup was given
+     */
     public Optional<String> tokenId() {
         return tokenId;
     }
@@ -69,6 +97,8 @@ public final class Finding {
     /**
      * The token text, exactly as it stood in the input. Only for revoking it by value; never log, store or show
      * it.
+     *
+     * @return the token's secret text
      */
     public String reveal() {
         return token;

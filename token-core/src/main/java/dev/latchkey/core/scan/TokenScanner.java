@@ -64,17 +64,33 @@ public final class TokenScanner {
         this.idLookup = idLookup;
     }
 
-    /** A scanner for the tokens of {@code format}, with no id lookup. */
+    /**
+     * A scanner for the tokens of {@code format}, with no id lookup.
+     *
+     * @param format the token format to find
+     * @return the scanner
+     * @throws NullPointerException if {@code format} is null
+     */
     public static TokenScanner of(TokenFormat format) {
         return builder().format(format).build();
     }
 
-    /** A new builder. */
+    /**
+     * A new builder.
+     *
+     * @return a builder with no format and no id lookup
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Every token in {@code text}, in order. */
+    /**
+     * Every token in {@code text}, in order.
+     *
+     * @param text the text to scan
+     * @return the findings, in the order they occur
+     * @throws NullPointerException if {@code text} is null
+     */
     public List<Finding> scan(CharSequence text) {
         Objects.requireNonNull(text, "text");
         List<Finding> out = new ArrayList<>();
@@ -86,13 +102,26 @@ public final class TokenScanner {
         return out;
     }
 
-    /** Every token in {@code bytes} (read as ISO-8859-1: offsets and columns in bytes), in order. */
+    /**
+     * Every token in {@code bytes} (read as ISO-8859-1: offsets and columns in bytes), in order.
+     *
+     * @param bytes the bytes to scan
+     * @return the findings, in the order they occur
+     * @throws NullPointerException if {@code bytes} is null
+     */
     public List<Finding> scan(byte[] bytes) {
         Objects.requireNonNull(bytes, "bytes");
         return scan(new String(bytes, StandardCharsets.ISO_8859_1));
     }
 
-    /** Streams {@code in} (read as ISO-8859-1, not closed) and hands each token found to {@code sink}, in order. */
+    /**
+     * Streams {@code in} (read as ISO-8859-1, not closed) and hands each token found to {@code sink}, in order.
+     *
+     * @param in   the stream to scan; left open
+     * @param sink receives each finding as it is found
+     * @throws IOException          what the stream throws
+     * @throws NullPointerException if an argument is null
+     */
     public void scan(InputStream in, Consumer<Finding> sink) throws IOException {
         Objects.requireNonNull(in, "in");
         scan(new InputStreamReader(in, StandardCharsets.ISO_8859_1), sink);
@@ -102,7 +131,10 @@ public final class TokenScanner {
      * Streams {@code reader} (not closed) with bounded memory and hands each token found to {@code sink}, in
      * order.
      *
+     * @param reader the reader to scan; left open
+     * @param sink   receives each finding as it is found
      * @throws IOException what the reader throws
+     * @throws NullPointerException if an argument is null
      */
     public void scan(Reader reader, Consumer<Finding> sink) throws IOException {
         Objects.requireNonNull(reader, "reader");
@@ -229,6 +261,10 @@ public final class TokenScanner {
         /**
          * A token format to find (the host's current one, and any earlier prefixes whose tokens may still be
          * active). At least one is required.
+         *
+         * @param format a token format to find; may be called again for more formats
+         * @return this builder
+         * @throws NullPointerException if {@code format} is null
          */
         public Builder format(TokenFormat format) {
             formats.add(Objects.requireNonNull(format, "format"));
@@ -239,7 +275,10 @@ public final class TokenScanner {
          * Looks up the public id of a found token (e.g. by digest in the store), so findings say which token it
          * is. Called once per checksum-valid finding with the token text; must not log or keep it. Default: none.
          *
+         * @param lookup maps a found token's text to its public id, or to empty when it is unknown
+         * @return this builder
          * @throws IllegalStateException if already set
+         * @throws NullPointerException if {@code lookup} is null
          */
         public Builder idLookup(Function<String, Optional<String>> lookup) {
             this.idLookup = SetOnce.set(this.idLookup, lookup, "idLookup");
@@ -249,6 +288,7 @@ public final class TokenScanner {
         /**
          * The scanner.
          *
+         * @return the scanner, immutable and thread-safe
          * @throws IllegalStateException if no format was given
          */
         public TokenScanner build() {

@@ -67,7 +67,13 @@ public final class SmtpNotifier implements Notifier {
         this.session = Session.getInstance(p, auth);
     }
 
-    /** A new builder; the directory resolves owners to e-mail addresses. */
+    /**
+     * A new builder; the directory resolves owners to e-mail addresses.
+     *
+     * @param directory the directory that gives each owner's e-mail address
+     * @return a builder with no server and no sender
+     * @throws NullPointerException if {@code directory} is null
+     */
     public static Builder builder(UserDirectory directory) {
         return new Builder(Objects.requireNonNull(directory, "directory"));
     }
@@ -155,7 +161,16 @@ public final class SmtpNotifier implements Notifier {
             this.directory = directory;
         }
 
-        /** The SMTP server and port. */
+        /**
+         * The SMTP server and port.
+         *
+         * @param host the server's host name or address
+         * @param port the server's port, 1-65535
+         * @return this builder
+         * @throws NullPointerException     if {@code host} is null
+         * @throws IllegalArgumentException if {@code port} is out of range
+         * @throws IllegalStateException    if already set
+         */
         public Builder server(String host, int port) {
             if (this.host != null) {
                 throw new IllegalStateException("server was already set");
@@ -171,7 +186,11 @@ public final class SmtpNotifier implements Notifier {
         /**
          * The sender address.
          *
+         * @param address the sender's e-mail address
+         * @return this builder
          * @throws IllegalArgumentException if it is not one valid address
+         * @throws NullPointerException  if {@code address} is null
+         * @throws IllegalStateException if already set
          */
         public Builder from(String address) {
             if (this.from != null) {
@@ -185,7 +204,15 @@ public final class SmtpNotifier implements Notifier {
             return this;
         }
 
-        /** SMTP authentication. Default: none. */
+        /**
+         * SMTP authentication. Default: none.
+         *
+         * @param username the SMTP user name
+         * @param password the SMTP password
+         * @return this builder
+         * @throws NullPointerException  if an argument is null
+         * @throws IllegalStateException if already set
+         */
         public Builder credentials(String username, String password) {
             if (this.username != null) {
                 throw new IllegalStateException("credentials were already set");
@@ -195,13 +222,25 @@ public final class SmtpNotifier implements Notifier {
             return this;
         }
 
-        /** Require STARTTLS. Default: off (a relay on the same host). */
+        /**
+         * Require STARTTLS. Default: off (a relay on the same host).
+         *
+         * @return this builder
+         */
         public Builder requireStartTls() {
             this.startTls = true;
             return this;
         }
 
-        /** Connect, read and write time-out. Default 5 s. */
+        /**
+         * Connect, read and write time-out. Default 5 s.
+         *
+         * @param timeout the time-out for connecting, reading and writing; positive
+         * @return this builder
+         * @throws NullPointerException     if {@code timeout} is null
+         * @throws IllegalArgumentException if {@code timeout} is not positive
+         * @throws IllegalStateException    if already set
+         */
         public Builder timeout(Duration timeout) {
             if (this.timeout != null) {
                 throw new IllegalStateException("timeout was already set");
@@ -214,7 +253,14 @@ public final class SmtpNotifier implements Notifier {
             return this;
         }
 
-        /** The product name in subjects. Default {@code Latchkey}. */
+        /**
+         * The product name in subjects. Default {@code Latchkey}.
+         *
+         * @param name the name that starts each subject
+         * @return this builder
+         * @throws NullPointerException  if {@code name} is null
+         * @throws IllegalStateException if already set
+         */
         public Builder productName(String name) {
             if (this.product != null) {
                 throw new IllegalStateException("productName was already set");
@@ -226,6 +272,7 @@ public final class SmtpNotifier implements Notifier {
         /**
          * The notifier.
          *
+         * @return the notifier
          * @throws IllegalStateException if the server or the sender is missing
          */
         public SmtpNotifier build() {

@@ -23,7 +23,11 @@ public final class CidrRules {
         this.set = set;
     }
 
-    /** No ranges. */
+    /**
+     * No ranges.
+     *
+     * @return rules with no range, which contain no address
+     */
     public static CidrRules none() {
         return NONE;
     }
@@ -32,7 +36,10 @@ public final class CidrRules {
      * Parses and compiles {@code cidrs} (ranges or single addresses).
      *
      * @param field the setting or field name that error messages name
+     * @param cidrs the ranges and single addresses, IPv4 or IPv6
+     * @return the compiled rules
      * @throws dev.latchkey.core.ValidationException naming {@code field} and the first invalid entry
+     * @throws NullPointerException if {@code field} or {@code cidrs} is null
      */
     public static CidrRules compile(String field, List<String> cidrs) {
         Objects.requireNonNull(field, "field");
@@ -43,17 +50,29 @@ public final class CidrRules {
      * The canonical text of a client address (dotted IPv4, compressed lower-case IPv6; {@code ::ffff:10.1.2.3}
      * becomes {@code 10.1.2.3}; brackets and a zone id are dropped), or empty when {@code text} is not a plain
      * address. Ports are not accepted: strip them first.
+     *
+     * @param text the address as text; may be null
+     * @return the canonical text, or empty when {@code text} is null or not a plain address
      */
     public static Optional<String> canonicalAddress(String text) {
         return text == null ? Optional.empty() : CidrSet.parseClientIp(text).map(IPAddress::toCanonicalString);
     }
 
-    /** Whether there are no ranges. */
+    /**
+     * Whether there are no ranges.
+     *
+     * @return true if there is no range
+     */
     public boolean isEmpty() {
         return set.isEmpty();
     }
 
-    /** Whether {@code address} is a plain address inside one of the ranges; false for anything unparseable. */
+    /**
+     * Whether {@code address} is a plain address inside one of the ranges; false for anything unparseable.
+     *
+     * @param address the client address as text; may be null
+     * @return true if it parses and lies inside a range
+     */
     public boolean contains(String address) {
         if (address == null || set.isEmpty()) {
             return false;
@@ -62,7 +81,11 @@ public final class CidrRules {
         return a.isPresent() && set.contains(a.get());
     }
 
-    /** The ranges in canonical text, duplicates dropped, in the order given. */
+    /**
+     * The ranges in canonical text, duplicates dropped, in the order given.
+     *
+     * @return the canonical ranges, without duplicates
+     */
     public List<String> canonical() {
         return set.canonical();
     }

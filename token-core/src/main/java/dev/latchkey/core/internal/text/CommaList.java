@@ -11,7 +11,13 @@ public final class CommaList {
     private CommaList() {
     }
 
-    /** The entries of {@code text}, in order, stripped; blank entries (and an empty text) give none. */
+    /**
+     * The entries of {@code text}, in order, stripped; blank entries (and an empty text) give none.
+     *
+     * @param text comma-separated entries
+     * @return the non-blank entries, stripped, in order
+     * @throws NullPointerException if {@code text} is null
+     */
     public static List<String> split(String text) {
         List<String> out = new ArrayList<>();
         for (String part : text.split(",", -1)) {

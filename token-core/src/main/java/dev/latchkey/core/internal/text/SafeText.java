@@ -23,6 +23,9 @@ public final class SafeText {
     /**
      * {@code 'value'} for an error message: shortened, control characters escaped — or a placeholder when the
      * value contains a run of letters and digits long enough to be a secret.
+     *
+     * @param value the value to quote; may be null
+     * @return the quoted, shortened and escaped value, a placeholder, or the word {@code null} for null
      */
     public static String quote(String value) {
         if (value == null) {
@@ -45,6 +48,11 @@ public final class SafeText {
     /**
      * Text for an audit event or log line: every {@code <prefix>_<body>} of this host's token prefixes masked
      * (whether or not its checksum is right), then bounded and escaped as {@link #printable}.
+     *
+     * @param text   the caller's text; may be null
+     * @param format the host's token format, whose prefixes are masked
+     * @return the masked, bounded and escaped text; empty for null
+     * @throws NullPointerException if {@code format} is null
      */
     public static String forAudit(String text, TokenFormat format) {
         Objects.requireNonNull(format, "format");
@@ -57,6 +65,11 @@ public final class SafeText {
     /**
      * {@code text} with every {@code <prefix>_<letters and digits>} of this host's token prefixes replaced by
      * {@code <prefix>_[redacted]}; nothing else changed (not bounded, not escaped).
+     *
+     * @param text   the text; may be null
+     * @param format the host's token format, whose prefixes are masked
+     * @return the text with token-shaped parts redacted; empty for null
+     * @throws NullPointerException if {@code format} is null
      */
     public static String maskTokens(String text, TokenFormat format) {
         Objects.requireNonNull(format, "format");
@@ -82,6 +95,11 @@ public final class SafeText {
     /**
      * Whether {@code text} holds something shaped like one of this host's tokens: a prefix, {@code _}, and at
      * least as many letters and digits as a token's random part (checksum right or not).
+     *
+     * @param text   the text; may be null
+     * @param format the host's token format
+     * @return true if a token-shaped part is in it; false for null
+     * @throws NullPointerException if {@code format} is null
      */
     public static boolean containsToken(String text, TokenFormat format) {
         Objects.requireNonNull(format, "format");
@@ -108,6 +126,9 @@ public final class SafeText {
      * DEL, C1 including U+0085 NEL), format characters (bidirectional overrides and isolates U+202A-U+202E and
      * U+2066-U+2069, zero-width characters, ...) and the line and paragraph separators U+2028 and U+2029. They
      * forge line breaks or reorder what a reader sees.
+     *
+     * @param c the character
+     * @return true if it must be escaped before it is logged, audited or shown
      */
     public static boolean isControlOrFormat(char c) {
         if (c >= 0x20 && c < 0x7f) {
@@ -121,6 +142,9 @@ public final class SafeText {
     /**
      * Bounded to 200 characters; control, format and line-separator characters (see {@code isControlOrFormat})
      * escaped as {@code \\uHHHH} (four hex digits); nothing masked.
+     *
+     * @param text the text; may be null
+     * @return the bounded, escaped text; empty for null
      */
     public static String printable(String text) {
         if (text == null) {
