@@ -5,9 +5,9 @@ import java.util.Optional;
 
 /**
  * The per-client-address limit on failed authentication attempts, shared by every adapter. The engine applies
- * it to token attempts itself ({@link RefusalReason#RATE_LIMITED}); an adapter that refuses credentials of its
- * own (the servlet filter's disabled password authentication) asks {@link #admit} before deciding and reports
- * each refusal with {@link #failed}. Obtained from {@link Latchkey#attemptLimiter()}; thread-safe.
+ * it to token attempts itself ({@link RefusalReason#RATE_LIMITED}) and to passwords its {@link PasswordGate} refuses;
+ * an adapter that refuses credentials of its own (the introspection endpoint's caller, a leak report) asks
+ * {@link #admit} before deciding and reports each refusal with {@link #failed}. Obtained from {@link Latchkey#attemptLimiter()}; thread-safe.
  *
  * <p>While an address is limited, every attempt from it that presents a credential is refused without a
  * lookup, even with a valid token: an attacker's address is not a place to serve tokens from, and answering

@@ -7,6 +7,7 @@ import dev.latchkey.core.internal.SetOnce;
 import dev.latchkey.core.internal.audit.Auditor;
 import dev.latchkey.core.internal.authn.CacheTrust;
 import dev.latchkey.core.internal.authn.LastUseRecorder;
+import dev.latchkey.core.internal.authn.PasswordGatekeeper;
 import dev.latchkey.core.internal.authn.TokenAuthenticator;
 import dev.latchkey.core.internal.authn.TokenCache;
 import dev.latchkey.core.internal.cluster.ChangeFeedFollower;
@@ -124,6 +125,19 @@ public final class Latchkey implements AutoCloseable {
      */
     public Authenticator authenticator() {
         return authenticator;
+    }
+
+    /**
+     * A gate applying {@code rules} to requests that present a password, with this engine's directory cache,
+     * failed-attempt limit, allowlist and audit: what an adapter asks before a password reaches the host. Cheap;
+     * an adapter builds one when it is configured.
+     *
+     * @param rules the password-path rules to apply
+     * @return a gate deciding password requests under {@code rules}
+     * @throws NullPointerException if {@code rules} is null
+     */
+    public PasswordGate passwordGate(PasswordRules rules) {
+        return new PasswordGatekeeper(rules, settings, cache, policy, auditor);
     }
 
     /**

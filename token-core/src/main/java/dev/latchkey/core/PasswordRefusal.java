@@ -1,8 +1,8 @@
 package dev.latchkey.core;
 
 /**
- * Why an adapter refused a request that sent a password (HTTP Basic with a password that is not a token), beside
- * {@link RefusalReason} for tokens. Its {@link #name()} is the {@code reason} of the
+ * Why a {@link PasswordGate} refused a request that sent a password (HTTP Basic with a password that is not a
+ * token), beside {@link RefusalReason} for tokens. Its {@link #name()} is the {@code reason} of the
  * {@link dev.latchkey.spi.AuditEventType#PASSWORD_AUTH_REFUSED} audit event.
  *
  * @since 0.1

@@ -4,20 +4,17 @@ import dev.latchkey.core.internal.text.SafeText;
 import dev.latchkey.core.Decision;
 import dev.latchkey.core.ForeignBearerRule;
 import dev.latchkey.core.Latchkey;
-import dev.latchkey.core.PasswordRefusal;
 import dev.latchkey.core.RefusalReason;
+import dev.latchkey.core.PasswordDecision;
+import dev.latchkey.core.PasswordGate;
+import dev.latchkey.core.PasswordRules;
 import dev.latchkey.core.RequestFacts;
 import dev.latchkey.servlet.internal.AuthError;
 import dev.latchkey.servlet.internal.BufferedBodyRequest;
 import dev.latchkey.servlet.internal.CredentialResolver;
-import dev.latchkey.servlet.internal.PathPatterns;
 import dev.latchkey.servlet.internal.Presented;
 import dev.latchkey.servlet.internal.TokenAuthenticatedRequest;
-import dev.latchkey.spi.AuditEvent;
-import dev.latchkey.spi.AuditEventType;
-import dev.latchkey.spi.AuditOutcome;
 import dev.latchkey.spi.AuditSink;
-import dev.latchkey.spi.DirectoryUser;
 import dev.latchkey.spi.UserDirectory;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -29,10 +26,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Clock;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,7 +57,9 @@ import org.slf4j.LoggerFactory;
  *   <li>No token: the request passes through untouched, unless the path needs a token
  *       ({@link Builder#requireTokenFor}: 401 {@code token_required}), password authentication is disabled for the
  *       path ({@link Builder#disablePasswordAuthFor}) or the global allowlist applies to it
- *       ({@link Builder#applyGlobalAllowlistToPasswordAuth}).</li>
+ *       ({@link Builder#applyGlobalAllowlistToPasswordAuth}). These rules are the engine's
+ *       ({@link dev.latchkey.core.PasswordGate}, with its directory cache, failed-attempt limit and audit): the
+ *       filter only reads the credential and the client address, asks, and writes the answer.</li>
  * </ul>
  *
  * <p>Register it programmatically with {@link #builder(Latchkey)}, or declaratively in {@code web.xml} with
@@ -110,15 +106,14 @@ public final class LatchkeyFilter implements Filter {
     }
 
     /**
-     * @param credentials   reads credentials, leaving foreign Bearer ones to the host (unless claiming all)
-     * @param everyBearer   reads credentials claiming every Bearer header: on paths that need a token
-     * @param tokenRequired the paths where only a token is accepted
+     * @param credentials reads credentials, leaving foreign Bearer ones to the host (unless claiming all)
+     * @param everyBearer reads credentials claiming every Bearer header: on paths that need a token
+     * @param passwords   the engine's gate for passwords, with the paths that need a token
+     * @param directory   the owner's groups for {@code isUserInRole} on requests a token authenticated
      */
     private record Settings(Latchkey latchkey, ClientIpResolver ipResolver, CredentialResolver credentials,
-                            CredentialResolver everyBearer, PathPatterns tokenRequired,
-                            PathPatterns passwordDisabled, Set<String> exemptUsers, Set<String> exemptGroups,
-                            UserDirectory directory, PathPatterns passwordAllowlist, AuditSink audit,
-                            Clock clock, String realm) {
+                            CredentialResolver everyBearer, PasswordGate passwords, UserDirectory directory,
+                            String realm) {
     }
 
     @Override
@@ -186,13 +181,13 @@ public final class LatchkeyFilter implements Filter {
             chain.doFilter(request, response); // already authenticated (another dispatch, or registered twice)
             return;
         }
-        boolean required = !s.tokenRequired().isEmpty() && s.tokenRequired().matches(path(req));
+        boolean required = s.passwords().rules().requiresToken(path(req));
         Presented presented = (required ? s.everyBearer() : s.credentials())
                 .resolve(req.getHeaders("Authorization"), req.getQueryString());
         if (presented instanceof Presented.Token) {
             authenticate(s, (Presented.Token) presented, req, res, chain);
         } else if (presented instanceof Presented.Password) {
-            password(s, ((Presented.Password) presented).username(), required, req, res, chain);
+            password(s, ((Presented.Password) presented).username(), req, res, chain);
         } else if (presented instanceof Presented.Invalid) {
             String why = ((Presented.Invalid) presented).description();
             if (LOG.isDebugEnabled()) {
@@ -230,97 +225,24 @@ public final class LatchkeyFilter implements Filter {
         AuthError.refused((Decision.Refused) decision).write(res, s.realm());
     }
 
-    /** A password: the host's, unless the path needs a token, disables passwords or applies the allowlist. */
-    private void password(Settings s, String username, boolean tokenRequired, HttpServletRequest req,
-                          HttpServletResponse res, FilterChain chain) throws IOException, ServletException {
-        boolean disabled = tokenRequired || !s.passwordDisabled().isEmpty();
-        boolean allowlisted = !s.passwordAllowlist().isEmpty();
-        if (!disabled && !allowlisted) {
-            chain.doFilter(req, res);
-            return;
-        }
+    /**
+     * A password: the host's, unless the engine's gate refuses it (the path needs a token, disables passwords or
+     * applies the allowlist). The gate logs and audits a refusal; the answer is written here.
+     */
+    private void password(Settings s, String username, HttpServletRequest req, HttpServletResponse res,
+                          FilterChain chain) throws IOException, ServletException {
         String path = path(req);
-        disabled = tokenRequired || (disabled && s.passwordDisabled().matches(path));
-        allowlisted = allowlisted && s.passwordAllowlist().matches(path);
-        if (!disabled && !allowlisted) {
+        if (!s.passwords().rules().restricts(path)) {
+            chain.doFilter(req, res); // the usual case: no rule concerns the path, so no client address is needed
+            return;
+        }
+        PasswordDecision decision = s.passwords().decide(username,
+                RequestFacts.of(req.getMethod(), path, s.ipResolver().resolve(req)));
+        if (decision.toHost()) {
             chain.doFilter(req, res);
             return;
         }
-        String ip = s.ipResolver().resolve(req);
-        // the engine's failed-attempt limit covers refused passwords too; a limited address is answered 429 before
-        // the directory is asked anything
-        Optional<java.time.Duration> wait = s.latchkey().attemptLimiter().admit(ip);
-        if (wait.isPresent()) {
-            LOG.debug("refused password authentication on {} {} from {}: RATE_LIMITED", safe(s, req.getMethod()),
-                    safe(s, path), safe(s, ip));
-            AuthError.rateLimited(wait.get()).write(res, s.realm());
-            return;
-        }
-        // break-glass exemptions open disabled password paths, never those that need a token
-        if (disabled && (tokenRequired || !exempt(s, username))) {
-            s.latchkey().attemptLimiter().failed(ip);
-            refusePassword(s, req, username, ip, path, PasswordRefusal.PASSWORD_AUTH_DISABLED);
-            AuthError.tokenRequired().write(res, s.realm());
-            return;
-        }
-        if (allowlisted && !insideGlobalAllowlist(s, ip)) {
-            refusePassword(s, req, username, ip, path, PasswordRefusal.IP_NOT_ALLOWED);
-            AuthError.addressNotAllowed().write(res, s.realm());
-            return;
-        }
-        chain.doFilter(req, res);
-    }
-
-    private static boolean exempt(Settings s, String username) {
-        if (s.exemptUsers().contains(username)) {
-            return true;
-        }
-        if (s.exemptGroups().isEmpty() || username.isEmpty()) {
-            return false;
-        }
-        try {
-            Optional<DirectoryUser> u = s.directory().findUser(username);
-            if (u.isPresent() && u.get().active()) {
-                for (String g : u.get().groups()) {
-                    if (s.exemptGroups().contains(g)) {
-                        return true;
-                    }
-                }
-            }
-            return false;
-        } catch (RuntimeException e) {
-            LOG.warn("the user directory failed while checking a password exemption; not exempt: {}", e.toString());
-            return false;
-        }
-    }
-
-    private static boolean insideGlobalAllowlist(Settings s, String ip) {
-        // the engine's compiled allowlist: the same answer as on the token path
-        return s.latchkey().policy().allowsClientIp(ip);
-    }
-
-    private static void refusePassword(Settings s, HttpServletRequest req, String username, String ip, String path,
-                                       PasswordRefusal reason) {
-        String user = safe(s, username);
-        if (LOG.isDebugEnabled()) {
-            LOG.debug("refused password authentication of '{}' on {} {} from {}: {}", user, req.getMethod(),
-                    safe(s, path), ip, reason);
-        }
-        // the user name of a refused password is only a claim (the password was never checked): it goes into the
-        // details, never into the actor an auditor filters on, as the engine does for refused tokens
-        Map<String, String> details = new java.util.HashMap<>(4);
-        details.put("method", safe(s, req.getMethod()));
-        details.put("path", safe(s, path));
-        if (!user.isEmpty()) {
-            details.put("claimedUser", user);
-        }
-        try {
-            s.audit().record(new AuditEvent(AuditEventType.PASSWORD_AUTH_REFUSED, s.clock().instant(), "anonymous",
-                    Optional.empty(), Optional.empty(), Optional.of(safe(s, ip)), AuditOutcome.FAILURE,
-                    Optional.of(reason.name()), details));
-        } catch (RuntimeException e) {
-            LOG.debug("the audit sink failed to record a refused password request: {}", e.toString());
-        }
+        AuthError.refused(decision).write(res, s.realm());
     }
 
     /** The context-relative path the host routes on: servlet path + path info. */
@@ -370,10 +292,7 @@ public final class LatchkeyFilter implements Filter {
     public String toString() {
         Settings s = settings;
         return s == null ? "LatchkeyFilter[not initialised]"
-                : "LatchkeyFilter[ip=" + s.ipResolver() + ", tokenRequiredFor=" + s.tokenRequired()
-                + ", passwordAuthDisabledFor=" + s.passwordDisabled()
-                + ", exemptUsers=" + s.exemptUsers() + ", exemptGroups=" + s.exemptGroups()
-                + ", passwordAllowlistFor=" + s.passwordAllowlist() + ", realm=" + s.realm() + "]";
+                : "LatchkeyFilter[ip=" + s.ipResolver() + ", " + s.passwords().rules() + ", realm=" + s.realm() + "]";
     }
 
     /**
@@ -382,15 +301,9 @@ public final class LatchkeyFilter implements Filter {
      */
     public static final class Builder {
         private final Latchkey latchkey;
+        private final PasswordRules.Builder passwords = PasswordRules.builder(); // checks and keeps the password rules
         private ClientIpResolver ipResolver;
-        private PathPatterns tokenRequired;
-        private PathPatterns passwordDisabled;
-        private Set<String> exemptUsers;
-        private Set<String> exemptGroups;
         private UserDirectory directory;
-        private PathPatterns passwordAllowlist;
-        private AuditSink audit;
-        private Clock clock;
         private String realm;
         private Integer maxHeader;
         private Boolean allowQuery;
@@ -399,7 +312,6 @@ public final class LatchkeyFilter implements Filter {
         private Builder(Latchkey latchkey) {
             this.latchkey = Objects.requireNonNull(latchkey, "latchkey");
         }
-
 
         /**
          * How the client IP is found. Default: {@link ClientIpResolver#peerAddressOnly()}.
@@ -425,8 +337,7 @@ public final class LatchkeyFilter implements Filter {
          * @throws IllegalArgumentException if a pattern is not a servlet URL pattern
          */
         public Builder requireTokenFor(String... pathPatterns) {
-            BuilderOptions.once(tokenRequired, "requireTokenFor");
-            this.tokenRequired = PathPatterns.compile("requireTokenFor", List.of(pathPatterns));
+            passwords.requireTokenFor(pathPatterns);
             return this;
         }
 
@@ -454,8 +365,7 @@ public final class LatchkeyFilter implements Filter {
          * @throws IllegalArgumentException if a pattern is not a servlet URL pattern
          */
         public Builder disablePasswordAuthFor(String... pathPatterns) {
-            BuilderOptions.once(passwordDisabled, "disablePasswordAuthFor");
-            this.passwordDisabled = PathPatterns.compile("disablePasswordAuthFor", List.of(pathPatterns));
+            passwords.disablePasswordAuthFor(pathPatterns);
             return this;
         }
 
@@ -466,34 +376,34 @@ public final class LatchkeyFilter implements Filter {
          * @return this builder
          */
         public Builder passwordAuthExemptUsers(String... users) {
-            BuilderOptions.once(exemptUsers, "passwordAuthExemptUsers");
-            this.exemptUsers = Set.of(users);
+            passwords.passwordAuthExemptUsers(users);
             return this;
         }
 
         /**
-         * Members of these groups may still use their password where it is disabled (looked up in
-         * {@link #userDirectory(UserDirectory)}, by default the engine's directory).
+         * Active members of these groups may still use their password where it is disabled (looked up in
+         * {@link #userDirectory(UserDirectory)}, by default in the engine's directory through its directory cache, so
+         * a change shows within the engine's {@code directoryCacheTtl}).
          *
          * @param groups the exempt groups
          * @return this builder
          */
         public Builder passwordAuthExemptGroups(String... groups) {
-            BuilderOptions.once(exemptGroups, "passwordAuthExemptGroups");
-            this.exemptGroups = Set.of(groups);
+            passwords.passwordAuthExemptGroups(groups);
             return this;
         }
 
         /**
          * The user directory for {@link #passwordAuthExemptGroups} and for {@code isUserInRole} on requests a token
-         * authenticated (the owner's groups). Default: the engine's ({@code Latchkey.directory()}).
+         * authenticated (the owner's groups). Default: the engine's ({@code Latchkey.directory()}). A directory set
+         * here is asked on every exemption check, bypassing the engine's directory cache.
          *
          * @param directory the directory to look users' groups up in
          * @return this builder
          */
         public Builder userDirectory(UserDirectory directory) {
-            BuilderOptions.once(this.directory, "userDirectory");
-            this.directory = Objects.requireNonNull(directory, "directory");
+            passwords.userDirectory(Objects.requireNonNull(directory, "directory"));
+            this.directory = directory;
             return this;
         }
 
@@ -507,8 +417,7 @@ public final class LatchkeyFilter implements Filter {
          * @return this builder
          */
         public Builder applyGlobalAllowlistToPasswordAuth(String... pathPatterns) {
-            BuilderOptions.once(passwordAllowlist, "applyGlobalAllowlistToPasswordAuth");
-            this.passwordAllowlist = PathPatterns.compile("applyGlobalAllowlistToPasswordAuth", List.of(pathPatterns));
+            passwords.applyGlobalAllowlistToPasswordAuth(pathPatterns);
             return this;
         }
 
@@ -521,20 +430,18 @@ public final class LatchkeyFilter implements Filter {
          * @return this builder
          */
         public Builder auditSink(AuditSink sink) {
-            BuilderOptions.once(audit, "auditSink");
-            this.audit = Objects.requireNonNull(sink, "sink");
+            passwords.auditSink(Objects.requireNonNull(sink, "sink"));
             return this;
         }
 
         /**
-         * The clock for audit timestamps. Default: the system UTC clock.
+         * The clock for the timestamps of refused-password audit events. Default: the engine's clock.
          *
          * @param clock the clock for audit timestamps
          * @return this builder
          */
         public Builder clock(Clock clock) {
-            BuilderOptions.once(this.clock, "clock");
-            this.clock = Objects.requireNonNull(clock, "clock");
+            passwords.clock(Objects.requireNonNull(clock, "clock"));
             return this;
         }
 
@@ -581,12 +488,7 @@ public final class LatchkeyFilter implements Filter {
         }
 
         Settings settings() {
-            boolean hasDisabled = passwordDisabled != null && !passwordDisabled.isEmpty();
-            if (!hasDisabled && ((exemptUsers != null && !exemptUsers.isEmpty())
-                    || (exemptGroups != null && !exemptGroups.isEmpty()))) {
-                throw new IllegalStateException("password-auth exemptions were set but disablePasswordAuthFor(...) "
-                        + "was not; exemptions only matter where password authentication is disabled");
-            }
+            PasswordGate gate = latchkey.passwordGate(passwords.build()); // checks exemptions against disabled paths
             int max = maxHeader != null ? maxHeader : DEFAULT_MAX_AUTHORIZATION_HEADER_LENGTH;
             boolean query = allowQuery != null;
             CredentialResolver everyBearer = new CredentialResolver(max, query,
@@ -594,12 +496,7 @@ public final class LatchkeyFilter implements Filter {
             CredentialResolver credentials = claimAllBearer != null ? everyBearer : new CredentialResolver(max, query,
                     latchkey.authenticator()::looksLikeToken, ForeignBearerRule.of(latchkey.tokenFormat()));
             return new Settings(latchkey, ipResolver != null ? ipResolver : ClientIpResolver.peerAddressOnly(),
-                    credentials, everyBearer, tokenRequired != null ? tokenRequired : PathPatterns.none(),
-                    passwordDisabled != null ? passwordDisabled : PathPatterns.none(),
-                    exemptUsers != null ? exemptUsers : Set.of(), exemptGroups != null ? exemptGroups : Set.of(),
-                    directory != null ? directory : latchkey.directory(),
-                    passwordAllowlist != null ? passwordAllowlist : PathPatterns.none(),
-                    audit != null ? audit : latchkey.refusalAuditSink(), clock != null ? clock : Clock.systemUTC(),
+                    credentials, everyBearer, gate, directory != null ? directory : latchkey.directory(),
                     realm != null ? realm : "latchkey");
         }
 

@@ -1,6 +1,8 @@
 package dev.latchkey.servlet.internal;
 
 import dev.latchkey.core.Decision;
+import dev.latchkey.core.PasswordDecision;
+import dev.latchkey.core.PasswordRefusal;
 import dev.latchkey.core.RefusalReason;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -122,9 +124,20 @@ public record AuthError(ErrorCode code, String message, String field, boolean ch
         return TOKEN_REQUIRED;
     }
 
-    /** 403: a password request from outside the global allowlist. */
-    public static AuthError addressNotAllowed() {
-        return ADDRESS_NOT_ALLOWED;
+    /**
+     * The answer for a password the engine's gate refused: 401 {@code token_required} (passwords disabled, or a
+     * token required), 403 {@code address_not_allowed} (outside the global allowlist) or 429.
+     *
+     * @throws IllegalArgumentException for {@link PasswordDecision.ToHost}: the host answers that password
+     */
+    public static AuthError refused(PasswordDecision decision) {
+        if (decision instanceof PasswordDecision.RateLimited limited) {
+            return rateLimited(limited.retryAfter());
+        }
+        if (decision instanceof PasswordDecision.Refused refused) {
+            return refused.reason() == PasswordRefusal.IP_NOT_ALLOWED ? ADDRESS_NOT_ALLOWED : TOKEN_REQUIRED;
+        }
+        throw new IllegalArgumentException("a password that goes to the host has no answer of Latchkey's");
     }
 
     /** 503: the filter has no engine. */

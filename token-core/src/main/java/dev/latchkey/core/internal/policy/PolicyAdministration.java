@@ -5,10 +5,8 @@ import dev.latchkey.core.ConflictException;
 import dev.latchkey.core.PermissionDeniedException;
 import dev.latchkey.core.Policy;
 import dev.latchkey.core.PolicyService;
-import dev.latchkey.core.RequestFacts;
 import dev.latchkey.core.internal.EngineSettings;
 import dev.latchkey.core.internal.audit.Auditor;
-import dev.latchkey.core.internal.CidrSet;
 import dev.latchkey.spi.AuditEvent;
 import dev.latchkey.spi.AuditEventType;
 import dev.latchkey.spi.AuditOutcome;
@@ -44,12 +42,7 @@ public final class PolicyAdministration implements PolicyService {
 
     @Override
     public boolean allowsClientIp(String clientIp) {
-        CidrSet global = policy.state().globalCidrs();
-        if (global.isEmpty()) {
-            return true;
-        }
-        return clientIp != null && !RequestFacts.UNKNOWN_CLIENT_IP.equals(clientIp)
-                && CidrSet.parseClientIp(clientIp).map(global::contains).orElse(false);
+        return policy.state().allowsClientIp(clientIp);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.latchkey.core.internal.policy;
 
 import dev.latchkey.core.Authenticator;
 import dev.latchkey.core.Policy;
+import dev.latchkey.core.RequestFacts;
 import dev.latchkey.core.ValidationException;
 import dev.latchkey.core.internal.EngineSettings;
 import dev.latchkey.core.internal.CidrSet;
@@ -28,6 +29,17 @@ public final class PolicyHolder {
 
     /** The policy in force with its compiled global allowlist. */
     public record PolicyState(Policy policy, CidrSet globalCidrs, long version) {
+        /**
+         * Whether the global allowlist admits {@code clientIp}: always when it is empty; never for a null, unknown
+         * ({@link RequestFacts#UNKNOWN_CLIENT_IP}) or unreadable address otherwise.
+         */
+        public boolean allowsClientIp(String clientIp) {
+            if (globalCidrs.isEmpty()) {
+                return true;
+            }
+            return clientIp != null && !RequestFacts.UNKNOWN_CLIENT_IP.equals(clientIp)
+                    && CidrSet.parseClientIp(clientIp).map(globalCidrs::contains).orElse(false);
+        }
     }
 
     private final EngineSettings s;

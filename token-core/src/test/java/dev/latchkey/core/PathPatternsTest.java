@@ -1,11 +1,13 @@
-package dev.latchkey.servlet.internal;
+package dev.latchkey.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.latchkey.core.internal.PathPatterns;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
+/** The servlet URL patterns of {@link PasswordRules}, compiled by {@link PathPatterns}. */
 class PathPatternsTest {
     @Test
     void matchesWhenServletPatternsThenServletSemantics() {

@@ -1,4 +1,4 @@
-package dev.latchkey.servlet.internal;
+package dev.latchkey.core.internal;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -6,8 +6,8 @@ import java.util.Objects;
 
 /**
  * Servlet-style URL patterns, compiled once: {@code /exact}, {@code /prefix/*} (matches {@code /prefix} and
- * everything below it), {@code *.ext}, and {@code /*} (everything). Matching is by plain string comparison.
- * Immutable and thread-safe.
+ * everything below it), {@code *.ext}, and {@code /*} (everything). Matching is by plain string comparison. The
+ * paths of {@code PasswordRules}. Immutable and thread-safe.
  */
 public final class PathPatterns {
     private static final PathPatterns NONE = new PathPatterns(List.of(), List.of(), List.of(), List.of(), false);
