@@ -16,6 +16,8 @@ import java.util.Objects;
  * @param bound     the staleness bound in force (zero on a single node)
  * @param liveNodes the nodes (this one included) that sent a heartbeat recently, sorted; empty when the store
  *                  keeps no node registry
+ *
+ * @since 0.1
  */
 public record ClusterState(String nodeName, Mode mode, boolean trusted, Duration lag, Duration bound,
                            List<String> liveNodes) {

@@ -32,6 +32,8 @@ import org.slf4j.LoggerFactory;
  * nodes sweep the same store and however often they restart; a token first seen inside a shorter window gets only
  * that window's notice. Run {@link #runOnce()} from the host's scheduler or {@link #schedule}. Time comes from
  * the injected clock. Immutable and thread-safe.
+ *
+ * @since 0.1
  */
 public final class ExpiryNotices {
     private static final Logger LOG = LoggerFactory.getLogger(ExpiryNotices.class);

@@ -53,6 +53,8 @@ import java.util.Optional;
  * change feed ({@link ClusterOptions#defaults()}) unless the host declares it the only node
  * ({@link Builder#singleNode()}); see {@link #clusterState()}. A store that implements only the core
  * {@link TokenStore} serves a single node, which then keeps the policy in memory.
+ *
+ * @since 0.1
  */
 public final class Latchkey implements AutoCloseable {
     /** The Basic user name a service token is sent with ({@code x-token-auth}, as Bitbucket's access tokens). */

@@ -3,6 +3,8 @@ package dev.latchkey.core;
 /**
  * What became of a token reported as leaked ({@link TokenService#reportLeaked}). Secret scanners answer their
  * reporters from it (GitHub's {@code true_positive}/{@code false_positive} label, for one).
+ *
+ * @since 0.1
  */
 public enum LeakOutcome {
     /** An active token of this host: it was revoked now, and its owner is told. */

@@ -8,6 +8,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The default {@link Notifier}: writes each notice at INFO to the {@code dev.latchkey.notice} logger, for hosts
  * that forward logs to their own alerting. A notice never contains a secret. Thread-safe.
+ *
+ * @since 0.1
  */
 public final class Slf4jNotifier implements Notifier {
     private static final Logger LOG = LoggerFactory.getLogger("dev.latchkey.notice");

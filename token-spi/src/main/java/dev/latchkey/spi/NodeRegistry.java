@@ -19,6 +19,8 @@ import java.util.Map;
  *   <li>{@link #liveNodes} returns exactly the nodes whose last heartbeat is at or after {@code since}.</li>
  *   <li>{@link #leave} removes the node's entry; leaving twice, or a node never seen, is not an error.</li>
  * </ul>
+ *
+ * @since 0.1
  */
 public interface NodeRegistry {
 

@@ -16,6 +16,8 @@ import java.util.TreeMap;
  * @param actor   who did it ({@code system} for a scanner report or an expiry sweep)
  * @param details further non-secret facts: {@code reason}, {@code foundAt}, {@code reporter}, {@code daysLeft},
  *                {@code expiresAt}, {@code hint}, {@code name}
+ *
+ * @since 0.1
  */
 public record Notice(NoticeKind kind, Instant at, String owner, String tokenId, String actor,
                      Map<String, String> details) {

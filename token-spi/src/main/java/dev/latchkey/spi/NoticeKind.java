@@ -1,6 +1,10 @@
 package dev.latchkey.spi;
 
-/** What a {@link Notice} tells a token's owner. */
+/**
+ * What a {@link Notice} tells a token's owner.
+ *
+ * @since 0.1
+ */
 public enum NoticeKind {
     /** Somebody else (a token manager) created a token on the owner's behalf. */
     CREATED_ON_BEHALF,

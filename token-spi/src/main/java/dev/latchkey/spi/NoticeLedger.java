@@ -15,6 +15,8 @@ import java.time.Instant;
  *   <li>Claims survive restarts as long as the store keeps data.</li>
  *   <li>Storage failures surface as {@link StoreUnavailableException}: the caller then sends nothing.</li>
  * </ul>
+ *
+ * @since 0.1
  */
 public interface NoticeLedger {
     /**

@@ -11,6 +11,8 @@ package dev.latchkey.spi;
  *   <li>A failure throws an unchecked exception; the engine logs it and the change it reports stands.</li>
  *   <li>Never puts a token secret in a message (a {@link Notice} holds none).</li>
  * </ul>
+ *
+ * @since 0.1
  */
 @FunctionalInterface
 public interface Notifier {

@@ -9,6 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * A {@link NoticeLedger} in memory, for one node: what {@link InMemoryTokenStore} uses. Lost on restart, like
  * the store. Thread-safe.
+ *
+ * @since 0.1
  */
 public final class InMemoryNoticeLedger implements NoticeLedger {
     private final Set<String> claimed = ConcurrentHashMap.newKeySet();

@@ -10,6 +10,8 @@ import java.util.Optional;
  * <p>The token text itself is available through {@link #reveal()} only, because the caller passed it in and may
  * need it (to revoke it by value); {@link #toString()} shows the position, kind, hint and id, never the secret.
  * Immutable.
+ *
+ * @since 0.1
  */
 public final class Finding {
     private final long offset;

@@ -30,6 +30,8 @@ import java.util.function.Function;
  *
  * <p>Nothing is logged. A {@link Finding} carries the token text only because the caller passed it in (to revoke
  * it by value); its {@code toString()} shows the hint. Immutable and thread-safe; build one per host and reuse it.
+ *
+ * @since 0.1
  */
 public final class TokenScanner {
     private static final int CHUNK = 16 * 1024;
