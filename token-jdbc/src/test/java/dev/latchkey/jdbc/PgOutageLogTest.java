@@ -224,7 +224,12 @@ class PgOutageLogTest {
         assertThat(engine.stream().filter(l -> l.contains("change-feed polls succeed again"))).hasSize(1);
         long windows = OUTAGE_SECONDS / WINDOW.toSeconds() + 3;
         List<String> auditFailures = engine.stream().filter(l -> l.contains("the audit sink failed")).toList();
-        assertThat(auditFailures).as("audit-sink failures, reported once per window").isNotEmpty()
+        // a hung database makes an audit batch wait for the driver's time-out rather than fail, so whether a failure
+        // (and its report) falls inside the outage depends on where the batch was when the path froze: the rule
+        // checked here is the one the issue states, at most one report per window and each with its count
+        // (RefusalFloodTest.addWhenAuditSinkFailsOnEveryEventThenOneLinePerIntervalWithTheCount checks that failures are
+        // reported at all)
+        assertThat(auditFailures).as("audit-sink failures, reported once per window")
                 .hasSizeLessThanOrEqualTo((int) windows)
                 .allSatisfy(l -> assertThat(l).containsPattern(COUNTED));
         assertThat(engine.stream().filter(l -> l.contains("token attempts in the last")).count())
