@@ -174,6 +174,17 @@ public final class Latchkey implements AutoCloseable {
     }
 
     /**
+     * The engine's user directory read through its directory cache ({@code directoryCacheTtl}, the cache the token
+     * decision itself reads): for adapters that ask about a token's owner on every request (the servlet filter's
+     * {@code isUserInRole}), so the owner the decision just looked up costs no second directory read.
+     *
+     * @return a view of {@link #directory()} that answers from the engine's directory cache
+     */
+    public UserDirectory cachedDirectory() {
+        return cache::user;
+    }
+
+    /**
      * The user directory this engine decides permissions from, for adapters that decide on credentials of their
      * own (a password's user and groups) against the same users, without being wired twice.
      *

@@ -395,8 +395,8 @@ public final class LatchkeyFilter implements Filter {
 
         /**
          * The user directory for {@link #passwordAuthExemptGroups} and for {@code isUserInRole} on requests a token
-         * authenticated (the owner's groups). Default: the engine's ({@code Latchkey.directory()}). A directory set
-         * here is asked on every exemption check, bypassing the engine's directory cache.
+         * authenticated (the owner's groups). Default: the engine's, through its directory cache
+         * ({@code Latchkey.cachedDirectory()}). A directory set here is asked on every check, bypassing that cache.
          *
          * @param directory the directory to look users' groups up in
          * @return this builder
@@ -496,7 +496,7 @@ public final class LatchkeyFilter implements Filter {
             CredentialResolver credentials = claimAllBearer != null ? everyBearer : new CredentialResolver(max, query,
                     latchkey.authenticator()::looksLikeToken, ForeignBearerRule.of(latchkey.tokenFormat()));
             return new Settings(latchkey, ipResolver != null ? ipResolver : ClientIpResolver.peerAddressOnly(),
-                    credentials, everyBearer, gate, directory != null ? directory : latchkey.directory(),
+                    credentials, everyBearer, gate, directory != null ? directory : latchkey.cachedDirectory(),
                     realm != null ? realm : "latchkey");
         }
 

@@ -225,6 +225,32 @@ class ForeignBearerHttpTest {
     }
 
     @Test
+    void isUserInRoleWhenAskedOnEveryRequestThenAnsweredFromTheEnginesDirectoryCacheNotTheDirectory() throws Exception {
+        AtomicInteger reads = new AtomicInteger();
+        dev.latchkey.spi.UserDirectory counting = name -> {
+            reads.incrementAndGet();
+            return users.findUser(name);
+        };
+        Latchkey engine = Latchkey.builder().store(new InMemoryTokenStore()).directory(counting).auditSink(audit)
+                .initialPolicy(Policy.defaults().with(Map.of("levelGrants", "*=WRITE"))).build();
+        try {
+            start(LatchkeyFilter.builder(engine).build());
+            String token = engine.tokens().create(Actor.user("alice"), NewToken.builder("ci", AccessLevel.READ).build())
+                    .secret().reveal();
+            reads.set(0);
+            for (int i = 0; i < 20; i++) {
+                HttpResponse<String> r = get("/app/x", "Bearer " + token);
+                assertThat(r.statusCode()).isEqualTo(200);
+                assertThat(r.body()).contains("remoteUser=alice", "anyAuthenticated=true");
+            }
+            // the decision reads the owner once into the engine's cache; three role questions a request add nothing
+            assertThat(reads.get()).as("directory reads for 20 requests with 3 role questions each").isEqualTo(1);
+        } finally {
+            engine.close();
+        }
+    }
+
+    @Test
     void isUserInRoleWhenDirectoryFailsThenNoRoleButTheTokenStillAccepted() throws Exception {
         dev.latchkey.spi.UserDirectory broken = new dev.latchkey.spi.UserDirectory() {
             @Override
