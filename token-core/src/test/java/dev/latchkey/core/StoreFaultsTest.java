@@ -181,6 +181,50 @@ class StoreFaultsTest {
         millisUntil(() -> !auth(lk, t).isAllowed(), bound.toMillis() + 300);
     }
 
+    /**
+     * CI on a loaded machine: a request that found its token in the trusted cache stalled for about a second before
+     * it returned, and was allowed after the staleness bound had passed since the last good poll. Trust is asked
+     * again just before allowing: the stall here (a directory that takes longer than the bound while the store
+     * hangs) turns the answer into a store read, refused within the wait, never an allow from a cache the node no
+     * longer trusts.
+     */
+    @Test
+    void authenticateWhenBoundPassesDuringTheDecisionThenNotAllowedFromTheCache() throws Exception {
+        Duration bound = Duration.ofMillis(600);
+        java.util.concurrent.atomic.AtomicBoolean stall = new java.util.concurrent.atomic.AtomicBoolean();
+        dev.latchkey.spi.UserDirectory slow = name -> {
+            if (stall.compareAndSet(true, false)) {
+                store.hang();
+                try {
+                    Thread.sleep(bound.toMillis() + 300);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return directory.findUser(name);
+        };
+        Latchkey lk = Latchkey.builder().store(store).directory(slow).auditSink(e -> { }).initialPolicy(Fixture.policy())
+                .noFailedAttemptLimit().storeWait(WAIT).directoryCacheTtl(Duration.ZERO)
+                .cluster(ClusterOptions.withBound(bound)).build();
+        engines.add(lk);
+        IssuedToken t = create(lk, "u5");
+        assertThat(auth(lk, t).isAllowed()).isTrue();
+        millisUntil(() -> lk.clusterState().trusted() && lk.clusterState().lag().toMillis() < bound.toMillis() / 3, 2_000);
+        long missesBefore = lk.stats().cacheMisses();
+        stall.set(true);
+        long s = System.nanoTime();
+        Decision d = auth(lk, t);
+        long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - s);
+        assertThat(d).as("allowed from a cache trusted at the lookup but not at the answer")
+                .isInstanceOfSatisfying(Decision.Refused.class, r -> assertThat(r.reason()).isEqualTo(RefusalReason.STORE_UNAVAILABLE));
+        assertThat(lk.clusterState().trusted()).isFalse();
+        assertThat(took).as("the stall, then one store wait").isLessThan(bound.toMillis() + 300 + WAIT.toMillis() + 700);
+        assertThat(lk.stats().cacheMisses()).as("the decision went to the store again").isGreaterThan(missesBefore);
+        // once the store answers, the same token is allowed again (read from the store, then cached)
+        store.answer();
+        millisUntil(() -> auth(lk, t).isAllowed(), bound.toMillis() * 3);
+    }
+
     @Test
     void pollChangesNowWhenWokenThenRevocationSeenBeforeThePollIntervalWithoutBlockingTheCaller() throws Exception {
         ClusterOptions slow = new ClusterOptions(Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofHours(1));

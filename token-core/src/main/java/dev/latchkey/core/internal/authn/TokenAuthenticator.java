@@ -88,7 +88,7 @@ public final class TokenAuthenticator implements Authenticator {
                     return new Decision.Refused(RefusalReason.RATE_LIMITED, Optional.empty(), Optional.of(after));
                 }
             }
-            return decide(credential, request);
+            return decide(credential, request, true);
         } catch (StoreUnavailableException e) {
             LOG.debug("token lookup failed, refusing: {}", e.getMessage());
             return refuse(RefusalReason.STORE_UNAVAILABLE, null, credential, request);
@@ -109,7 +109,7 @@ public final class TokenAuthenticator implements Authenticator {
         return s.format().parse(token).isPresent() && cache.knownActive(s.digester().digest(token));
     }
 
-    private Decision decide(Credential credential, RequestFacts request) {
+    private Decision decide(Credential credential, RequestFacts request, boolean mayRetry) {
         String token = credential.token();
         Optional<TokenKind> kind = s.format().parse(token);
         if (kind.isEmpty()) {
@@ -179,6 +179,11 @@ public final class TokenAuthenticator implements Authenticator {
                 || !effective.levelFor(need.domain().orElse(null)).includes(need.level())
                 || (need.explicitDomain() && !effective.domainLevels().containsKey(need.domain().get()))) {
             return refuse(RefusalReason.INSUFFICIENT_SCOPE, rec, credential, request);
+        }
+        if (ct.cached() && !cache.stillTrusted()) {
+            // the bound passed while this request was being decided: the cached record, owner and policy may be
+            // stale, so decide again from the store (once; a second loss refuses as the store being unavailable)
+            return mayRetry ? decide(credential, request, false) : refuse(RefusalReason.STORE_UNAVAILABLE, rec, credential, request);
         }
         lastUse.record(rec.id(), now, client, request.clientIp());
         if (effective == rec.scope()) {

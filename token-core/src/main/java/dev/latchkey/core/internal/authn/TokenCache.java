@@ -33,8 +33,12 @@ import org.slf4j.LoggerFactory;
 public final class TokenCache {
     private static final Logger LOG = LoggerFactory.getLogger(Authenticator.class);
 
-    /** What the hot path keeps per token: the record, its compiled CIDRs and the prebuilt allowed decision. */
-    public record CachedToken(TokenRecord record, CidrSet cidrs, Decision.Allowed allowed) {
+    /**
+     * What the hot path keeps per token: the record, its compiled CIDRs and the prebuilt allowed decision;
+     * {@code cached} when it came from the cache (trusted only while {@link #stillTrusted()}), false when it was
+     * read from the store for this request.
+     */
+    public record CachedToken(TokenRecord record, CidrSet cidrs, Decision.Allowed allowed, boolean cached) {
     }
 
     private final EngineSettings s;
@@ -71,7 +75,7 @@ public final class TokenCache {
             counters.miss();
             return bulkhead.call(() -> counters.timedRead(() -> {
                 policy.reload();
-                return s.store().findByDigest(digest).map(TokenCache::compile).orElse(null);
+                return s.store().findByDigest(digest).map(r -> compile(r, false)).orElse(null);
             }));
         }
         CompletableFuture<CachedToken> f = records.getIfPresent(digest);
@@ -88,7 +92,7 @@ public final class TokenCache {
         // whether the read finished or not, and a read that began before a revocation is never left in the cache
         // (Caffeine does not map a removed future again when it completes). Concurrent misses share the read.
         f = records.get(digest, (d, executor) -> bulkhead.start(() -> counters.timedRead(() -> s.store().findByDigest(d))
-                .map(TokenCache::compile).orElse(null)));
+                .map(r -> compile(r, true)).orElse(null)));
         CachedToken ct;
         try {
             ct = bulkhead.await(f);
@@ -121,11 +125,21 @@ public final class TokenCache {
         return ct != null && ct.record().state(s.clock().instant()) == TokenState.ACTIVE;
     }
 
-    private static CachedToken compile(TokenRecord r) {
+    /**
+     * Whether what the cache returned may still be used: false once the staleness bound has passed since the
+     * last good poll, even when it had not at {@link #lookup}. The hot path asks again just before it allows,
+     * so a request that stalled after its lookup (a pause, a slow directory) is not allowed on a cache the node
+     * no longer trusts.
+     */
+    public boolean stillTrusted() {
+        return trust.trusted();
+    }
+
+    private static CachedToken compile(TokenRecord r, boolean cached) {
         CidrSet cidrs = CidrSet.compile("allowedCidrs", r.allowedCidrs());
         TokenPrincipal principal = new TokenPrincipal(r.owner(), r.kind());
         TokenInfo info = new TokenInfo(r.id(), r.kind(), r.name(), r.owner(), r.scope(), r.expiresAt());
-        return new CachedToken(r, cidrs, new Decision.Allowed(principal, info));
+        return new CachedToken(r, cidrs, new Decision.Allowed(principal, info), cached);
     }
 
     /** The directory entry of a user, cached for the directory TTL while caches are trusted. */
