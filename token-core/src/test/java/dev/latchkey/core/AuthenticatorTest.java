@@ -156,6 +156,30 @@ class AuthenticatorTest {
         assertThat(reason(f.auth(t, "GET", "/x"))).isEqualTo(RefusalReason.REVOKED);
     }
 
+    /**
+     * The cache's safety net for a change the engine was never told of (a store edited by hand, a lost
+     * notification): a cached record is trusted for its time to live (5 minutes on a single node), measured on the
+     * engine's clock, and read again after it.
+     */
+    @Test
+    void authenticateWhenRecordChangedBehindTheEnginesBackThenCachedForItsTimeToLiveThenReadAgain() {
+        // single node: a node following a change feed would (rightly) stop trusting its cache when the test clock
+        // jumps minutes past its staleness bound
+        try (Fixture f = Fixture.with(Latchkey.Builder::singleNode)) {
+            IssuedToken t = f.create("alice", AccessLevel.READ);
+            assertThat(f.auth(t, "GET", "/x").isAllowed()).isTrue();
+            dev.latchkey.spi.TokenRecord r = f.store.findById(t.record().id()).orElseThrow();
+            f.store.update(r.withRevocation(new dev.latchkey.spi.Revocation(f.clock.instant(), "admin", "by hand")), r.version());
+            int lookups = f.store.lookups.get();
+            f.clock.advance(Duration.ofMinutes(5).minusMillis(1));
+            assertThat(f.auth(t, "GET", "/x").isAllowed()).as("still cached just before the time to live").isTrue();
+            assertThat(f.store.lookups.get()).isEqualTo(lookups);
+            f.clock.advance(Duration.ofMillis(1));
+            assertThat(reason(f.auth(t, "GET", "/x"))).as("read again at the time to live").isEqualTo(RefusalReason.REVOKED);
+            assertThat(f.store.lookups.get()).isEqualTo(lookups + 1);
+        }
+    }
+
     @Test
     void authenticateWhenOwnerDeactivatedThenOwnerInactiveWithinCacheTtl() {
         IssuedToken t = f.create("dave", AccessLevel.READ);

@@ -75,6 +75,46 @@ class CidrSetTest {
         }
     }
 
+    /**
+     * The hot path checks a dotted IPv4 client as a number, without the address parser; everything else takes the
+     * parser. Both ways must give the same answer for every text a host may pass, valid or not, IPv4 or IPv6.
+     */
+    @Test
+    void admitsWhenAnyClientTextThenSameAnswerAsParsingAndContains() {
+        Random rnd = new Random(11);
+        CidrSet v6only = CidrSet.compile("r", List.of("2001:db8::/32"));
+        List<String> fixed = List.of("10.1.2.3", "010.1.2.3", "10.1.2.03", "10.1.2", "10.1.2.3.4", "10.1.2.256",
+                "255.255.255.255", "0.0.0.0", " 10.1.2.3", "10.1.2.3 ", "10..2.3", "::ffff:10.1.2.3", "[::ffff:10.1.2.3]",
+                "2001:db8::1", "[2001:db8::1]", "fe80::1%eth0", "unknown", "", "1.2.3.4/32", "١٠.1.2.3", "10.1.2.3\u0000");
+        for (int round = 0; round < 100; round++) {
+            List<String> rules = new ArrayList<>();
+            for (int i = 0, n = rnd.nextInt(6); i < n; i++) {
+                int prefix = 1 + rnd.nextInt(32);
+                int addr = rnd.nextInt() & (prefix == 32 ? -1 : ~((1 << (32 - prefix)) - 1));
+                rules.add(((addr >>> 24) & 255) + "." + ((addr >>> 16) & 255) + "." + ((addr >>> 8) & 255) + "."
+                        + (addr & 255) + "/" + prefix);
+            }
+            rules.add("10.0.0.0/8");
+            CidrSet set = CidrSet.compile("r", rules);
+            List<String> texts = new ArrayList<>(fixed);
+            for (int i = 0; i < 30; i++) {
+                texts.add(rnd.nextInt(256) + "." + rnd.nextInt(256) + "." + rnd.nextInt(256) + "." + rnd.nextInt(256));
+                texts.add("::ffff:" + rnd.nextInt(256) + "." + rnd.nextInt(256) + ".0.1");
+            }
+            for (String t : texts) {
+                boolean expected = CidrSet.parseClientIp(t).map(set::contains).orElse(false);
+                assertThat(CidrSet.admits(set, CidrSet.empty(), t)).as("%s in %s", t, rules).isEqualTo(expected);
+                assertThat(CidrSet.admits(CidrSet.empty(), set, t)).as("%s in %s (own)", t, rules).isEqualTo(expected);
+                boolean both = expected && CidrSet.parseClientIp(t).map(v6only::contains).orElse(false);
+                assertThat(CidrSet.admits(set, v6only, t)).as("%s in both", t).isEqualTo(both);
+            }
+        }
+        assertThat(CidrSet.admits(CidrSet.empty(), CidrSet.empty(), "10.1.2.3")).isTrue();
+        assertThat(CidrSet.admits(CidrSet.empty(), CidrSet.empty(), "garbage")).as("not an address").isFalse();
+        assertThat(CidrSet.admits(v6only, CidrSet.empty(), null)).isFalse();
+        assertThat(CidrSet.admits(v6only, CidrSet.empty(), "10.1.2.3")).as("an IPv4 client, IPv6-only rules").isFalse();
+    }
+
     @Test
     void containsWhenManyRandomRulesThenIndexedLookupAgreesWithLinearScan() {
         Random rnd = new Random(42);

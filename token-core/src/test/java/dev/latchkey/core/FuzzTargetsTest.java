@@ -13,8 +13,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Fuzzes the three parsers that face untrusted text: the token parser, the authenticator (token text and
- * every request fact) and the CIDR parser. Nothing but the documented results and errors may come out, and
+ * Fuzzes the parsers that face untrusted text: the token parser, the authenticator (token text and
+ * every request fact), the CIDR parser and the client-address check of the hot path (which reads a dotted IPv4
+ * address without the general parser, and must agree with it). Nothing but the documented results and errors may come out, and
  * nothing may ever be accepted that should not be.
  *
  * <p>{@code mvn verify} runs this in fuzzing mode for a fixed duration (a separate surefire execution sets
@@ -22,6 +23,8 @@ import java.util.Set;
  */
 class FuzzTargetsTest {
     private static final Set<RefusalReason> GARBAGE_REASONS = EnumSet.of(RefusalReason.MALFORMED, RefusalReason.UNKNOWN);
+    private static final CidrSet MIXED = CidrSet.compile("r", List.of("10.0.0.0/8", "192.0.2.128/25", "2001:db8::/32",
+            "::ffff:198.51.100.0/120"));
     private static Fixture fixture;
     private static IssuedToken readToken;
 
@@ -72,6 +75,12 @@ class FuzzTargetsTest {
             assertThat(path).doesNotContain("git-receive-pack");
             assertThat(query).doesNotContain("service=git-receive-pack");
         }
+
+        // 5. the hot path's client check agrees with parsing the address and asking the set, for any text
+        assertThat(CidrSet.admits(MIXED, CidrSet.empty(), ip)).as("admits %s", ip)
+                .isEqualTo(CidrSet.parseClientIp(ip).map(MIXED::contains).orElse(false));
+        assertThat(CidrSet.admits(CidrSet.empty(), MIXED, ip)).as("admits %s (own set)", ip)
+                .isEqualTo(CidrSet.parseClientIp(ip).map(MIXED::contains).orElse(false));
 
         // 4. CIDR parser: a canonical result that parses to itself, or a ValidationException naming the field
         try {

@@ -196,6 +196,20 @@ public final class CidrSet {
         return containsIPv6(hi, lo);
     }
 
+    /**
+     * Whether a client, as the host reported it, lies in both sets, an empty set admitting every address; false
+     * for text that is not one address (see {@link #parseClientIp}). The hot path's check: a dotted IPv4 address
+     * is compared as a number without building an address object.
+     */
+    public static boolean admits(CidrSet global, CidrSet own, String clientIp) {
+        long v4 = CidrText.dottedQuadValue(clientIp);
+        if (v4 >= 0) {
+            return (global.isEmpty() || global.containsIPv4(v4)) && (own.isEmpty() || own.containsIPv4(v4));
+        }
+        IPAddress a = clientIp == null ? null : parseClientIp(clientIp).orElse(null);
+        return a != null && (global.isEmpty() || global.contains(a)) && (own.isEmpty() || own.contains(a));
+    }
+
     private boolean containsIPv4(long x) {
         int lo = 0;
         int hi = v4Start.length - 1;

@@ -31,11 +31,10 @@ public final class LastUseRecorder {
     }
 
     /**
-     * Notes a use. {@code parsed} is the client address when the caller already parsed it (CIDR rules),
-     * else null; the stored IP is always the canonical form ({@code ::ffff:10.1.2.3} becomes {@code 10.1.2.3}),
+     * Notes a use. The stored IP is always the canonical form ({@code ::ffff:10.1.2.3} becomes {@code 10.1.2.3}),
      * {@value RequestFacts#UNKNOWN_CLIENT_IP} when the host could not tell, or {@code invalid}.
      */
-    public void record(String tokenId, Instant at, IPAddress parsed, String rawClientIp) {
+    public void record(String tokenId, Instant at, String rawClientIp) {
         LastUse current = pending.get(tokenId);
         if (current != null && current.clientIp().equals(rawClientIp)
                 && at.toEpochMilli() - current.at().toEpochMilli() < COALESCE_MILLIS
@@ -43,8 +42,7 @@ public final class LastUseRecorder {
             return;
         }
         // "unknown" stays unknown: never a stand-in such as the proxy's address
-        IPAddress ip = parsed != null ? parsed
-                : RequestFacts.UNKNOWN_CLIENT_IP.equals(rawClientIp) ? null
+        IPAddress ip = RequestFacts.UNKNOWN_CLIENT_IP.equals(rawClientIp) ? null
                 : CidrSet.parseClientIp(rawClientIp).orElse(null);
         String canonical = ip != null ? ip.toCanonicalString()
                 : RequestFacts.UNKNOWN_CLIENT_IP.equals(rawClientIp) ? RequestFacts.UNKNOWN_CLIENT_IP : "invalid";

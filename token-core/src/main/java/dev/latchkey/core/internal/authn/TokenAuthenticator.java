@@ -20,7 +20,6 @@ import dev.latchkey.spi.Scope;
 import dev.latchkey.spi.StoreUnavailableException;
 import dev.latchkey.spi.TokenKind;
 import dev.latchkey.spi.TokenRecord;
-import inet.ipaddr.IPAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
@@ -116,7 +115,10 @@ public final class TokenAuthenticator implements Authenticator {
             return refuse(RefusalReason.MALFORMED, null, credential, request);
         }
         String digest = s.digester().digest(token);
-        TokenCache.CachedToken ct = cache.lookup(digest);
+        // the one clock read of the decision: state, cache ages and the last use all take this time
+        Instant now = s.clock().instant();
+        long nowMillis = now.toEpochMilli();
+        TokenCache.CachedToken ct = cache.lookup(digest, nowMillis);
         if (ct == null) {
             return refuse(RefusalReason.UNKNOWN, null, credential, request);
         }
@@ -124,7 +126,6 @@ public final class TokenAuthenticator implements Authenticator {
         if (!Digester.same(rec.digest(), digest) || rec.kind() != kind.get()) {
             return refuse(RefusalReason.UNKNOWN, null, credential, request);
         }
-        Instant now = s.clock().instant();
         switch (rec.state(now)) {
             case REVOKED:
                 return refuse(RefusalReason.REVOKED, rec, credential, request);
@@ -144,7 +145,7 @@ public final class TokenAuthenticator implements Authenticator {
         PolicyHolder.PolicyState ps = policy.state();
         Scope effective = rec.scope();
         if (rec.kind() == TokenKind.PERSONAL) {
-            Optional<DirectoryUser> owner = cache.user(rec.owner());
+            Optional<DirectoryUser> owner = cache.user(rec.owner(), nowMillis);
             if (owner.isEmpty() || !owner.get().active()) {
                 return refuse(RefusalReason.OWNER_INACTIVE, rec, credential, request);
             }
@@ -157,15 +158,10 @@ public final class TokenAuthenticator implements Authenticator {
             }
             effective = cap(effective, max.get());
         }
-        IPAddress client = null;
-        if (!ps.globalCidrs().isEmpty() || !ct.cidrs().isEmpty()) {
-            // an unknown client is refused explicitly, whatever the address parser would make of the text
-            client = request.clientIpKnown() ? CidrSet.parseClientIp(request.clientIp()).orElse(null) : null;
-            if (client == null
-                    || (!ps.globalCidrs().isEmpty() && !ps.globalCidrs().contains(client))
-                    || (!ct.cidrs().isEmpty() && !ct.cidrs().contains(client))) {
-                return refuse(RefusalReason.IP_NOT_ALLOWED, rec, credential, request);
-            }
+        if ((!ps.globalCidrs().isEmpty() || !ct.cidrs().isEmpty())
+                // an unknown client is refused explicitly, whatever the address parser would make of the text
+                && (!request.clientIpKnown() || !CidrSet.admits(ps.globalCidrs(), ct.cidrs(), request.clientIp()))) {
+            return refuse(RefusalReason.IP_NOT_ALLOWED, rec, credential, request);
         }
         Requirement need;
         try {
@@ -185,7 +181,7 @@ public final class TokenAuthenticator implements Authenticator {
             // stale, so decide again from the store (once; a second loss refuses as the store being unavailable)
             return mayRetry ? decide(credential, request, false) : refuse(RefusalReason.STORE_UNAVAILABLE, rec, credential, request);
         }
-        lastUse.record(rec.id(), now, client, request.clientIp());
+        lastUse.record(rec.id(), now, request.clientIp());
         if (effective == rec.scope()) {
             return ct.allowed();
         }

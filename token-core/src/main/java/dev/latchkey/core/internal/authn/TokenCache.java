@@ -36,9 +36,14 @@ public final class TokenCache {
     /**
      * What the hot path keeps per token: the record, its compiled CIDRs and the prebuilt allowed decision;
      * {@code cached} when it came from the cache (trusted only while {@link #stillTrusted()}), false when it was
-     * read from the store for this request.
+     * read from the store for this request; {@code readAtMillis} when the read that produced it began.
      */
-    public record CachedToken(TokenRecord record, CidrSet cidrs, Decision.Allowed allowed, boolean cached) {
+    public record CachedToken(TokenRecord record, CidrSet cidrs, Decision.Allowed allowed, boolean cached,
+                              long readAtMillis) {
+    }
+
+    /** A directory answer and when the read that produced it began. */
+    private record CachedUser(Optional<DirectoryUser> user, long readAtMillis) {
     }
 
     private final EngineSettings s;
@@ -47,7 +52,9 @@ public final class TokenCache {
     private final AsyncCache<String, CachedToken> records;
     private final StoreBulkhead bulkhead;
     private final Cache<String, Boolean> unknown;
-    private final Cache<String, Optional<DirectoryUser>> users;
+    private final Cache<String, CachedUser> users;
+    private final long recordTtlMillis;
+    private final long userTtlMillis;
     private final HotPathCounters counters = new HotPathCounters();
 
     public TokenCache(EngineSettings s, CacheTrust trust, PolicyHolder policy, StoreBulkhead bulkhead) {
@@ -57,31 +64,41 @@ public final class TokenCache {
         this.policy = policy;
         // cache expiry follows the injected clock, so tests (and hosts) control time in one place
         Ticker ticker = () -> TimeUnit.MILLISECONDS.toNanos(s.clock().millis());
-        Duration recordTtl = s.cluster().isPresent() ? Duration.ofMinutes(10) : Duration.ofMinutes(5);
-        // maintenance runs on the calling thread: cheap, and it spares a common-pool wake-up per cache write
-        this.records = Caffeine.newBuilder().ticker(ticker).executor(Runnable::run).maximumSize(s.cacheMaximumSize())
-                .expireAfterWrite(recordTtl).buildAsync();
+        this.recordTtlMillis = (s.cluster().isPresent() ? Duration.ofMinutes(10) : Duration.ofMinutes(5)).toMillis();
+        this.userTtlMillis = s.directoryCacheTtl().toMillis();
+        // Records and users expire by the age each entry carries, checked against the time the request read once
+        // anyway: Caffeine's own expiry would read the clock again on every hit, twice per request. Maintenance runs
+        // on the calling thread: cheap, and it spares a common-pool wake-up per cache write.
+        this.records = Caffeine.newBuilder().executor(Runnable::run).maximumSize(s.cacheMaximumSize()).buildAsync();
         this.unknown = Caffeine.newBuilder().ticker(ticker).executor(Runnable::run).maximumSize(10_000)
                 .expireAfterWrite(Duration.ofSeconds(30)).build();
-        this.users = Caffeine.newBuilder().ticker(ticker).executor(Runnable::run).maximumSize(10_000)
-                .expireAfterWrite(s.directoryCacheTtl()).build();
+        this.users = Caffeine.newBuilder().executor(Runnable::run).maximumSize(10_000).build();
     }
 
-    /** The compiled token for a digest, or null when the store does not know it. */
-    public CachedToken lookup(String digest) {
+    /**
+     * The compiled token for a digest, or null when the store does not know it.
+     *
+     * @param nowMillis the request's time, from the engine's clock: a cached record older than its time to live
+     *                  is read again
+     */
+    public CachedToken lookup(String digest, long nowMillis) {
         if (!trust.trusted()) {
             // degraded: the feed could not be read within the bound, so nothing cached is trusted — not the
             // record, and not the policy either
             counters.miss();
             return bulkhead.call(() -> counters.timedRead(() -> {
                 policy.reload();
-                return s.store().findByDigest(digest).map(r -> compile(r, false)).orElse(null);
+                return s.store().findByDigest(digest).map(r -> compile(r, false, nowMillis)).orElse(null);
             }));
         }
         CompletableFuture<CachedToken> f = records.getIfPresent(digest);
         if (f != null && f.isDone() && !f.isCompletedExceptionally()) {
-            counters.hit();
-            return f.join();
+            CachedToken ct = f.join();
+            if (ct == null || nowMillis - ct.readAtMillis() < recordTtlMillis) {
+                counters.hit();
+                return ct;
+            }
+            records.asMap().remove(digest, f); // older than its time to live: read it again
         }
         if (unknown.getIfPresent(digest) != null) {
             counters.hit();
@@ -91,8 +108,11 @@ public final class TokenCache {
         // The future is mapped before the read starts, so an invalidate() that follows a store write removes it
         // whether the read finished or not, and a read that began before a revocation is never left in the cache
         // (Caffeine does not map a removed future again when it completes). Concurrent misses share the read.
-        f = records.get(digest, (d, executor) -> bulkhead.start(() -> counters.timedRead(() -> s.store().findByDigest(d))
-                .map(r -> compile(r, true)).orElse(null)));
+        f = records.get(digest, (d, executor) -> {
+            long readAt = s.clock().millis();
+            return bulkhead.start(() -> counters.timedRead(() -> s.store().findByDigest(d))
+                    .map(r -> compile(r, true, readAt)).orElse(null));
+        });
         CachedToken ct;
         try {
             ct = bulkhead.await(f);
@@ -122,7 +142,9 @@ public final class TokenCache {
         }
         CompletableFuture<CachedToken> f = records.getIfPresent(digest);
         CachedToken ct = f != null && f.isDone() && !f.isCompletedExceptionally() ? f.join() : null;
-        return ct != null && ct.record().state(s.clock().instant()) == TokenState.ACTIVE;
+        java.time.Instant now = s.clock().instant();
+        return ct != null && now.toEpochMilli() - ct.readAtMillis() < recordTtlMillis
+                && ct.record().state(now) == TokenState.ACTIVE;
     }
 
     /**
@@ -135,20 +157,32 @@ public final class TokenCache {
         return trust.trusted();
     }
 
-    private static CachedToken compile(TokenRecord r, boolean cached) {
+    private static CachedToken compile(TokenRecord r, boolean cached, long readAtMillis) {
         CidrSet cidrs = CidrSet.compile("allowedCidrs", r.allowedCidrs());
         TokenPrincipal principal = new TokenPrincipal(r.owner(), r.kind());
         TokenInfo info = new TokenInfo(r.id(), r.kind(), r.name(), r.owner(), r.scope(), r.expiresAt());
-        return new CachedToken(r, cidrs, new Decision.Allowed(principal, info), cached);
+        return new CachedToken(r, cidrs, new Decision.Allowed(principal, info), cached, readAtMillis);
     }
 
     /** The directory entry of a user, cached for the directory TTL while caches are trusted. */
     public Optional<DirectoryUser> user(String name) {
-        if (!trust.trusted() || s.directoryCacheTtl().isZero()) {
+        return user(name, s.clock().millis());
+    }
+
+    /**
+     * {@link #user(String)} at the request's time, read once from the engine's clock for the whole decision.
+     * Concurrent misses of one user share one directory read.
+     */
+    public Optional<DirectoryUser> user(String name, long nowMillis) {
+        if (!trust.trusted() || userTtlMillis == 0) {
             return s.directory().findUser(name);
         }
-        Optional<DirectoryUser> cached = users.getIfPresent(name);
-        return cached != null ? cached : users.get(name, n -> s.directory().findUser(n));
+        CachedUser cached = users.getIfPresent(name);
+        if (cached != null && nowMillis - cached.readAtMillis() < userTtlMillis) {
+            return cached.user();
+        }
+        return users.asMap().compute(name, (n, old) -> old != null && nowMillis - old.readAtMillis() < userTtlMillis
+                ? old : new CachedUser(s.directory().findUser(n), nowMillis)).user();
     }
 
     /** Drops what this node cached for a token; tells other nodes through the broadcaster if there is one. */

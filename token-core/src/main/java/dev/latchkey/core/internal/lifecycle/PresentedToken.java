@@ -15,7 +15,6 @@ import dev.latchkey.spi.DirectoryUser;
 import dev.latchkey.spi.TokenKind;
 import dev.latchkey.spi.TokenRecord;
 import dev.latchkey.spi.TokenState;
-import inet.ipaddr.IPAddress;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -101,9 +100,7 @@ final class PresentedToken {
         }
         CidrSet own = CidrSet.compile("allowedCidrs", r.allowedCidrs());
         if (!ps.globalCidrs().isEmpty() || !own.isEmpty()) {
-            IPAddress client = facts.clientIpKnown() ? CidrSet.parseClientIp(clientIp).orElse(null) : null;
-            if (client == null || (!ps.globalCidrs().isEmpty() && !ps.globalCidrs().contains(client))
-                    || (!own.isEmpty() && !own.contains(client))) {
+            if (!facts.clientIpKnown() || !CidrSet.admits(ps.globalCidrs(), own, clientIp)) {
                 throw refuse(RefusalReason.IP_NOT_ALLOWED, r, presented, facts);
             }
         }

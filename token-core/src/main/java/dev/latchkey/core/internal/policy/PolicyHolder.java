@@ -38,7 +38,7 @@ public final class PolicyHolder {
                 return true;
             }
             return clientIp != null && !RequestFacts.UNKNOWN_CLIENT_IP.equals(clientIp)
-                    && CidrSet.parseClientIp(clientIp).map(globalCidrs::contains).orElse(false);
+                    && CidrSet.admits(globalCidrs, CidrSet.empty(), clientIp);
         }
     }
 
