@@ -43,11 +43,21 @@ public final class CacheTrust {
 
     /** Whether caches may be used now; marks the trust lost when the bound has passed since the last sync. */
     public boolean trusted() {
+        return boundMillis < 0 || trusted(clock.millis());
+    }
+
+    /**
+     * {@link #trusted()} at {@code now}, a time the caller has just read from the engine's clock (the hot path
+     * reads it once per decision).
+     *
+     * @param now milliseconds of the engine's clock
+     * @return whether caches may be used at that time
+     */
+    public boolean trusted(long now) {
         long bound = boundMillis;
         if (bound < 0) {
             return true;
         }
-        long now = clock.millis();
         long age = now - lastSyncMillis;
         if (age > bound) {
             lost = true;

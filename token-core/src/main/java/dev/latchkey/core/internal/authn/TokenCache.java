@@ -82,7 +82,7 @@ public final class TokenCache {
      *                  is read again
      */
     public CachedToken lookup(String digest, long nowMillis) {
-        if (!trust.trusted()) {
+        if (!trust.trusted(nowMillis)) {
             // degraded: the feed could not be read within the bound, so nothing cached is trusted — not the
             // record, and not the policy either
             counters.miss();
@@ -174,7 +174,7 @@ public final class TokenCache {
      * Concurrent misses of one user share one directory read.
      */
     public Optional<DirectoryUser> user(String name, long nowMillis) {
-        if (!trust.trusted() || userTtlMillis == 0) {
+        if (!trust.trusted(nowMillis) || userTtlMillis == 0) {
             return s.directory().findUser(name);
         }
         CachedUser cached = users.getIfPresent(name);
