@@ -14,7 +14,8 @@ module dev.latchkey.core {
     exports dev.latchkey.core.classify;
     exports dev.latchkey.core.memory;
     // helpers the adapters reuse so their text and address rules match the engine's; not API
-    exports dev.latchkey.core.internal.text to dev.latchkey.servlet, dev.latchkey.servlet.javax, dev.latchkey.bitbucket;
+    exports dev.latchkey.core.internal.text to dev.latchkey.servlet, dev.latchkey.servlet.javax, dev.latchkey.rest,
+            dev.latchkey.rest.javax, dev.latchkey.bitbucket;
     exports dev.latchkey.core.internal.net to dev.latchkey.servlet, dev.latchkey.servlet.javax;
     exports dev.latchkey.core.scan;
 }

@@ -60,7 +60,7 @@ class PackageRulesTest {
     @Test
     void coreWhenImportedThenSeesNoServletSqlOrBitbucket() {
         noClasses().should().dependOnClassesThat().resideInAnyPackage("jakarta.servlet..", "javax.servlet..",
-                        "java.sql..", "javax.sql..", "dev.latchkey.servlet..", "dev.latchkey.jdbc..",
+                        "java.sql..", "javax.sql..", "dev.latchkey.servlet..", "dev.latchkey.rest..", "dev.latchkey.jdbc..",
                         "dev.latchkey.bitbucket..")
                 .because("DESIGN.md: the engine is servlet-free and store-agnostic, Bitbucket lives in its module")
                 .check(core);

@@ -1,8 +1,8 @@
 package dev.latchkey.demo;
 
 import dev.latchkey.core.Latchkey;
+import dev.latchkey.rest.IntrospectionServlet;
 import dev.latchkey.servlet.ClientIpResolver;
-import dev.latchkey.servlet.IntrospectionServlet;
 import dev.latchkey.servlet.ProxyAuthServlet;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;

@@ -8,7 +8,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -246,15 +245,6 @@ public final class ClientIpResolver {
             this.syntax = ForwardedHeader.X_FORWARDED_FOR;
             this.headerName = name;
             return this;
-        }
-
-        /** Parses {@code X-Forwarded-For}, {@code Forwarded}, {@code X-Real-IP} or a custom header name. */
-        Builder headerByName(String name) {
-            String n = name.strip();
-            if (n.toLowerCase(Locale.ROOT).equals("forwarded")) {
-                return header(ForwardedHeader.FORWARDED);
-            }
-            return customHeader(n);
         }
 
         /**

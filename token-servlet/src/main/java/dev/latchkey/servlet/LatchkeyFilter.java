@@ -1,17 +1,19 @@
 package dev.latchkey.servlet;
 
-import dev.latchkey.core.internal.text.SafeText;
 import dev.latchkey.core.Decision;
 import dev.latchkey.core.ForeignBearerRule;
 import dev.latchkey.core.Latchkey;
-import dev.latchkey.core.RefusalReason;
 import dev.latchkey.core.PasswordDecision;
 import dev.latchkey.core.PasswordGate;
 import dev.latchkey.core.PasswordRules;
+import dev.latchkey.core.RefusalReason;
 import dev.latchkey.core.RequestFacts;
+import dev.latchkey.core.internal.text.SafeText;
 import dev.latchkey.servlet.internal.AuthError;
 import dev.latchkey.servlet.internal.BufferedBodyRequest;
+import dev.latchkey.servlet.internal.BuilderOptions;
 import dev.latchkey.servlet.internal.CredentialResolver;
+import dev.latchkey.servlet.internal.InitParams;
 import dev.latchkey.servlet.internal.Presented;
 import dev.latchkey.servlet.internal.TokenAuthenticatedRequest;
 import dev.latchkey.spi.AuditSink;

@@ -2,6 +2,7 @@ package dev.latchkey.servlet;
 
 import dev.latchkey.core.Latchkey;
 import dev.latchkey.servlet.internal.AuthError;
+import dev.latchkey.servlet.internal.BuilderOptions;
 import dev.latchkey.servlet.internal.CredentialResolver;
 import dev.latchkey.servlet.internal.ProxyAuthorizer;
 import jakarta.servlet.http.HttpServlet;

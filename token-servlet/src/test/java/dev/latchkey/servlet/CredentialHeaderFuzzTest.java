@@ -2,6 +2,7 @@ package dev.latchkey.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.latchkey.servlet.testing.Fixture;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.latchkey.core.ForeignBearerRule;

@@ -2,6 +2,8 @@ package dev.latchkey.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.latchkey.servlet.testing.Fixture;
+import dev.latchkey.servlet.testing.TestServer;
 import dev.latchkey.spi.AccessLevel;
 import dev.latchkey.spi.AuditEvent;
 import dev.latchkey.spi.AuditEventType;
@@ -46,7 +48,7 @@ class FloodHttpTest {
         fx = new Fixture();
         start(LatchkeyFilter.builder(fx.latchkey));
         String valid = fx.token("alice", AccessLevel.READ);
-        String madeUp = LatchkeyFilterTest.foreignToken(); // valid checksum, not stored here
+        String madeUp = Fixture.foreignToken(); // valid checksum, not stored here
         for (int i = 0; i < 20; i++) {
             assertThat(from(ATTACKER, i % 2 == 0 ? "Bearer " + madeUp : "Bearer lkp_x" + i, "/x").statusCode()).isEqualTo(401);
         }

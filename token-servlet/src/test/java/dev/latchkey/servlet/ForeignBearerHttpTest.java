@@ -2,6 +2,7 @@ package dev.latchkey.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.latchkey.servlet.testing.Fixture;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;

@@ -1,7 +1,7 @@
 package dev.latchkey.servlet;
 
-import dev.latchkey.core.memory.InMemoryTokenStore;
-import dev.latchkey.core.memory.InMemoryUserDirectory;
+import dev.latchkey.servlet.testing.Fixture;
+import dev.latchkey.servlet.testing.TestServer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -137,7 +137,7 @@ class LatchkeyFilterTest {
     void doFilterWhenUnknownTokenThen401WithBearerAndBasicChallengesAndNoSecretInBody() throws Exception {
         fx = new Fixture();
         start(LatchkeyFilter.builder(fx.latchkey).build());
-        String foreign = foreignToken();
+        String foreign = Fixture.foreignToken();
         HttpResponse<String> r = fx.get(uri("/x"), "Authorization", "Bearer " + foreign);
         assertThat(r.statusCode()).isEqualTo(401);
         assertThat(r.headers().allValues("WWW-Authenticate")).anySatisfy(v ->
@@ -188,7 +188,7 @@ class LatchkeyFilterTest {
     void doFilterWhenStoreUnavailableThen503NeverAccept() throws Exception {
         fx = new Fixture();
         start(LatchkeyFilter.builder(fx.latchkey).build());
-        String unseen = foreignToken();
+        String unseen = Fixture.foreignToken();
         fx.store.down = true;
         HttpResponse<String> r = fx.get(uri("/x"), "Authorization", "Bearer " + unseen);
         assertThat(r.statusCode()).isEqualTo(503);
@@ -446,7 +446,7 @@ class LatchkeyFilterTest {
     void doFilterWhenSecretRefusedThenNeverInTheLog() throws Exception {
         fx = new Fixture();
         start(LatchkeyFilter.builder(fx.latchkey).disablePasswordAuthFor("/rest/*").build());
-        String secret = foreignToken();
+        String secret = Fixture.foreignToken();
         java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
         java.io.PrintStream old = System.err;
         System.setErr(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
@@ -514,15 +514,6 @@ class LatchkeyFilterTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("servlet URL pattern");
         assertThatThrownBy(() -> LatchkeyFilter.builder(fx.latchkey).realm("a").realm("b"))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("already set");
-    }
-
-    /** A well-formed token this engine has never seen (issued by another engine with the same format). */
-    static String foreignToken() {
-        try (Latchkey other = Latchkey.builder().store(new InMemoryTokenStore())
-                .directory(new InMemoryUserDirectory().add("x")).build()) {
-            return other.tokens().create(Actor.user("x"), NewToken.builder("x", AccessLevel.READ).build())
-                    .secret().reveal();
-        }
     }
 
     static List<String> lines(String body) {

@@ -2,6 +2,8 @@ package dev.latchkey.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.latchkey.servlet.testing.Fixture;
+import dev.latchkey.servlet.testing.TestServer;
 import dev.latchkey.spi.AccessLevel;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;

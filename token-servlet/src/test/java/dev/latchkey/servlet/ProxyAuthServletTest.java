@@ -3,6 +3,8 @@ package dev.latchkey.servlet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.latchkey.servlet.testing.Fixture;
+import dev.latchkey.servlet.testing.TestServer;
 import dev.latchkey.spi.AccessLevel;
 import java.net.http.HttpResponse;
 import java.util.List;

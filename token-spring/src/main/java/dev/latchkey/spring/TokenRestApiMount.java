@@ -3,7 +3,7 @@ package dev.latchkey.spring;
 import java.util.Objects;
 
 /**
- * Where the token REST API ({@link dev.latchkey.servlet.TokenRestServlet}) is mounted, so
+ * Where the token REST API ({@link dev.latchkey.rest.TokenRestServlet}) is mounted, so
  * {@link LatchkeyConfigurer} can exempt its JSON requests from CSRF. The Boot auto-configuration makes one from
  * {@code latchkey.rest.base-path}.
  *
