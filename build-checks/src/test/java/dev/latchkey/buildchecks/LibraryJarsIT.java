@@ -9,7 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
@@ -22,8 +24,10 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * Every library jar the reactor built (a module with {@code src/main/java/module-info.java}) is both a JPMS
  * module and an OSGi bundle, and the two views agree: {@code Bundle-SymbolicName} is the module name and
- * {@code Export-Package} is exactly the set of unqualified {@code exports} of {@code module-info.class}
- * (qualified exports are for friends, not an OSGi API). Each also ships sources, javadoc and a CycloneDX SBOM.
+ * {@code Export-Package} is exactly the set of {@code exports} of {@code module-info.class}, a qualified export
+ * ({@code exports p to m}) as a friend export ({@code x-friends:="m"}). The bundles resolve together: every
+ * {@code dev.latchkey} package a bundle imports is exported to it by one of them. Each also ships sources, javadoc
+ * and a CycloneDX SBOM.
  * The modules come from the root pom, so a module added later is checked without an edit here.
  */
 class LibraryJarsIT {
@@ -48,15 +52,61 @@ class LibraryJarsIT {
                         .as("Bundle-SymbolicName of %s (set latchkey.module.name in %s/pom.xml)", jar, m.directory())
                         .isEqualTo(descriptor.name());
 
-                Set<String> unqualified = new TreeSet<>();
-                descriptor.exports().stream().filter(e -> !e.isQualified()).forEach(e -> unqualified.add(e.source()));
-                assertThat(new TreeSet<>(OsgiHeaders.packages(main.getValue("Export-Package"))))
-                        .as("Export-Package of %s vs module-info exports (set latchkey.module.exports in %s/pom.xml)",
-                                jar, m.directory())
-                        .isEqualTo(unqualified);
+                // package -> its friends (empty: exported to all), from module-info and from the manifest
+                Map<String, Set<String>> fromDescriptor = new TreeMap<>();
+                descriptor.exports().forEach(e -> fromDescriptor.put(e.source(), new TreeSet<>(e.targets())));
+                Map<String, Set<String>> fromManifest = new TreeMap<>();
+                OsgiHeaders.parameters(main.getValue("Export-Package")).forEach((p, a) -> fromManifest.put(p,
+                        a.containsKey("x-friends:") ? new TreeSet<>(List.of(a.get("x-friends:").split("\\s*,\\s*")))
+                                : new TreeSet<>()));
+                assertThat(fromManifest)
+                        .as("Export-Package of %s vs module-info exports (set latchkey.module.exports, and "
+                                + "latchkey.module.friends for qualified exports, in %s/pom.xml)", jar, m.directory())
+                        .isEqualTo(fromDescriptor);
                 assertThat(main.getValue("Bundle-ManifestVersion")).isEqualTo("2");
             }
         }));
+    }
+
+    /**
+     * What an OSGi framework checks when it resolves the bundles: each {@code dev.latchkey} package a library bundle
+     * imports (not optionally) is exported by a library bundle, to it (no friends list, or one that names it). A
+     * qualified export in module-info that is not a friend export in the manifest fails here for the bundle that
+     * uses it.
+     */
+    @Test
+    void bundlesWhenResolvedTogetherThenEveryLatchkeyImportIsExportedToTheImporter() throws IOException {
+        record Bundle(String name, Map<String, Map<String, String>> exports, Map<String, Map<String, String>> imports) {
+        }
+        List<Bundle> bundles = new ArrayList<>();
+        for (Reactor.Module m : libraries()) {
+            try (JarFile file = new JarFile(m.target("", "jar").toFile())) {
+                Attributes main = file.getManifest().getMainAttributes();
+                bundles.add(new Bundle(main.getValue("Bundle-SymbolicName").split(";")[0].trim(),
+                        OsgiHeaders.parameters(main.getValue("Export-Package")),
+                        OsgiHeaders.parameters(main.getValue("Import-Package"))));
+            }
+        }
+        List<String> unresolved = new ArrayList<>();
+        int checked = 0;
+        for (Bundle importer : bundles) {
+            for (Map.Entry<String, Map<String, String>> imp : importer.imports().entrySet()) {
+                if (!imp.getKey().startsWith("dev.latchkey.") || "optional".equals(imp.getValue().get("resolution:"))) {
+                    continue;
+                }
+                checked++;
+                boolean exported = bundles.stream().anyMatch(b -> {
+                    Map<String, String> e = b.exports().get(imp.getKey());
+                    return e != null && (!e.containsKey("x-friends:")
+                            || List.of(e.get("x-friends:").split("\\s*,\\s*")).contains(importer.name()));
+                });
+                if (!exported) {
+                    unresolved.add(importer.name() + " imports " + imp.getKey());
+                }
+            }
+        }
+        assertThat(checked).as("dev.latchkey imports checked").isPositive();
+        assertThat(unresolved).as("imports no library bundle exports to the importer").isEmpty();
     }
 
     @TestFactory

@@ -1,8 +1,10 @@
 package dev.latchkey.buildchecks;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** Reads OSGi manifest headers: clauses separated by commas outside quotes, paths before the first attribute. */
@@ -32,6 +34,40 @@ final class OsgiHeaders {
             }
         }
         return packages;
+    }
+
+    /**
+     * Each package of an {@code Export-Package} or {@code Import-Package} header with the attributes and directives
+     * of its clause, quotes removed; a directive's key keeps its colon ({@code x-friends:}, {@code resolution:}).
+     */
+    static Map<String, Map<String, String>> parameters(String header) {
+        Map<String, Map<String, String>> out = new LinkedHashMap<>();
+        if (header == null || header.isBlank()) {
+            return out;
+        }
+        for (String clause : split(header, ',')) {
+            List<String> paths = new ArrayList<>();
+            Map<String, String> attributes = new LinkedHashMap<>();
+            for (String part : split(clause, ';')) {
+                String p = part.trim();
+                int eq = p.indexOf('=');
+                if (eq < 0) {
+                    if (!p.isEmpty()) {
+                        paths.add(p);
+                    }
+                    continue;
+                }
+                String value = p.substring(eq + 1).trim();
+                if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
+                    value = value.substring(1, value.length() - 1);
+                }
+                attributes.put(p.substring(0, eq).trim(), value);
+            }
+            for (String path : paths) {
+                out.put(path, attributes);
+            }
+        }
+        return out;
     }
 
     private static List<String> split(String value, char separator) {

@@ -24,4 +24,14 @@ class OsgiHeadersTest {
         assertThat(OsgiHeaders.packages(null)).isEmpty();
         assertThat(OsgiHeaders.packages(" ")).isEmpty();
     }
+
+    @Test
+    void parametersWhenFriendsAndVersionThenEachPackageKeepsItsClauseWithoutQuotes() {
+        var p = OsgiHeaders.parameters("a.b;c.d;x-friends:=\"m1,m2\";version=\"0.1.0\",e.f;resolution:=optional");
+
+        assertThat(p).containsOnlyKeys("a.b", "c.d", "e.f");
+        assertThat(p.get("c.d")).containsEntry("x-friends:", "m1,m2").containsEntry("version", "0.1.0");
+        assertThat(p.get("e.f")).containsExactlyEntriesOf(java.util.Map.of("resolution:", "optional"));
+        assertThat(OsgiHeaders.parameters(null)).isEmpty();
+    }
 }
