@@ -23,9 +23,9 @@ public class LatchkeyProperties {
      * The initial policy, saved when the store has none yet (a stored policy wins): setting name to value, as
      * in the REST API's policy, e.g. {@code latchkey.policy.max-lifetime=P30D},
      * {@code latchkey.policy.use-tokens=ROLE_USER}, {@code latchkey.policy.level-grants=*=READ,ROLE_ADMIN=ADMIN}.
-     * Settings: defaultLifetime, maxLifetime, expiryRequired, maxTokensPerUser, globalAllowedCidrs,
-     * tokensMayManageTokens, useTokens, createTokens, manageTokens, administerPolicy, levelGrants (kebab-case
-     * or camelCase). An unknown setting fails the start.
+     * Settings (the keys of {@code Policy.toSettings()}): defaultLifetime, maxLifetime, expiryRequired,
+     * maxTokensPerUser, globalAllowedCidrs, tokensMayManageTokens, useTokens, createTokens, manageTokens,
+     * administerPolicy, levelGrants, selfRotation (kebab-case or camelCase). An unknown setting fails the start.
      */
     private Map<String, String> policy = new LinkedHashMap<>();
 

@@ -51,10 +51,12 @@ class LatchkeyAutoConfigurationTest {
     @Test
     void propertiesWhenPolicyAndPrefixesSetThenTheEngineUsesThem() {
         runner.withPropertyValues("latchkey.policy.max-tokens-per-user=3", "latchkey.policy.levelGrants=*=READ",
+                        "latchkey.policy.self-rotation=SERVICE",
                         "latchkey.personal-token-prefix=acme", "latchkey.rest.base-path=/api/tokens")
                 .run(c -> {
                     Latchkey l = c.getBean(Latchkey.class);
                     assertThat(l.policy().current().maxTokensPerUser().getAsInt()).isEqualTo(3);
+                    assertThat(l.policy().current().selfRotation()).containsExactly(dev.latchkey.spi.TokenKind.SERVICE);
                     assertThat(l.policy().current().maxLevelFor(List.of())).isEqualTo(Optional.of(AccessLevel.READ));
                     assertThat(l.tokenFormat().personalPrefix()).isEqualTo("acme");
                     assertThat(c.getBean("latchkeyRestServlet", ServletRegistrationBean.class).getUrlMappings())
