@@ -4,4 +4,7 @@
  */
 module dev.latchkey.spi {
     exports dev.latchkey.spi;
+    // the set-once rule every Latchkey builder shares; not API
+    exports dev.latchkey.spi.internal to dev.latchkey.core, dev.latchkey.jdbc, dev.latchkey.notify.smtp,
+            dev.latchkey.servlet, dev.latchkey.servlet.javax, dev.latchkey.rest, dev.latchkey.rest.javax, dev.latchkey.leaks;
 }

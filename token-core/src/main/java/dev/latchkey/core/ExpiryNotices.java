@@ -1,6 +1,6 @@
 package dev.latchkey.core;
 
-import dev.latchkey.core.internal.SetOnce;
+import dev.latchkey.spi.internal.SetOnce;
 import dev.latchkey.spi.Notice;
 import dev.latchkey.spi.NoticeKind;
 import dev.latchkey.spi.NoticeLedger;

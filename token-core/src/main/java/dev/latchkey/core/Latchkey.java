@@ -3,7 +3,7 @@ package dev.latchkey.core;
 import dev.latchkey.core.classify.GitAwareMethodClassifier;
 import dev.latchkey.core.classify.RequestClassifier;
 import dev.latchkey.core.internal.EngineSettings;
-import dev.latchkey.core.internal.SetOnce;
+import dev.latchkey.spi.internal.SetOnce;
 import dev.latchkey.core.internal.audit.Auditor;
 import dev.latchkey.core.internal.authn.CacheTrust;
 import dev.latchkey.core.internal.authn.LastUseRecorder;

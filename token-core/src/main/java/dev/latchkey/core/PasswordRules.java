@@ -1,7 +1,7 @@
 package dev.latchkey.core;
 
 import dev.latchkey.core.internal.PathPatterns;
-import dev.latchkey.core.internal.SetOnce;
+import dev.latchkey.spi.internal.SetOnce;
 import dev.latchkey.spi.AuditSink;
 import dev.latchkey.spi.UserDirectory;
 import java.time.Clock;

@@ -41,6 +41,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import javax.sql.DataSource;
+import dev.latchkey.spi.internal.SetOnce;
 
 /**
  * A {@link TokenStore} over a {@link DataSource} (H2, PostgreSQL or MariaDB). Queries, paging, sorting and state
@@ -821,9 +822,7 @@ public final class JdbcTokenStore implements TokenStore, PolicyStore, ChangeFeed
          */
         public Builder clock(Clock clock) {
             Objects.requireNonNull(clock, "clock");
-            if (clockSet) {
-                throw new IllegalStateException("clock was already set");
-            }
+            SetOnce.check(clockSet, this.clock, "clock");
             this.clock = clock;
             this.clockSet = true;
             return this;

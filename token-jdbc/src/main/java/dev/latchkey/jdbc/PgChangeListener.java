@@ -19,6 +19,7 @@ import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import dev.latchkey.spi.internal.SetOnce;
 
 /**
  * Wakes a node as soon as another node's change commits, on PostgreSQL: {@link JdbcTokenStore} sends
@@ -323,9 +324,7 @@ public final class PgChangeListener implements AutoCloseable {
          */
         public Builder tablePrefix(String tablePrefix) {
             String checked = TablePrefix.check(tablePrefix);
-            if (prefixSet) {
-                throw new IllegalStateException("tablePrefix was already set to " + this.tablePrefix);
-            }
+            SetOnce.check(prefixSet, this.tablePrefix, "tablePrefix");
             this.tablePrefix = checked;
             prefixSet = true;
             return this;
@@ -342,9 +341,7 @@ public final class PgChangeListener implements AutoCloseable {
          */
         public Builder heartbeat(Duration heartbeat) {
             requireRange("heartbeat", heartbeat, Duration.ofMillis(10), Duration.ofMinutes(1));
-            if (heartbeatSet) {
-                throw new IllegalStateException("heartbeat was already set to " + this.heartbeat);
-            }
+            SetOnce.check(heartbeatSet, this.heartbeat, "heartbeat");
             this.heartbeat = heartbeat;
             heartbeatSet = true;
             return this;
@@ -360,9 +357,7 @@ public final class PgChangeListener implements AutoCloseable {
          */
         public Builder checkTimeout(Duration checkTimeout) {
             requireRange("checkTimeout", checkTimeout, Duration.ofMillis(100), Duration.ofMinutes(1));
-            if (checkTimeoutSet) {
-                throw new IllegalStateException("checkTimeout was already set to " + this.checkTimeout);
-            }
+            SetOnce.check(checkTimeoutSet, this.checkTimeout, "checkTimeout");
             this.checkTimeout = checkTimeout;
             checkTimeoutSet = true;
             return this;
@@ -384,9 +379,7 @@ public final class PgChangeListener implements AutoCloseable {
             if (min.compareTo(max) > 0) {
                 throw new IllegalArgumentException("reconnectBackoff min " + min + " is above max " + max);
             }
-            if (backoffSet) {
-                throw new IllegalStateException("reconnectBackoff was already set");
-            }
+            SetOnce.check(backoffSet, this.minBackoff + ".." + this.maxBackoff, "reconnectBackoff");
             this.minBackoff = min;
             this.maxBackoff = max;
             backoffSet = true;

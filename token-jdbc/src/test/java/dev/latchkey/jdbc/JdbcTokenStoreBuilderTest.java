@@ -48,7 +48,10 @@ class JdbcTokenStoreBuilderTest {
         assertThatThrownBy(() -> JdbcTokenStore.builder(UNREACHABLE).dialect(SqlDialect.H2).dialect(SqlDialect.MARIADB))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("H2");
         assertThatThrownBy(() -> JdbcTokenStore.builder(UNREACHABLE).tablePrefix("a_").tablePrefix("b_"))
-                .isInstanceOf(IllegalStateException.class);
+                .isInstanceOf(IllegalStateException.class).hasMessage("tablePrefix was already set to a_");
+        java.time.Clock clock = java.time.Clock.fixed(java.time.Instant.EPOCH, java.time.ZoneOffset.UTC);
+        assertThatThrownBy(() -> JdbcTokenStore.builder(UNREACHABLE).clock(clock).clock(clock))
+                .isInstanceOf(IllegalStateException.class).hasMessage("clock was already set to " + clock);
         assertThatThrownBy(() -> JdbcTokenStore.builder(UNREACHABLE).queryTimeout(Duration.ofSeconds(1)).queryTimeout(Duration.ofSeconds(2)))
                 .isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> JdbcAuditLog.builder(UNREACHABLE).dialect(SqlDialect.H2).dialect(SqlDialect.H2))

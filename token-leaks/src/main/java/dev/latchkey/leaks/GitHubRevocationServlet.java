@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import dev.latchkey.spi.internal.SetOnce;
 
 /**
  * GitHub's secret-scanning partner endpoint: GitHub POSTs {@code [{"token","type","url","source"}]} when it finds
@@ -181,9 +182,7 @@ public final class GitHubRevocationServlet extends HttpServlet {
          * @throws IllegalStateException if already set
          */
         public Builder clock(Clock clock) {
-            if (this.clock != null) {
-                throw new IllegalStateException("clock was already set");
-            }
+            SetOnce.check(this.clock, "clock");
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }

@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import dev.latchkey.spi.internal.SetOnce;
 
 /**
  * GitLab's Token Revocation API for self-managed instances: {@code GET /v1/revocable_token_types} lists the
@@ -136,9 +137,7 @@ public final class GitLabRevocationServlet extends HttpServlet {
          * @throws IllegalStateException if already set
          */
         public Builder sharedSecret(String secret) {
-            if (this.secret != null) {
-                throw new IllegalStateException("sharedSecret was already set");
-            }
+            SetOnce.checkSecret(this.secret, "sharedSecret");
             Objects.requireNonNull(secret, "secret");
             if (secret.length() < 32) {
                 throw new IllegalArgumentException("the shared secret is " + secret.length()
@@ -159,9 +158,7 @@ public final class GitLabRevocationServlet extends HttpServlet {
          * @throws IllegalStateException    if already set
          */
         public Builder tokenTypes(List<String> types) {
-            if (this.types != null) {
-                throw new IllegalStateException("tokenTypes was already set");
-            }
+            SetOnce.check(this.types, "tokenTypes");
             Objects.requireNonNull(types, "types");
             if (types.isEmpty() || types.stream().anyMatch(t -> t == null || t.isBlank())) {
                 throw new IllegalArgumentException("tokenTypes must be non-empty names");
@@ -179,9 +176,7 @@ public final class GitLabRevocationServlet extends HttpServlet {
          * @throws IllegalStateException if already set
          */
         public Builder clock(Clock clock) {
-            if (this.clock != null) {
-                throw new IllegalStateException("clock was already set");
-            }
+            SetOnce.check(this.clock, "clock");
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }

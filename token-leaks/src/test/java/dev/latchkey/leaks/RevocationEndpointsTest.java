@@ -292,5 +292,13 @@ class RevocationEndpointsTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("32");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> GitHubRevocationServlet.builder(latchkey).publicKeyPem("k", "nope"))
                 .isInstanceOf(IllegalArgumentException.class);
+        // set once, as every Latchkey builder: a secret is never named in the message, a clock is
+        String secret = "s".repeat(40);
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> GitLabRevocationServlet.builder(latchkey).sharedSecret(secret).sharedSecret(secret + "x"))
+                .isInstanceOf(IllegalStateException.class).hasMessage("sharedSecret was already set");
+        java.time.Clock clock = java.time.Clock.fixed(java.time.Instant.EPOCH, java.time.ZoneOffset.UTC);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> GitHubRevocationServlet.builder(latchkey).clock(clock).clock(clock))
+                .isInstanceOf(IllegalStateException.class).hasMessage("clock was already set to " + clock);
     }
 }

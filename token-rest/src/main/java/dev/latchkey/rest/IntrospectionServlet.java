@@ -3,7 +3,7 @@ package dev.latchkey.rest;
 import dev.latchkey.core.Latchkey;
 import dev.latchkey.rest.internal.Introspector;
 import dev.latchkey.servlet.ClientIpResolver;
-import dev.latchkey.servlet.internal.BuilderOptions;
+import dev.latchkey.spi.internal.SetOnce;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -164,7 +164,7 @@ public final class IntrospectionServlet extends HttpServlet {
          * @throws IllegalStateException if already set
          */
         public Builder clientIpResolver(ClientIpResolver resolver) {
-            BuilderOptions.once(ipResolver, "clientIpResolver");
+            SetOnce.check(ipResolver, "clientIpResolver");
             this.ipResolver = Objects.requireNonNull(resolver, "resolver");
             return this;
         }
@@ -178,7 +178,7 @@ public final class IntrospectionServlet extends HttpServlet {
          * @throws IllegalStateException if already set
          */
         public Builder clock(Clock clock) {
-            BuilderOptions.once(this.clock, "clock");
+            SetOnce.check(this.clock, "clock");
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }

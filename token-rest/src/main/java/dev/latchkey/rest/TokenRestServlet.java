@@ -5,7 +5,7 @@ import dev.latchkey.rest.internal.TokenApi;
 import dev.latchkey.servlet.ClientIpResolver;
 import dev.latchkey.servlet.LatchkeyAttributes;
 import dev.latchkey.servlet.LatchkeyFilter;
-import dev.latchkey.servlet.internal.BuilderOptions;
+import dev.latchkey.spi.internal.SetOnce;
 import dev.latchkey.servlet.internal.InitParams;
 import dev.latchkey.spi.AuditLog;
 import jakarta.servlet.ServletConfig;
@@ -131,7 +131,7 @@ public final class TokenRestServlet extends HttpServlet {
          * @throws IllegalStateException if already set
          */
         public Builder auditLog(AuditLog log) {
-            BuilderOptions.once(auditLog, "auditLog");
+            SetOnce.check(auditLog, "auditLog");
             this.auditLog = Objects.requireNonNull(log, "log");
             return this;
         }
@@ -146,7 +146,7 @@ public final class TokenRestServlet extends HttpServlet {
          * @throws IllegalStateException if already set
          */
         public Builder clientIpResolver(ClientIpResolver resolver) {
-            BuilderOptions.once(ipResolver, "clientIpResolver");
+            SetOnce.check(ipResolver, "clientIpResolver");
             this.ipResolver = Objects.requireNonNull(resolver, "resolver");
             return this;
         }
@@ -160,7 +160,7 @@ public final class TokenRestServlet extends HttpServlet {
          * @throws IllegalStateException if already set
          */
         public Builder clock(Clock clock) {
-            BuilderOptions.once(this.clock, "clock");
+            SetOnce.check(this.clock, "clock");
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
@@ -174,7 +174,7 @@ public final class TokenRestServlet extends HttpServlet {
          * @throws IllegalStateException if already set
          */
         public Builder maxBodyBytes(int bytes) {
-            BuilderOptions.once(maxBody, "maxBodyBytes");
+            SetOnce.check(maxBody, "maxBodyBytes");
             if (bytes < 1024 || bytes > 16 * 1024 * 1024) {
                 throw new IllegalArgumentException("maxBodyBytes must be 1024..16777216, was " + bytes);
             }

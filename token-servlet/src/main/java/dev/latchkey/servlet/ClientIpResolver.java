@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import dev.latchkey.spi.internal.SetOnce;
 
 /**
  * Decides which IP address a request came from.
@@ -192,9 +193,7 @@ public final class ClientIpResolver {
          * @throws IllegalStateException    if already set
          */
         public Builder trustedProxies(List<String> cidrs) {
-            if (trusted != null) {
-                throw new IllegalStateException("trustedProxies was already set");
-            }
+            SetOnce.check(trusted, "trustedProxies");
             for (String c : Objects.requireNonNull(cidrs, "cidrs")) {
                 Objects.requireNonNull(c, "cidr");
             }
@@ -211,9 +210,7 @@ public final class ClientIpResolver {
          * @throws NullPointerException if {@code header} is null
          */
         public Builder header(ForwardedHeader header) {
-            if (syntax != null) {
-                throw new IllegalStateException("the forwarding header was already set");
-            }
+            SetOnce.check(syntax == null ? null : headerName, "the forwarding header");
             this.syntax = Objects.requireNonNull(header, "header");
             this.headerName = header.headerName();
             return this;
@@ -239,9 +236,7 @@ public final class ClientIpResolver {
                     return header(h);
                 }
             }
-            if (syntax != null) {
-                throw new IllegalStateException("the forwarding header was already set");
-            }
+            SetOnce.check(syntax == null ? null : headerName, "the forwarding header");
             this.syntax = ForwardedHeader.X_FORWARDED_FOR;
             this.headerName = name;
             return this;

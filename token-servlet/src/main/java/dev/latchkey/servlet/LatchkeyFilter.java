@@ -11,7 +11,7 @@ import dev.latchkey.core.RequestFacts;
 import dev.latchkey.core.internal.text.SafeText;
 import dev.latchkey.servlet.internal.AuthError;
 import dev.latchkey.servlet.internal.BufferedBodyRequest;
-import dev.latchkey.servlet.internal.BuilderOptions;
+import dev.latchkey.spi.internal.SetOnce;
 import dev.latchkey.servlet.internal.CredentialResolver;
 import dev.latchkey.servlet.internal.InitParams;
 import dev.latchkey.servlet.internal.Presented;
@@ -322,7 +322,7 @@ public final class LatchkeyFilter implements Filter {
          * @return this builder
          */
         public Builder clientIpResolver(ClientIpResolver resolver) {
-            BuilderOptions.once(ipResolver, "clientIpResolver");
+            SetOnce.check(ipResolver, "clientIpResolver");
             this.ipResolver = Objects.requireNonNull(resolver, "resolver");
             return this;
         }
@@ -352,7 +352,7 @@ public final class LatchkeyFilter implements Filter {
          * @return this builder
          */
         public Builder claimAllBearerTokens() {
-            BuilderOptions.once(claimAllBearer, "claimAllBearerTokens");
+            SetOnce.check(claimAllBearer, "claimAllBearerTokens");
             this.claimAllBearer = true;
             return this;
         }
@@ -454,7 +454,7 @@ public final class LatchkeyFilter implements Filter {
          * @return this builder
          */
         public Builder realm(String realm) {
-            BuilderOptions.once(this.realm, "realm");
+            SetOnce.check(this.realm, "realm");
             this.realm = AuthError.checkRealm(realm);
             return this;
         }
@@ -468,7 +468,7 @@ public final class LatchkeyFilter implements Filter {
          * @throws IllegalArgumentException outside 256..65536
          */
         public Builder maxAuthorizationHeaderLength(int chars) {
-            BuilderOptions.once(maxHeader, "maxAuthorizationHeaderLength");
+            SetOnce.check(maxHeader, "maxAuthorizationHeaderLength");
             if (chars < 256 || chars > 65536) {
                 throw new IllegalArgumentException("maxAuthorizationHeaderLength must be 256..65536, was " + chars);
             }
@@ -484,7 +484,7 @@ public final class LatchkeyFilter implements Filter {
          * @return this builder
          */
         public Builder allowTokensInQueryString() {
-            BuilderOptions.once(allowQuery, "allowTokensInQueryString");
+            SetOnce.check(allowQuery, "allowTokensInQueryString");
             this.allowQuery = true;
             return this;
         }

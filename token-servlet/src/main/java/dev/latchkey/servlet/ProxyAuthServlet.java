@@ -2,7 +2,7 @@ package dev.latchkey.servlet;
 
 import dev.latchkey.core.Latchkey;
 import dev.latchkey.servlet.internal.AuthError;
-import dev.latchkey.servlet.internal.BuilderOptions;
+import dev.latchkey.spi.internal.SetOnce;
 import dev.latchkey.servlet.internal.CredentialResolver;
 import dev.latchkey.servlet.internal.ProxyAuthorizer;
 import jakarta.servlet.http.HttpServlet;
@@ -101,7 +101,7 @@ public final class ProxyAuthServlet extends HttpServlet {
          * @throws IllegalStateException if already set
          */
         public Builder clientIpResolver(ClientIpResolver resolver) {
-            BuilderOptions.once(ipResolver, "clientIpResolver");
+            SetOnce.check(ipResolver, "clientIpResolver");
             this.ipResolver = Objects.requireNonNull(resolver, "resolver");
             return this;
         }
@@ -116,7 +116,7 @@ public final class ProxyAuthServlet extends HttpServlet {
          * @throws IllegalStateException    if already set
          */
         public Builder realm(String realm) {
-            BuilderOptions.once(this.realm, "realm");
+            SetOnce.check(this.realm, "realm");
             this.realm = AuthError.checkRealm(realm);
             return this;
         }

@@ -226,4 +226,14 @@ class ClientIpResolverTest {
         assertThat(r.resolve("::ffff:10.200.0.1", List.of("203.0.113.1"))).isEqualTo("203.0.113.1");
         assertThat(r.resolve("11.0.0.1", List.of("203.0.113.1"))).isEqualTo("11.0.0.1");
     }
+
+    @Test
+    void builderWhenOptionSetTwiceThenFailsNamingTheFirstValue() {
+        assertThatThrownBy(() -> ClientIpResolver.builder().header(ForwardedHeader.X_REAL_IP).customHeader("X-Client-IP"))
+                .isInstanceOf(IllegalStateException.class).hasMessage("the forwarding header was already set to X-Real-IP");
+        assertThatThrownBy(() -> ClientIpResolver.builder().customHeader("X-Client-IP").header(ForwardedHeader.FORWARDED))
+                .isInstanceOf(IllegalStateException.class).hasMessage("the forwarding header was already set to X-Client-IP");
+        assertThatThrownBy(() -> ClientIpResolver.builder().trustedProxies("10.0.0.0/8").trustedProxies("10.0.0.1"))
+                .isInstanceOf(IllegalStateException.class).hasMessageStartingWith("trustedProxies was already set to");
+    }
 }

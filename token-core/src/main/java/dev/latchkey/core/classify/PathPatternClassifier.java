@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
+import dev.latchkey.spi.internal.SetOnce;
 
 /**
  * A classifier for any HTTP API, configured with path patterns, so service tokens and resource-limited tokens work
@@ -264,9 +265,7 @@ public final class PathPatternClassifier implements RequestClassifier {
          * @throws IllegalStateException if already set
          */
         public Builder otherwise(RequestClassifier classifier) {
-            if (fallback != null) {
-                throw new IllegalStateException("otherwise was already set to " + fallback);
-            }
+            SetOnce.check(fallback, "otherwise");
             this.fallback = Objects.requireNonNull(classifier, "classifier");
             return this;
         }

@@ -1,6 +1,6 @@
 package dev.latchkey.core.scan;
 
-import dev.latchkey.core.internal.SetOnce;
+import dev.latchkey.spi.internal.SetOnce;
 import dev.latchkey.core.TokenFormat;
 import dev.latchkey.spi.TokenKind;
 import java.io.IOException;

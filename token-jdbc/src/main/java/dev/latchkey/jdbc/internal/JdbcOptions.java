@@ -4,6 +4,7 @@ import dev.latchkey.jdbc.SqlDialect;
 import java.time.Duration;
 import java.util.Objects;
 import javax.sql.DataSource;
+import dev.latchkey.spi.internal.SetOnce;
 
 /**
  * The options the JDBC store and audit log share, each settable once and checked when set. Their public
@@ -30,17 +31,13 @@ public final class JdbcOptions {
 
     public void dialect(SqlDialect value) {
         Objects.requireNonNull(value, "dialect");
-        if (dialect != null) {
-            throw new IllegalStateException("dialect was already set to " + dialect);
-        }
+        SetOnce.check(dialect, "dialect");
         dialect = value;
     }
 
     public void tablePrefix(String value) {
         String checked = TablePrefix.check(value);
-        if (tablePrefixSet) {
-            throw new IllegalStateException("tablePrefix was already set to " + tablePrefix);
-        }
+        SetOnce.check(tablePrefixSet, tablePrefix, "tablePrefix");
         tablePrefix = checked;
         tablePrefixSet = true;
     }
@@ -51,9 +48,7 @@ public final class JdbcOptions {
             throw new IllegalArgumentException("queryTimeout must be between 0 (none) and " + (Integer.MAX_VALUE - 1)
                     + " seconds, was " + value);
         }
-        if (queryTimeoutSet) {
-            throw new IllegalStateException("queryTimeout was already set to " + queryTimeout);
-        }
+        SetOnce.check(queryTimeoutSet, queryTimeout, "queryTimeout");
         queryTimeout = value;
         queryTimeoutSet = true;
     }
@@ -64,9 +59,7 @@ public final class JdbcOptions {
             throw new IllegalArgumentException("hotPathTimeout must be positive (the request path always has a time"
                     + " limit) and at most " + (Integer.MAX_VALUE / 1000 - 1) + " seconds, was " + value);
         }
-        if (hotPathTimeoutSet) {
-            throw new IllegalStateException("hotPathTimeout was already set to " + hotPathTimeout);
-        }
+        SetOnce.check(hotPathTimeoutSet, hotPathTimeout, "hotPathTimeout");
         hotPathTimeout = value;
         hotPathTimeoutSet = true;
     }

@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import dev.latchkey.spi.internal.SetOnce;
 
 /**
  * A {@link Notifier} that mails the token's owner, at the address the host's {@link UserDirectory} knows, through
@@ -172,9 +173,7 @@ public final class SmtpNotifier implements Notifier {
          * @throws IllegalStateException    if already set
          */
         public Builder server(String host, int port) {
-            if (this.host != null) {
-                throw new IllegalStateException("server was already set");
-            }
+            SetOnce.check(this.host == null ? null : this.host + ":" + this.port, "server");
             this.host = Objects.requireNonNull(host, "host");
             if (port < 1 || port > 65535) {
                 throw new IllegalArgumentException("port must be 1..65535, was " + port);
@@ -193,9 +192,7 @@ public final class SmtpNotifier implements Notifier {
          * @throws IllegalStateException if already set
          */
         public Builder from(String address) {
-            if (this.from != null) {
-                throw new IllegalStateException("from was already set");
-            }
+            SetOnce.check(this.from, "from");
             try {
                 this.from = new InternetAddress(Objects.requireNonNull(address, "address"), true);
             } catch (AddressException e) {
@@ -242,9 +239,7 @@ public final class SmtpNotifier implements Notifier {
          * @throws IllegalStateException    if already set
          */
         public Builder timeout(Duration timeout) {
-            if (this.timeout != null) {
-                throw new IllegalStateException("timeout was already set");
-            }
+            SetOnce.check(this.timeout, "timeout");
             Objects.requireNonNull(timeout, "timeout");
             if (timeout.isNegative() || timeout.isZero()) {
                 throw new IllegalArgumentException("timeout must be positive, was " + timeout);
@@ -262,9 +257,7 @@ public final class SmtpNotifier implements Notifier {
          * @throws IllegalStateException if already set
          */
         public Builder productName(String name) {
-            if (this.product != null) {
-                throw new IllegalStateException("productName was already set");
-            }
+            SetOnce.check(this.product, "productName");
             this.product = Objects.requireNonNull(name, "name");
             return this;
         }

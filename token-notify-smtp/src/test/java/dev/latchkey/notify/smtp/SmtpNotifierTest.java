@@ -126,5 +126,10 @@ class SmtpNotifierTest {
         assertThatThrownBy(() -> SmtpNotifier.builder(directory).from("not an address"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("from");
         assertThatThrownBy(() -> SmtpNotifier.builder(directory).server("h", 0)).isInstanceOf(IllegalArgumentException.class);
+        // the set-once rule every Latchkey builder shares: the second call fails, naming what the first one set
+        assertThatThrownBy(() -> SmtpNotifier.builder(directory).server("mail.example.test", 25).server("other", 25))
+                .isInstanceOf(IllegalStateException.class).hasMessage("server was already set to mail.example.test:25");
+        assertThatThrownBy(() -> SmtpNotifier.builder(directory).productName("Acme").productName("Other"))
+                .isInstanceOf(IllegalStateException.class).hasMessage("productName was already set to Acme");
     }
 }
