@@ -64,6 +64,8 @@ public final class TokenApi {
     private static final String TOKEN_ATTRIBUTE = "dev.latchkey.token";
     private static final String CLIENT_IP_ATTRIBUTE = "dev.latchkey.clientIp";
     private static final int MAX_DAYS = 36_500;
+    /** How much of an oversized body is read and dropped before the 413, so the client reads the answer. */
+    private static final int DRAIN_BYTES = 1 << 20;
     private static final String REALM = "latchkey";
 
     private static final Set<String> OWN_CREATE = Set.of("name", "level", "expiresAt", "expiresInDays",
@@ -642,7 +644,7 @@ public final class TokenApi {
     private byte[] readBody(HttpServletRequest req) throws IOException {
         long declared = req.getContentLengthLong();
         if (declared > maxBodyBytes) {
-            throw tooLarge();
+            throw tooLarge(req.getInputStream(), 0);
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream(declared > 0 ? (int) declared : 256);
         byte[] buf = new byte[4096];
@@ -650,12 +652,27 @@ public final class TokenApi {
             int n;
             while ((n = in.read(buf)) > 0) {
                 if (out.size() + n > maxBodyBytes) {
-                    throw tooLarge();
+                    throw tooLarge(in, out.size() + n);
                 }
                 out.write(buf, 0, n);
             }
         }
         return out.toByteArray();
+    }
+
+    /**
+     * The 413, after reading and dropping what is left of a body up to {@value #DRAIN_BYTES} bytes in all: a client
+     * still sending when the server answers and closes would otherwise see the connection reset instead of the
+     * answer. A larger body is not read further; the container closes the connection.
+     */
+    private ApiException tooLarge(InputStream in, long alreadyRead) throws IOException {
+        byte[] buf = new byte[4096];
+        long read = alreadyRead;
+        int n;
+        while (read < DRAIN_BYTES && (n = in.read(buf, 0, (int) Math.min(buf.length, DRAIN_BYTES - read))) > 0) {
+            read += n;
+        }
+        return tooLarge();
     }
 
     private ApiException tooLarge() {
