@@ -38,10 +38,8 @@ class DemoEndToEndTest {
         demo = new DemoServer(DemoServer.Options.defaults(tmp.resolve("data")).withPort(0));
         demo.start();
         http = new DemoClient(demo.baseUri());
-        gitVersion = Git.version();
-        if (gitVersion == null) {
-            System.err.println("[token-demo] SKIPPING the git end-to-end scenarios: 'git' is not installed");
-        } else {
+        gitVersion = Git.versionOrSkip("git end-to-end scenarios");
+        if (gitVersion != null) {
             git = new Git(tmp);
         }
     }

@@ -45,6 +45,21 @@ final class Git {
         Files.setPosixFilePermissions(askpass, PosixFilePermissions.fromString("rwx------"));
     }
 
+    /**
+     * The installed git's version line for a suite that runs git, or null (after a visible SKIPPING line) when git
+     * cannot be run; fails instead when {@code LATCHKEY_TEST_REQUIRE_GIT=true} (as in {@code .ci/run}).
+     */
+    static String versionOrSkip(String scenarios) {
+        String v = version();
+        if (v == null) {
+            if ("true".equals(System.getenv("LATCHKEY_TEST_REQUIRE_GIT"))) {
+                throw new AssertionError("git is required (LATCHKEY_TEST_REQUIRE_GIT=true) but cannot be run");
+            }
+            System.err.println("[token-demo] SKIPPING the " + scenarios + ": 'git' is not installed");
+        }
+        return v;
+    }
+
     /** The installed git's version line, or null when git cannot be run. */
     static String version() {
         try {

@@ -46,9 +46,7 @@ class PushProtectionTest {
         demo = new DemoServer(DemoServer.Options.defaults(tmp.resolve("data")).withPort(0));
         demo.start();
         http = new DemoClient(demo.baseUri());
-        if (Git.version() == null) {
-            System.err.println("[token-demo] SKIPPING the push protection scenarios: 'git' is not installed");
-        } else {
+        if (Git.versionOrSkip("push protection scenarios") != null) {
             git = new Git(tmp);
         }
         writeToken = http.createToken("alice", "{\"name\":\"pusher\",\"level\":\"WRITE\"}").get("token").asText();

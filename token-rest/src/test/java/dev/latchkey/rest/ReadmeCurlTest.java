@@ -90,6 +90,9 @@ class ReadmeCurlTest {
 
         File curl = new File("/usr/bin/curl");
         if (!curl.canExecute()) {
+            if ("true".equals(System.getenv("LATCHKEY_TEST_REQUIRE_CURL"))) {
+                throw new AssertionError("curl is required (LATCHKEY_TEST_REQUIRE_CURL=true) but not at /usr/bin/curl");
+            }
             System.out.println("SKIPPED readmeWhenCurlExamplesRunThenStatusCodesMatch: no curl binary at /usr/bin/curl");
         }
         Assumptions.assumeTrue(curl.canExecute(), "the curl binary is not installed at /usr/bin/curl");
