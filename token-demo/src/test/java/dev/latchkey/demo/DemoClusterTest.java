@@ -3,26 +3,17 @@ package dev.latchkey.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.latchkey.core.Actor;
-import dev.latchkey.core.ClusterOptions;
 import dev.latchkey.core.IssuedToken;
 import dev.latchkey.core.NewToken;
 import dev.latchkey.spi.AccessLevel;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,11 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DemoClusterTest {
     private static final Duration BOUND = Duration.ofSeconds(2);
-    private static String adminUrl;
-    private static String user;
-    private static String password;
-    private static String database;
-    private static String url;
+    private static DemoPostgres pg;
 
     @TempDir
     Path tmp;
@@ -48,57 +35,20 @@ class DemoClusterTest {
     private DemoServer a;
     private DemoServer b;
 
-    private static String setting(String property, String env) {
-        String v = System.getProperty(property);
-        if (v == null || v.isBlank()) {
-            v = System.getenv(env);
-        }
-        return v == null || v.isBlank() ? null : v.strip();
-    }
-
     @BeforeAll
     static void createDatabase() throws SQLException {
-        adminUrl = setting("latchkey.test.postgres.url", "LATCHKEY_TEST_POSTGRES_URL");
-        boolean required = "true".equalsIgnoreCase(setting("latchkey.test.requireServers", "LATCHKEY_TEST_REQUIRE_SERVERS"));
-        if (adminUrl == null) {
-            String why = "no JDBC URL given: set LATCHKEY_TEST_POSTGRES_URL (and _USER/_PASSWORD)";
-            if (required) {
-                Assertions.fail("PostgreSQL suite required (LATCHKEY_TEST_REQUIRE_SERVERS=true) but " + why);
-            }
-            System.err.println("[latchkey-test] PostgreSQL demo cluster suite SKIPPED: " + why);
-            Assumptions.abort("PostgreSQL demo cluster suite SKIPPED: " + why);
-        }
-        user = setting("latchkey.test.postgres.user", "LATCHKEY_TEST_POSTGRES_USER");
-        password = setting("latchkey.test.postgres.password", "LATCHKEY_TEST_POSTGRES_PASSWORD");
-        user = user == null ? "" : user;
-        password = password == null ? "" : password;
-        StringBuilder name = new StringBuilder("lkdemo_");
-        SecureRandom random = new SecureRandom();
-        for (int i = 0; i < 10; i++) {
-            name.append((char) ('a' + random.nextInt(26)));
-        }
-        database = name.toString();
-        try (Connection c = DriverManager.getConnection(adminUrl, user, password); Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + database);
-        }
-        url = adminUrl.replaceFirst("/[^/?]*(\\?|$)", "/" + database + "$1");
+        pg = DemoPostgres.create("lkdemo_", "demo cluster");
     }
 
     @AfterAll
     static void dropDatabase() throws SQLException {
-        if (database != null) {
-            try (Connection c = DriverManager.getConnection(adminUrl, user, password); Statement s = c.createStatement()) {
-                s.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
-            }
+        if (pg != null) {
+            pg.drop();
         }
     }
 
     private DemoServer node(String name) throws Exception {
-        DemoServer.Options o = DemoServer.Options.defaults(tmp.resolve(name)).withPort(0).withDatabase(url, user, password)
-                .withCluster(new DemoServer.Cluster(name, ClusterOptions.withBound(BOUND)));
-        DemoServer s = new DemoServer(o);
-        s.start();
-        return s;
+        return pg.node(tmp.resolve(name), name, BOUND);
     }
 
     @BeforeEach
@@ -173,14 +123,7 @@ class DemoClusterTest {
     }
 
     private static long sessions() throws SQLException {
-        try (Connection c = DriverManager.getConnection(adminUrl, user, password);
-             PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM pg_stat_activity WHERE datname = ?")) {
-            ps.setString(1, database);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+        return pg.sessions();
     }
 
     /** The pools fill in the background after start: wait until the count holds for a second. */

@@ -3,13 +3,8 @@ package dev.latchkey.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.latchkey.core.ClusterOptions;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,8 +14,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,68 +27,29 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SelfRotationClusterTest {
     private static final Duration BOUND = Duration.ofSeconds(2);
+    private static DemoPostgres pg;
     private static final String SELF = "/rest/latchkey/1.0/tokens/self/rotate";
     private static final String REPO_API = "/rest/api/1.0/projects/DEMO/repos/demo-repo";
-    private static String adminUrl;
-    private static String user;
-    private static String password;
-    private static String database;
-    private static String url;
 
     @TempDir
     Path tmp;
     private DemoServer a;
     private DemoServer b;
 
-    private static String setting(String property, String env) {
-        String v = System.getProperty(property);
-        if (v == null || v.isBlank()) {
-            v = System.getenv(env);
-        }
-        return v == null || v.isBlank() ? null : v.strip();
-    }
-
     @BeforeAll
     static void createDatabase() throws SQLException {
-        adminUrl = setting("latchkey.test.postgres.url", "LATCHKEY_TEST_POSTGRES_URL");
-        if (adminUrl == null) {
-            String why = "no JDBC URL given: set LATCHKEY_TEST_POSTGRES_URL (and _USER/_PASSWORD)";
-            if ("true".equalsIgnoreCase(setting("latchkey.test.requireServers", "LATCHKEY_TEST_REQUIRE_SERVERS"))) {
-                Assertions.fail("PostgreSQL suite required (LATCHKEY_TEST_REQUIRE_SERVERS=true) but " + why);
-            }
-            System.err.println("[latchkey-test] PostgreSQL self-rotation suite SKIPPED: " + why);
-            Assumptions.abort("PostgreSQL self-rotation suite SKIPPED: " + why);
-        }
-        user = setting("latchkey.test.postgres.user", "LATCHKEY_TEST_POSTGRES_USER");
-        password = setting("latchkey.test.postgres.password", "LATCHKEY_TEST_POSTGRES_PASSWORD");
-        user = user == null ? "" : user;
-        password = password == null ? "" : password;
-        StringBuilder name = new StringBuilder("lkrot_");
-        SecureRandom random = new SecureRandom();
-        for (int i = 0; i < 10; i++) {
-            name.append((char) ('a' + random.nextInt(26)));
-        }
-        database = name.toString();
-        try (Connection c = DriverManager.getConnection(adminUrl, user, password); Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + database);
-        }
-        url = adminUrl.replaceFirst("/[^/?]*(\\?|$)", "/" + database + "$1");
+        pg = DemoPostgres.create("lkrot_", "self-rotation");
     }
 
     @AfterAll
     static void dropDatabase() throws SQLException {
-        if (database != null) {
-            try (Connection c = DriverManager.getConnection(adminUrl, user, password); Statement s = c.createStatement()) {
-                s.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
-            }
+        if (pg != null) {
+            pg.drop();
         }
     }
 
     private DemoServer node(String name) throws Exception {
-        DemoServer s = new DemoServer(DemoServer.Options.defaults(tmp.resolve(name)).withPort(0)
-                .withDatabase(url, user, password).withCluster(new DemoServer.Cluster(name, ClusterOptions.withBound(BOUND))));
-        s.start();
-        return s;
+        return pg.node(tmp.resolve(name), name, BOUND);
     }
 
     @BeforeEach
