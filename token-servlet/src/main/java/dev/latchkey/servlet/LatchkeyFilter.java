@@ -183,17 +183,18 @@ public final class LatchkeyFilter implements Filter {
             chain.doFilter(request, response); // already authenticated (another dispatch, or registered twice)
             return;
         }
-        boolean required = s.passwords().rules().requiresToken(path(req));
+        String path = path(req); // once per request: every step below decides on the same path
+        boolean required = s.passwords().rules().requiresToken(path);
         Presented presented = (required ? s.everyBearer() : s.credentials())
                 .resolve(req.getHeaders("Authorization"), req.getQueryString());
         if (presented instanceof Presented.Token) {
-            authenticate(s, (Presented.Token) presented, req, res, chain);
+            authenticate(s, (Presented.Token) presented, path, req, res, chain);
         } else if (presented instanceof Presented.Password) {
-            password(s, ((Presented.Password) presented).username(), req, res, chain);
+            password(s, ((Presented.Password) presented).username(), path, req, res, chain);
         } else if (presented instanceof Presented.Invalid) {
             String why = ((Presented.Invalid) presented).description();
             if (LOG.isDebugEnabled()) {
-                LOG.debug("invalid credentials on {} {}: {}", req.getMethod(), safe(s, path(req)), why);
+                LOG.debug("invalid credentials on {} {}: {}", req.getMethod(), safe(s, path), why);
             }
             AuthError.invalidRequest(why).write(res, s.realm());
         } else if (required) {
@@ -203,11 +204,11 @@ public final class LatchkeyFilter implements Filter {
         }
     }
 
-    private void authenticate(Settings s, Presented.Token token, HttpServletRequest req, HttpServletResponse res,
-                              FilterChain chain) throws IOException, ServletException {
+    private void authenticate(Settings s, Presented.Token token, String path, HttpServletRequest req,
+                              HttpServletResponse res, FilterChain chain) throws IOException, ServletException {
         String ip = s.ipResolver().resolve(req);
         String query = req.getQueryString();
-        RequestFacts facts = new RequestFacts(req.getMethod(), path(req), query == null ? "" : query, ip);
+        RequestFacts facts = new RequestFacts(req.getMethod(), path, query == null ? "" : query, ip);
         if (s.latchkey().authenticator().needsBody(facts.method(), facts.path())) {
             BufferedBodyRequest buffered = BufferedBodyRequest.read(req, BufferedBodyRequest.LIMIT);
             req = buffered; // the host still reads the whole body
@@ -231,9 +232,8 @@ public final class LatchkeyFilter implements Filter {
      * A password: the host's, unless the engine's gate refuses it (the path needs a token, disables passwords or
      * applies the allowlist). The gate logs and audits a refusal; the answer is written here.
      */
-    private void password(Settings s, String username, HttpServletRequest req, HttpServletResponse res,
+    private void password(Settings s, String username, String path, HttpServletRequest req, HttpServletResponse res,
                           FilterChain chain) throws IOException, ServletException {
-        String path = path(req);
         if (!s.passwords().rules().restricts(path)) {
             chain.doFilter(req, res); // the usual case: no rule concerns the path, so no client address is needed
             return;
